@@ -1,0 +1,1 @@
+"""The ``detente`` command line: a thin face over the public API."""
