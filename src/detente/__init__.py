@@ -11,7 +11,37 @@ __version__ = "0.1.0"
 
 from detente.errors import DetenteError, ScenarioError, StateSpaceTooLarge
 
-__all__ = ["DetenteError", "ScenarioError", "StateSpaceTooLarge", "__version__", "load_scenario"]
+__all__ = [
+    "DetenteError",
+    "ScenarioError",
+    "StateSpaceTooLarge",
+    "__version__",
+    "bundled_scenarios",
+    "load_scenario",
+    "scenario_path",
+]
+
+DEFAULT_SCENARIO = "korea-2017"
+
+
+def bundled_scenarios() -> list[str]:
+    """Names of the scenarios shipped with detente (``scenario_path(name)`` locates one)."""
+    from importlib.resources import files
+
+    folder = files("detente") / "scenarios"
+    return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+def scenario_path(name: str = DEFAULT_SCENARIO) -> str:
+    """Path of a bundled scenario, e.g. ``scenario_path("cuban-missile-crisis")``."""
+    from importlib.resources import files
+
+    path = files("detente") / "scenarios" / f"{name}.yaml"
+    if not path.is_file():
+        raise DetenteError(
+            f"no bundled scenario {name!r}; choose one of: {', '.join(bundled_scenarios())}"
+        )
+    return str(path)
 
 
 def __getattr__(name: str) -> object:

@@ -54,5 +54,5 @@ class ScenarioError(DetenteError, ValueError):
         return f"{where}{fld}{self.message}".replace("\n", " ")
 
 
-class StateSpaceTooLarge(DetenteError):
+class StateSpaceTooLarge(DetenteError):  # noqa: N818 - a public name fixed by the design
     """The conflict would need more states than the configured limit allows."""

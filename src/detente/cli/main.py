@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import sys
 
-import click
 import typer
 
 from detente.errors import DetenteError
+
+try:  # typer >= 0.29 ships its own copy of click
+    from typer._click import exceptions as _cx
+except ImportError:  # pragma: no cover - older typer uses the click package
+    from click import exceptions as _cx  # type: ignore[no-redef]
 
 app = typer.Typer(
     name="detente",
@@ -35,22 +39,21 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     try:
         result = app(args=args, prog_name="detente", standalone_mode=False)
-    except click.exceptions.NoArgsIsHelpError as exc:
-        click.echo(exc.ctx.get_help() if exc.ctx else str(exc))
-        return 0
-    except click.UsageError as exc:
+    except _cx.NoArgsIsHelpError:
+        return 0  # typer has printed the help already
+    except _cx.UsageError as exc:
         exc.show()
         return 2
-    except click.exceptions.Exit as exc:
+    except typer.Exit as exc:
         return int(exc.exit_code)
-    except click.Abort:
-        click.echo("Aborted.", err=True)
+    except typer.Abort:
+        typer.echo("Aborted.", err=True)
         return 130
     except (DetenteError, ValueError, FileNotFoundError, IsADirectoryError) as exc:
-        click.echo(f"error: {_one_line(exc)}", err=True)
+        typer.echo(f"error: {_one_line(exc)}", err=True)
         return 2
     except KeyboardInterrupt:
-        click.echo("Interrupted.", err=True)
+        typer.echo("Interrupted.", err=True)
         return 130
     if isinstance(result, int):
         return result

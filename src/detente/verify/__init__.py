@@ -1,1 +1,160 @@
-"""detente.verify."""
+"""Verification arithmetic for arms-control agreements (issue #5).
+
+* :mod:`~detente.verify.enrichment` — separative work, UF6/U conversions.
+* :mod:`~detente.verify.breakout` — ideal-cascade breakout time from stocks and capacity.
+* :mod:`~detente.verify.inspection` — Dresher's inspection game and the game with a
+  statistical (MUF) test.
+* :mod:`~detente.verify.accountancy` — MUF, σ_MUF, Neyman–Pearson and CUMUF tests,
+  significant quantities.
+* :mod:`~detente.verify.cusum` — Page's CUSUM test, Siegmund's ARL, Monte Carlo ARL.
+* :mod:`~detente.verify.spec` — the ``verification:`` scenario section and
+  :func:`assess_freeze`; :mod:`~detente.verify.korea2017` — 2017 North Korea defaults.
+
+Formulas, sources and check values: ``shared/reference/verify.md``.
+"""
+
+from detente.verify.accountancy import (
+    DETECTION_GOAL_HIGH,
+    DETECTION_GOAL_LOW,
+    FALSE_ALARM_GOAL,
+    SIGNIFICANT_QUANTITIES,
+    TIMELINESS_MONTHS,
+    MaterialBalance,
+    SignificantQuantity,
+    best_test_detection_probability,
+    cumuf_detection_probability,
+    cumuf_sigma,
+    detection_probability,
+    largest_sigma_muf,
+    linear_test_detection_probability,
+    loss_for_detection,
+    material_balance,
+    muf_covariance,
+    sigma_muf,
+    sitmuf,
+    worst_case_loss_pattern,
+)
+from detente.verify.breakout import (
+    HEU_SIGNIFICANT_QUANTITY_KG,
+    IR1_SWU_PER_MACHINE_YEAR,
+    IR1_SWU_PER_MACHINE_YEAR_RANGE,
+    JCPOA_MACHINES,
+    JCPOA_STOCK_ASSAY,
+    JCPOA_STOCK_KG_UF6,
+    BreakoutResult,
+    breakout,
+    cascade_capacity,
+    jcpoa_breakout,
+)
+from detente.verify.cusum import (
+    ArlEstimate,
+    page_alarm,
+    page_statistic,
+    siegmund_arl,
+    siegmund_decision_limit,
+    simulate_arl,
+)
+from detente.verify.enrichment import (
+    NATURAL_ASSAY,
+    EnrichmentResult,
+    enrichment,
+    separative_potential,
+    u_mass_fraction_uf6,
+    u_to_uf6,
+    uf6_to_u,
+    uranium_molar_mass,
+)
+from detente.verify.inspection import (
+    DresherStage,
+    StatisticalInspection,
+    dresher_detection_probability,
+    dresher_stage,
+    dresher_table,
+    dresher_value,
+    dresher_value_closed_form,
+    gaussian_inspection_game,
+    inspections_for_value,
+)
+from detente.verify.korea2017 import KOREA_2017_VERIFICATION, korea_2017_spec, korea_2017_yaml
+from detente.verify.spec import (
+    AccountancySpec,
+    CapacitySpec,
+    FreezeAssessment,
+    HoldingAssessment,
+    HoldingSpec,
+    InspectionSpec,
+    RegimeBreakout,
+    RegimeSpec,
+    StockLotSpec,
+    VerificationSpec,
+    assess_freeze,
+)
+
+__all__ = [
+    "DETECTION_GOAL_HIGH",
+    "DETECTION_GOAL_LOW",
+    "FALSE_ALARM_GOAL",
+    "HEU_SIGNIFICANT_QUANTITY_KG",
+    "IR1_SWU_PER_MACHINE_YEAR",
+    "IR1_SWU_PER_MACHINE_YEAR_RANGE",
+    "JCPOA_MACHINES",
+    "JCPOA_STOCK_ASSAY",
+    "JCPOA_STOCK_KG_UF6",
+    "KOREA_2017_VERIFICATION",
+    "NATURAL_ASSAY",
+    "SIGNIFICANT_QUANTITIES",
+    "TIMELINESS_MONTHS",
+    "AccountancySpec",
+    "ArlEstimate",
+    "BreakoutResult",
+    "CapacitySpec",
+    "DresherStage",
+    "EnrichmentResult",
+    "FreezeAssessment",
+    "HoldingAssessment",
+    "HoldingSpec",
+    "InspectionSpec",
+    "MaterialBalance",
+    "RegimeBreakout",
+    "RegimeSpec",
+    "SignificantQuantity",
+    "StatisticalInspection",
+    "StockLotSpec",
+    "VerificationSpec",
+    "assess_freeze",
+    "best_test_detection_probability",
+    "breakout",
+    "cascade_capacity",
+    "cumuf_detection_probability",
+    "cumuf_sigma",
+    "detection_probability",
+    "dresher_detection_probability",
+    "dresher_stage",
+    "dresher_table",
+    "dresher_value",
+    "dresher_value_closed_form",
+    "enrichment",
+    "gaussian_inspection_game",
+    "inspections_for_value",
+    "jcpoa_breakout",
+    "korea_2017_spec",
+    "korea_2017_yaml",
+    "largest_sigma_muf",
+    "linear_test_detection_probability",
+    "loss_for_detection",
+    "material_balance",
+    "muf_covariance",
+    "page_alarm",
+    "page_statistic",
+    "separative_potential",
+    "siegmund_arl",
+    "siegmund_decision_limit",
+    "sigma_muf",
+    "simulate_arl",
+    "sitmuf",
+    "u_mass_fraction_uf6",
+    "u_to_uf6",
+    "uf6_to_u",
+    "uranium_molar_mass",
+    "worst_case_loss_pattern",
+]

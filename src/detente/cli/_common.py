@@ -1,0 +1,66 @@
+"""Helpers shared by the CLI commands (presentation only; no analysis here)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+import detente
+from detente.scenario import Scenario, load_scenario
+
+
+def console() -> Console:
+    """A console on stdout (plain when piped)."""
+    return Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 160)
+
+
+def resolve_scenario(file: str | None, variant: str | None = None) -> Scenario:
+    """Load ``file`` (a path, or the name of a bundled scenario; default korea-2017)."""
+    if file is None:
+        return load_scenario(detente.scenario_path(), variant=variant)
+    if not os.path.exists(file) and "/" not in file and not file.endswith((".yaml", ".yml",
+                                                                            ".json", ".gmcr")):
+        if file in detente.bundled_scenarios():
+            return load_scenario(detente.scenario_path(file), variant=variant)
+    return load_scenario(file, variant=variant)
+
+
+def print_json(data: Any) -> None:
+    """Print JSON to stdout (nothing else)."""
+    sys.stdout.write(json.dumps(data, indent=2, default=_default) + "\n")
+
+
+def _default(obj: Any) -> Any:
+    import numpy as np
+
+    if isinstance(obj, np.integer):
+        return int(obj)
+    if isinstance(obj, np.floating):
+        return float(obj)
+    if isinstance(obj, np.bool_):
+        return bool(obj)
+    if isinstance(obj, np.ndarray):
+        return obj.tolist()
+    raise TypeError(f"not JSON serialisable: {type(obj).__name__}")
+
+
+def write_atomic(path: str | os.PathLike[str], text: str | bytes) -> None:
+    """Write a file atomically (temporary file in the same folder, then rename)."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise

@@ -1,0 +1,146 @@
+"""The public entry points of the conflict engine.
+
+A :class:`ConflictModel` holds what depends only on a scenario's *structure* (options,
+infeasibility, irreversibility): the state space and the move operators. It is built once and
+reused when only preferences change (variants, sensitivity passes, exploration samples).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from detente.conflict.moves import MoveOps
+from detente.conflict.preferences import payoff_ranks
+from detente.conflict.result import StabilityResult
+from detente.conflict.stability import CONCEPTS, SANCTIONS, _Profile, analyse_profile
+from detente.conflict.statespace import StateSpace, build_state_space
+from detente.scenario.model import Preference, Scenario
+
+
+def structure_key(scenario: Scenario) -> str:
+    """A hash of what the state space depends on (options, directions, infeasibility)."""
+    parts = {
+        "options": [[o.ref, o.reversible] for o in scenario.options],
+        "actors": [[a.id, [o.index for o in a.options]] for a in scenario.actors],
+        "infeasible": [c.text for c in scenario.infeasible],
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+@dataclass
+class ConflictModel:
+    """State space and move operators of one scenario structure (reusable)."""
+
+    scenario: Scenario
+    space: StateSpace
+    moves: MoveOps
+    key: str = field(default="")
+
+    def payoffs(
+        self, preferences: Mapping[str, Preference] | None = None, scenario: Scenario | None = None
+    ) -> dict[str, NDArray[np.unsignedinteger]]:
+        """Payoff ranks per actor over the feasible states."""
+        return payoff_ranks(scenario or self.scenario, self.space, preferences)
+
+    def profile(self, payoffs: Mapping[str, NDArray[np.unsignedinteger]]) -> _Profile:
+        """Prepare engine arrays for one preference profile."""
+        return _Profile(self.space, self.moves, [payoffs[a] for a in self.scenario.actor_ids])
+
+
+def build_model(scenario: Scenario, *, max_states: int | None = None, layout: str = "auto"
+                ) -> ConflictModel:
+    """Build the reusable state space and move structure of ``scenario``."""
+    space = build_state_space(scenario, max_states=max_states, layout=layout)
+    return ConflictModel(scenario, space, MoveOps(space), structure_key(scenario))
+
+
+def _concepts(concepts: Iterable[str] | str | None) -> tuple[str, ...]:
+    if concepts is None:
+        return CONCEPTS
+    if isinstance(concepts, str):
+        concepts = [c for c in concepts.split(",") if c.strip()]
+    out = []
+    for c in concepts:
+        c = c.strip().lower()
+        if c == "r":
+            c = "nash"
+        if c not in CONCEPTS:
+            raise ValueError(f"unknown stability concept {c!r}; choose from {', '.join(CONCEPTS)}")
+        if c not in out:
+            out.append(c)
+    if not out:
+        raise ValueError(f"no stability concept given; choose from {', '.join(CONCEPTS)}")
+    return tuple(out)
+
+
+def analyse(
+    scenario: Scenario,
+    concepts: Iterable[str] | str | None = None,
+    sanctions: str = "legal",
+    *,
+    model: ConflictModel | None = None,
+    preferences: Mapping[str, Preference] | None = None,
+    payoffs: Mapping[str, NDArray[np.unsignedinteger]] | None = None,
+    max_states: int | None = None,
+) -> StabilityResult:
+    """Stability of every feasible state for every actor, and the equilibria.
+
+    Parameters
+    ----------
+    scenario
+        A validated scenario (see :func:`detente.load_scenario`).
+    concepts
+        Any of ``nash``, ``gmr``, ``smr``, ``seq``, ``sim`` (default: all five), as a list or
+        a comma-separated string.
+    sanctions
+        ``"legal"`` (default): opponents sanction by any legal sequence of unilateral moves
+        (Fang et al. 1993). ``"distinct"``: each opponent moves at most once, as GMCR+ does.
+    model
+        A :class:`ConflictModel` built earlier for the same structure (reused).
+    preferences, payoffs
+        Override the scenario's preferences (statements/rankings) or give payoff ranks directly.
+    max_states
+        State-space refusal limit (default 2**22 or ``DETENTE_MAX_STATES``).
+
+    Returns
+    -------
+    StabilityResult
+        Stability per concept, actor and state; ``to_dict()`` gives the CLI's JSON.
+
+    Examples
+    --------
+    >>> import detente
+    >>> from detente.conflict import analyse
+    >>> pd = detente.load_scenario(detente.scenario_path("prisoners-dilemma"))
+    >>> analyse(pd, "nash").equilibria("nash")
+    ['YY']
+    """
+    conc = _concepts(concepts)
+    if sanctions not in SANCTIONS:
+        raise ValueError(f"sanctions must be 'legal' or 'distinct'; got {sanctions!r}")
+    if model is None or model.key != structure_key(scenario):
+        model = build_model(scenario, max_states=max_states)
+    pay = payoffs if payoffs is not None else model.payoffs(preferences, scenario)
+    prof = model.profile(pay)
+    stable = analyse_profile(prof, conc, sanctions)
+    return StabilityResult(
+        scenario=scenario.name,
+        digest=scenario.digest,
+        variant=scenario.variant,
+        actors=tuple(scenario.actor_ids),
+        options=tuple(scenario.option_refs),
+        codes=model.space.codes,
+        status_quo=scenario.status_quo,
+        stable=stable,
+        sanctions=sanctions,
+        parameters={
+            "layout": "dense" if model.space.dense else "sparse",
+            "n_states": model.space.n_states,
+        },
+    )

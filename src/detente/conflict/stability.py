@@ -1,0 +1,331 @@
+"""Stability analysis of a graph model for any number of actors.
+
+Definitions (Fang, Hipel and Kilgour 1993, *Interactive Decision Making*, ch. 3; for n
+decision makers as in Fang, Hipel, Kilgour and Peng 2003, GMCR II part 1, §III). For actor
+``i`` at state ``s``, with ``H = N - {i}`` and ``≼_i`` "less or equally preferred":
+
+* **Nash** (R): ``R_i^+(s)`` is empty.
+* **GMR**: every ``s1 ∈ R_i^+(s)`` has some ``s2 ∈ R_H(s1)`` with ``s2 ≼_i s``.
+* **SMR**: every ``s1 ∈ R_i^+(s)`` has some ``s2 ∈ R_H(s1)`` with ``s2 ≼_i s`` and
+  ``s3 ≼_i s`` for all ``s3 ∈ R_i(s2)``.
+* **SEQ**: every ``s1 ∈ R_i^+(s)`` has some ``s2 ∈ R_H^+(s1)`` with ``s2 ≼_i s``.
+* **SIM** (simultaneous sanctioning; Fang et al. 1993, §3.2.5, extended to n actors): every
+  ``s1 ∈ R_i^+(s)`` can be answered by the opponents moving *at the same time* as ``i``: some
+  opponents each pick one of their own unilateral improvements from ``s`` (the others stay)
+  and the state combining ``i``'s options from ``s1`` with those choices is feasible and
+  ``≼_i s``.
+
+``R_H(s1)`` holds the states reachable from ``s1`` by a *legal sequence* of unilateral moves
+by members of ``H`` (no member moves twice in succession; it may move again after another
+has); ``R_H^+`` uses unilateral improvements. With ``sanctions="distinct"`` each member of
+``H`` moves at most once, as GMCR+ computes it (Kinsara et al. 2015).
+
+Algorithm (no reachable set is stored). Each of GMR, SMR and SEQ asks whether
+``M(s1) = min over R_H(s1) of v`` is at most ``P_i(s)``, with ``v = P_i`` (GMR, SEQ) or
+``v(s2) = max(P_i(s2), max over R_i(s2) of P_i)`` (SMR). ``M`` is computed for all states at
+once by relaxing over the last mover: ``F_k = min(v, min over k' ≠ k of G_k')`` and
+``G_k = min over R_k of F_k`` until nothing changes; then ``M = min_k G_k``. Finally ``s`` is
+unstable iff ``max over s1 ∈ R_i(s) of min(P_i(s1), M(s1)) > P_i(s)``.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from detente.conflict.moves import Array, MoveOps, inf_of
+from detente.conflict.statespace import StateSpace
+
+CONCEPTS = ("nash", "gmr", "smr", "seq", "sim")
+SANCTIONS = ("legal", "distinct")
+
+
+class _Profile:
+    """Payoff arrays on the engine domain plus cached improvement indices."""
+
+    def __init__(self, space: StateSpace, moves: MoveOps, payoffs: Sequence[Array]) -> None:
+        self.P: list[Array]
+        self.space = space
+        self.moves = moves
+        self.P = [space.to_domain(p, 0) for p in payoffs]
+        self.feasible_ranks = list(payoffs)
+        self._imp: dict[int, object] = {}
+
+    def improvement(self, k: int) -> object:
+        if k not in self._imp:
+            self._imp[k] = self.moves.improvement_index(k, self.P[k])
+        return self._imp[k]
+
+
+def sanction_minimum(
+    prof: _Profile,
+    v: Array,
+    movers: Sequence[int],
+    *,
+    improving: bool,
+    sanctions: str = "legal",
+) -> Array:
+    """``M(s1)``: the minimum of ``v`` over the states the ``movers`` can reach from ``s1``.
+
+    Reachability is by legal sequences of unilateral moves (``improving=False``) or
+    unilateral improvements (``improving=True``) of at least one move; ``INF`` where no
+    move exists. With ``sanctions="distinct"`` each mover moves at most once.
+    """
+    ops = prof.moves
+    inf = inf_of(v.dtype)
+    movers = list(movers)
+
+    def step(k: int, X: Array) -> Array:
+        return ops.min_moves(k, X, prof.improvement(k) if improving else None)
+
+    if sanctions == "distinct":
+        # E[S] = min of v over states reachable using each mover in S at most once.
+        full = frozenset(movers)
+        memo: dict[frozenset[int], Array] = {frozenset(): v}
+        for size in range(1, len(movers)):
+            for subset in itertools.combinations(movers, size):
+                S = frozenset(subset)
+                acc = v.copy()
+                for k in S:
+                    np.minimum(acc, step(k, memo[S - {k}]), out=acc)
+                memo[S] = acc
+        out = np.full_like(v, inf)
+        for k in movers:
+            np.minimum(out, step(k, memo[full - {k}]), out=out)
+        return out
+    if sanctions != "legal":
+        raise ValueError(f"sanctions must be one of {SANCTIONS}; got {sanctions!r}")
+
+    F = [v for _ in movers]
+    while True:
+        G = [step(k, F[j]) for j, k in enumerate(movers)]
+        excl = _exclusive_minima(G, inf)
+        newF = [np.minimum(v, e) for e in excl]
+        if all(np.array_equal(a, b) for a, b in zip(newF, F, strict=True)):
+            break
+        F = newF
+    M = G[0].copy()
+    for g in G[1:]:
+        np.minimum(M, g, out=M)
+    return M
+
+
+def _exclusive_minima(arrays: list[Array], inf: int) -> list[Array]:
+    """For each position j, the elementwise minimum of all arrays except the j-th."""
+    n = len(arrays)
+    if n == 1:
+        return [np.full_like(arrays[0], inf)]
+    pre = [arrays[0]]
+    for a in arrays[1:]:
+        pre.append(np.minimum(pre[-1], a))
+    suf = [arrays[-1]]
+    for a in reversed(arrays[:-1]):
+        suf.append(np.minimum(suf[-1], a))
+    suf.reverse()
+    out = [suf[1]]
+    for j in range(1, n - 1):
+        out.append(np.minimum(pre[j - 1], suf[j + 1]))
+    out.append(pre[n - 2])
+    return out
+
+
+def _unstable_given(prof: _Profile, i: int, M: Array | None) -> NDArray[Any]:
+    """States where ``i`` has an improvement ``s1`` with ``M(s1) > P_i(s)`` (no sanction)."""
+    P = prof.P[i]
+    W = P if M is None else np.minimum(P, M)
+    Z = prof.moves.max_moves(i, W)
+    return Z > P
+
+
+def stable_states(
+    prof: _Profile,
+    i: int,
+    concept: str,
+    sanctions: str = "legal",
+) -> NDArray[Any]:
+    """Boolean stability of every domain position for actor ``i`` under ``concept``."""
+    n = len(prof.P)
+    others = [k for k in range(n) if k != i]
+    P = prof.P[i]
+    if concept == "nash":
+        unstable = _unstable_given(prof, i, None)
+    elif concept == "gmr":
+        M = sanction_minimum(prof, P, others, improving=False, sanctions=sanctions)
+        unstable = _unstable_given(prof, i, M)
+    elif concept == "seq":
+        M = sanction_minimum(prof, P, others, improving=True, sanctions=sanctions)
+        unstable = _unstable_given(prof, i, M)
+    elif concept == "smr":
+        escape = np.maximum(P, prof.moves.max_moves(i, P))
+        M = sanction_minimum(prof, escape, others, improving=False, sanctions=sanctions)
+        unstable = _unstable_given(prof, i, M)
+    elif concept == "sim":
+        return sim_stable(prof, i)
+    else:
+        raise ValueError(f"unknown concept {concept!r}; choose from {', '.join(CONCEPTS)}")
+    return ~unstable
+
+
+# -- SIM ------------------------------------------------------------------------------------
+
+
+def _replace(codes: NDArray[np.int64], offset: int, width: int, sub: int | NDArray[np.int64]
+             ) -> NDArray[np.int64]:
+    mask = np.int64(((1 << width) - 1) << offset)
+    return (codes & ~mask) | (np.asarray(sub, dtype=np.int64) << offset)
+
+
+def sim_stable(prof: _Profile, i: int, chunk: int = 1 << 22) -> NDArray[Any]:
+    """SIM stability for actor ``i`` on the engine domain (see the module docstring).
+
+    For each state, the opponents' simultaneous responses form a box: opponent ``j`` keeps
+    its sub-state or picks one of its unilateral improvements from ``s``. Responses by a
+    single opponent are tested first (vectorised over states); only the improvements they
+    leave unanswered are tested against the whole box, in chunks.
+    """
+    space = prof.space
+    codes = space.codes
+    N = codes.shape[0]
+    P = [prof.feasible_ranks[k] for k in range(len(prof.P))]
+    blocks = space.blocks
+
+    if space.dense:
+        slot = np.full(1 << space.n_options, -1, dtype=np.int64)
+        slot[codes] = np.arange(N, dtype=np.int64)
+
+        def lookup(c: NDArray[np.int64]) -> NDArray[np.int64]:
+            return slot[c]
+    else:
+
+        def lookup(c: NDArray[np.int64]) -> NDArray[np.int64]:
+            return space.position(c)
+
+    def improvements(k: int) -> NDArray[np.bool_]:
+        b = blocks[k]
+        sub = (codes >> b.offset) & (b.size - 1)
+        out = np.zeros((N, b.size), dtype=bool)
+        for a in range(b.size):
+            allowed = b.transitions[sub, a]
+            pos = lookup(_replace(codes, b.offset, b.width, a))
+            ok = allowed & (pos >= 0)
+            out[ok, a] = P[k][pos[ok]] > P[k][ok]
+        return out
+
+    bi = blocks[i]
+    imp_i = improvements(i)
+    pair_s, pair_a = np.nonzero(imp_i)
+    stable = np.ones(N, dtype=bool)
+    if pair_s.size:
+        theta = P[i][pair_s]
+        base = _replace(codes[pair_s], bi.offset, bi.width, pair_a.astype(np.int64))
+        opp = [k for k in range(len(blocks)) if k != i]
+        responses = {}
+        for k in opp:
+            b = blocks[k]
+            S = improvements(k)
+            responses[k] = S
+        answered = np.zeros(pair_s.shape[0], dtype=bool)
+        # 1. one opponent responds alone
+        for k in opp:
+            b = blocks[k]
+            S = responses[k]
+            for c in range(b.size):
+                live = ~answered & S[pair_s, c]
+                if not live.any():
+                    continue
+                idx = np.flatnonzero(live)
+                pos = lookup(_replace(base[idx], b.offset, b.width, c))
+                ok = pos >= 0
+                hit = np.zeros(idx.shape[0], dtype=bool)
+                hit[ok] = P[i][pos[ok]] <= theta[idx][ok]
+                answered[idx[hit]] = True
+        # 2. lower bounds: constrain one opponent to its responses, let the others take any
+        #    sub-state; if even that cannot reach a state <= theta, nothing can.
+        hopeless = np.zeros(pair_s.shape[0], dtype=bool)
+        if len(opp) > 1:
+            sub_i_all = (codes >> bi.offset) & (bi.size - 1)
+            for k in opp:
+                b = blocks[k]
+                sub_k_all = (codes >> b.offset) & (b.size - 1)
+                table = np.full((bi.size, b.size), np.iinfo(np.int64).max, dtype=np.int64)
+                np.minimum.at(table, (sub_i_all, sub_k_all), P[i].astype(np.int64))
+                live = np.flatnonzero(~answered & ~hopeless)
+                if not live.size:
+                    break
+                s_live = pair_s[live]
+                opts = responses[k][s_live].copy()
+                own = (codes[s_live] >> b.offset) & (b.size - 1)
+                opts[np.arange(live.size), own] = True
+                vals = np.where(opts, table[pair_a[live]], np.iinfo(np.int64).max)
+                lb = vals.min(axis=1)
+                hopeless[live[lb > theta[live]]] = True
+        # 3. the rest: every combination of responses (box members only, padded per chunk)
+        rest = np.flatnonzero(~answered & ~hopeless)
+        if rest.size and len(opp) > 1:
+            members = []
+            for k in opp:
+                b = blocks[k]
+                opts = responses[k][pair_s[rest]].copy()
+                own = (codes[pair_s[rest]] >> b.offset) & (b.size - 1)
+                opts[np.arange(rest.size), own] = True
+                members.append(opts)
+            box = np.ones(rest.size, dtype=np.int64)
+            for opts in members:
+                box *= opts.sum(axis=1)
+            order = np.argsort(box, kind="stable")
+            start = 0
+            while start < rest.size:
+                # chunk with bounded padded work
+                width = int(box[order[start]])
+                stop = start + 1
+                budget = max(1, chunk // max(width, 1))
+                stop = min(rest.size, start + budget)
+                while stop > start + 1 and int(box[order[stop - 1]]) * (stop - start) > chunk:
+                    stop = start + max(1, (stop - start) // 2)
+                sel = order[start:stop]
+                idx = rest[sel]
+                target = base[idx] & ~np.int64(sum(
+                    (blocks[k].size - 1) << blocks[k].offset for k in opp))
+                grid = target[:, None]
+                for col, k in enumerate(opp):
+                    b = blocks[k]
+                    opts = members[col][sel]
+                    kmax = int(opts.sum(axis=1).max())
+                    # member sub-states, padded by repeating the first member
+                    ranked = np.argsort(~opts, axis=1, kind="stable")[:, :kmax]
+                    cnt = opts.sum(axis=1)
+                    pad = np.arange(kmax)[None, :] >= cnt[:, None]
+                    ranked = np.where(pad, ranked[:, :1], ranked).astype(np.int64)
+                    grid = (grid[:, :, None] | (ranked[:, None, :] << b.offset)).reshape(
+                        idx.size, -1)
+                pos = lookup(grid.reshape(-1)).reshape(grid.shape)
+                pv = np.where(pos >= 0, P[i][np.where(pos >= 0, pos, 0)].astype(np.int64),
+                              np.iinfo(np.int64).max)
+                found = np.asarray((pv <= theta[idx, None]).any(axis=1))
+                answered[idx[found]] = True
+                start = stop
+        unanswered = pair_s[~answered]
+        stable[unanswered] = False
+    return space.to_domain(stable, True) if space.dense else stable
+
+
+def analyse_profile(
+    prof: _Profile,
+    concepts: Iterable[str],
+    sanctions: str = "legal",
+) -> dict[str, NDArray[np.bool_]]:
+    """Stability matrices (actors × feasible states) for each concept."""
+    out: dict[str, NDArray[np.bool_]] = {}
+    n = len(prof.P)
+    space = prof.space
+    for concept in concepts:
+        rows = []
+        for i in range(n):
+            st = stable_states(prof, i, concept, sanctions)
+            rows.append(np.asarray(space.from_domain(st), dtype=bool))
+        out[concept] = np.vstack(rows) if rows else np.zeros((0, space.n_states), bool)
+    return out

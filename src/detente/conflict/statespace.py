@@ -1,0 +1,242 @@
+"""Feasible states and the unilateral-move structure of a graph model.
+
+Sources
+-------
+Fang, Hipel and Kilgour (1993), *Interactive Decision Making: The Graph Model for Conflict
+Resolution*, ch. 2-3: a state is a choice of every actor's options; infeasible states are
+removed; actor i's unilateral moves R_i(s) change only i's options. GMCR II (Fang et al. 2003)
+and GMCR+ (Kinsara et al. 2015) add irreversible options ("permitted direction").
+
+Representation
+--------------
+Option ``k`` is bit ``k`` of a state code. Each actor's options are contiguous bits, so a state
+is a tuple of per-actor *sub-states* ``a_i`` in ``[0, 2**m_i)``. Two layouts are used:
+
+* **dense** (``2**m`` codes, infeasible ones masked): arrays are indexed by the code itself and
+  reshape to one axis per actor, so "a move of actor i" is an operation along one axis;
+* **sparse** (only feasible states, in increasing code order): each actor's moves are a CSR
+  adjacency over state indices.
+
+The dense layout is used when most codes are feasible; the sparse one when infeasibility
+removes most of them (or ``2**m`` is too large to allocate).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from detente.errors import StateSpaceTooLarge
+from detente.scenario.model import Scenario
+
+#: Default refusal limit on the number of feasible states (override with DETENTE_MAX_STATES).
+DEFAULT_MAX_STATES = 1 << 22
+#: Largest code space (``2**m``) that is enumerated to find the feasible states.
+MAX_ENUMERATED_CODES = 1 << 28
+#: Largest code space laid out densely.
+MAX_DENSE_CODES = 1 << 25
+
+
+def max_states_limit() -> int:
+    """The state-space refusal limit (``DETENTE_MAX_STATES`` or the default, 2**22)."""
+    env = os.environ.get("DETENTE_MAX_STATES")
+    if env:
+        try:
+            return max(1, int(env))
+        except ValueError:
+            pass
+    return DEFAULT_MAX_STATES
+
+
+@dataclass(frozen=True)
+class ActorBlock:
+    """The bits one actor controls: options ``offset .. offset + width - 1``."""
+
+    offset: int
+    width: int
+    transitions: NDArray[np.bool_]
+    """``transitions[a, b]``: the actor may move its sub-state from ``a`` to ``b`` (``a != b``)
+    given the options' permitted directions."""
+
+    @property
+    def size(self) -> int:
+        """Number of sub-states ``2**width``."""
+        return 1 << self.width
+
+    @property
+    def unrestricted(self) -> bool:
+        """True when every sub-state can move to every other one (all options reversible)."""
+        t = self.transitions
+        return bool(t.sum() == t.shape[0] * (t.shape[0] - 1))
+
+
+@dataclass(frozen=True)
+class StateSpace:
+    """The feasible states of a scenario and each actor's move structure.
+
+    Attributes
+    ----------
+    n_options
+        Bits per state code.
+    blocks
+        One :class:`ActorBlock` per actor, in actor order.
+    codes
+        Feasible state codes, increasing (the public state order).
+    dense
+        Whether arrays are laid out over all ``2**n_options`` codes.
+    feasible
+        Dense layout only: boolean mask over all codes.
+    """
+
+    n_options: int
+    blocks: tuple[ActorBlock, ...]
+    codes: NDArray[np.int64]
+    dense: bool
+    feasible: NDArray[np.bool_] | None
+
+    @property
+    def n_states(self) -> int:
+        """Number of feasible states."""
+        return int(self.codes.shape[0])
+
+    @property
+    def domain_size(self) -> int:
+        """Length of the engine's per-state arrays (``2**m`` dense, else ``n_states``)."""
+        return (1 << self.n_options) if self.dense else self.n_states
+
+    @property
+    def all_feasible(self) -> bool:
+        """True when no code is infeasible."""
+        return self.n_states == (1 << self.n_options)
+
+    def domain_codes(self) -> NDArray[np.int64]:
+        """The state code of each position of an engine array."""
+        if self.dense:
+            return np.arange(1 << self.n_options, dtype=np.int64)
+        return self.codes
+
+    def to_domain(self, values: NDArray[Any], fill: float = 0) -> NDArray[Any]:
+        """Spread per-feasible-state ``values`` over the engine's domain (``fill`` elsewhere)."""
+        if not self.dense or self.all_feasible:
+            return values
+        out = np.full(1 << self.n_options, fill, dtype=values.dtype)
+        out[self.codes] = values
+        return out
+
+    def from_domain(self, values: NDArray[Any]) -> NDArray[Any]:
+        """Restrict an engine array to the feasible states (in code order)."""
+        if not self.dense or self.all_feasible:
+            return values
+        return values[self.codes]
+
+    def index_of(self, codes: NDArray[np.integer]) -> NDArray[np.int64]:
+        """Positions of ``codes`` in the engine's domain; ``-1`` where infeasible."""
+        codes = np.asarray(codes, dtype=np.int64)
+        if self.dense:
+            assert self.feasible is not None
+            return np.where(self.feasible[codes], codes, -1)
+        return self.position(codes)
+
+
+    def position(self, codes: NDArray[np.integer]) -> NDArray[np.int64]:
+        """Positions of ``codes`` in :attr:`codes` (the feasible list); ``-1`` if infeasible."""
+        codes = np.asarray(codes, dtype=np.int64)
+        if self.n_states == 0:
+            return np.full(codes.shape, -1, dtype=np.int64)
+        pos = np.minimum(np.searchsorted(self.codes, codes), self.n_states - 1)
+        return np.where(self.codes[pos] == codes, pos, -1)
+
+
+def transition_matrix(directions: Sequence[str]) -> NDArray[np.bool_]:
+    """Permitted sub-state moves for options with the given directions.
+
+    A move from sub-state ``a`` to ``b != a`` is permitted when no ``forward`` option (can
+    only be taken) is withdrawn and no ``backward`` option (can only be withdrawn) is taken.
+    Any combination of the actor's options may change in one move (Fang et al. 1993, §2.2).
+    """
+    width = len(directions)
+    size = 1 << width
+    a = np.arange(size)[:, None]
+    b = np.arange(size)[None, :]
+    ok = a != b
+    fwd = sum(1 << k for k, d in enumerate(directions) if d == "forward")
+    bwd = sum(1 << k for k, d in enumerate(directions) if d == "backward")
+    # forward bits: b must keep every such bit that a has (cannot withdraw)
+    ok &= (a & fwd & ~b) == 0
+    # backward bits: b must not take a bit that a lacks (cannot take)
+    ok &= (b & bwd & ~a) == 0
+    return np.asarray(ok, dtype=bool)
+
+
+def build_state_space(
+    scenario: Scenario,
+    *,
+    max_states: int | None = None,
+    layout: str = "auto",
+) -> StateSpace:
+    """Enumerate the feasible states of ``scenario``.
+
+    Parameters
+    ----------
+    scenario
+        The validated scenario.
+    max_states
+        Refuse (``StateSpaceTooLarge``) when there are more feasible states than this;
+        default :func:`max_states_limit`.
+    layout
+        ``"auto"`` (dense when at least a quarter of the codes are feasible), ``"dense"`` or
+        ``"sparse"``.
+    """
+    limit = max_states_limit() if max_states is None else max_states
+    m = scenario.n_options
+    blocks = []
+    for actor in scenario.actors:
+        dirs = [o.reversible for o in actor.options]
+        blocks.append(ActorBlock(actor.options[0].index, len(dirs), transition_matrix(dirs)))
+    total = 1 << m
+    if total > MAX_ENUMERATED_CODES:
+        raise StateSpaceTooLarge(
+            f"{scenario.source}: {m} options give 2^{m} possible states, more than detente "
+            f"enumerates (2^{MAX_ENUMERATED_CODES.bit_length() - 1}); merge or drop options, or "
+            "split the conflict into sub-models"
+        )
+    if not scenario.infeasible and total > limit:
+        raise StateSpaceTooLarge(
+            f"{scenario.source}: {total:,} feasible states exceed the limit of {limit:,}; reduce "
+            "the options, add infeasibility conditions, or raise DETENTE_MAX_STATES"
+        )
+    chunk = 1 << 22
+    feasible_parts = []
+    count = 0
+    for start in range(0, total, chunk):
+        codes = np.arange(start, min(total, start + chunk), dtype=np.int64)
+        bad = scenario.infeasible_mask(codes) if scenario.infeasible else None
+        part = codes if bad is None else codes[~bad]
+        count += part.shape[0]
+        if count > limit:
+            raise StateSpaceTooLarge(
+                f"{scenario.source}: more than {limit:,} feasible states (limit); reduce the "
+                "options, add infeasibility conditions, or raise DETENTE_MAX_STATES"
+            )
+        feasible_parts.append(part)
+    codes = np.concatenate(feasible_parts) if feasible_parts else np.zeros(0, np.int64)
+    if layout == "auto":
+        dense = total <= MAX_DENSE_CODES and codes.shape[0] * 4 >= total
+    elif layout == "dense":
+        if total > MAX_DENSE_CODES:
+            raise StateSpaceTooLarge(f"dense layout needs 2^{m} codes; use layout='sparse'")
+        dense = True
+    elif layout == "sparse":
+        dense = False
+    else:
+        raise ValueError(f"layout must be 'auto', 'dense' or 'sparse'; got {layout!r}")
+    feasible = None
+    if dense:
+        feasible = np.zeros(total, dtype=bool)
+        feasible[codes] = True
+    return StateSpace(m, tuple(blocks), codes, dense, feasible)

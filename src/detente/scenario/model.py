@@ -1,0 +1,237 @@
+"""The validated, frozen scenario that every model family reads.
+
+A *state* is the vector of all options, taken (``Y``) or not (``N``). Internally a state is
+the integer code ``sum(2**k for each taken option k)``, option 1 being bit 0 (GMCR+'s
+decimal code); its text code has one character per option in declaration order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+from detente.scenario.expr import Expr, evaluate
+
+Direction = Literal["both", "forward", "backward"]
+
+
+@dataclass(frozen=True)
+class Option:
+    """A binary option controlled by one actor."""
+
+    index: int
+    actor: str
+    id: str
+    name: str
+    reversible: Direction = "both"
+    why: str | None = None
+
+    @property
+    def ref(self) -> str:
+        """The fully qualified reference ``ACTOR.OPTION``."""
+        return f"{self.actor}.{self.id}"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A decision maker and its options (contiguous option indices)."""
+
+    index: int
+    id: str
+    name: str
+    options: tuple[Option, ...]
+    why: str | None = None
+
+    @property
+    def mask(self) -> int:
+        """Bit mask of this actor's options in a state code."""
+        m = 0
+        for o in self.options:
+            m |= 1 << o.index
+        return m
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A parsed condition with its source text and justification."""
+
+    text: str
+    expr: Expr
+    why: str | None = None
+
+    def holds(self, codes: NDArray[np.integer]) -> NDArray[np.bool_]:
+        """Evaluate the condition at every code in ``codes``."""
+        return evaluate(self.expr, codes)
+
+
+@dataclass(frozen=True)
+class Preference:
+    """An actor's preferences.
+
+    ``kind == "statements"``: option prioritisation (most important first).
+    ``kind == "ranking"``: tie groups of state codes, most preferred first.
+    """
+
+    kind: Literal["statements", "ranking"]
+    statements: tuple[Condition, ...] = ()
+    ranking: tuple[tuple[int, ...], ...] = ()
+    why: str | None = None
+
+
+@dataclass(frozen=True)
+class ScoreRule:
+    """``points`` earned where ``condition`` holds."""
+
+    condition: Condition
+    points: float
+
+
+@dataclass(frozen=True)
+class Interest:
+    """A named criterion scored on states (sum of the points of the rules that hold)."""
+
+    id: str
+    name: str
+    actor: str | None
+    weight: float
+    rules: tuple[ScoreRule, ...]
+    why: str | None = None
+
+    def score(self, codes: NDArray[np.integer]) -> NDArray[np.float64]:
+        """Score every state code in ``codes`` on this interest."""
+        out = np.zeros(np.shape(codes), dtype=np.float64)
+        for r in self.rules:
+            out += r.points * r.condition.holds(codes)
+        return out
+
+
+@dataclass(frozen=True)
+class VariantInfo:
+    """Name and description of a variant (the overlay itself stays in the raw file)."""
+
+    id: str
+    name: str
+    description: str
+    why: str | None = None
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated conflict scenario (plain, frozen data).
+
+    Attributes
+    ----------
+    name, description, sources
+        Free text from the file.
+    actors, options
+        Actors in declaration order; options in global order (each actor's contiguous).
+    infeasible
+        Conditions; a state where any holds is removed.
+    preferences
+        One :class:`Preference` per actor id.
+    status_quo
+        The status-quo state code, or ``None``.
+    coalitions
+        Coalitions to analyse (tuples of actor ids), or ``None``.
+    interests, variants
+        Optional sections; ``variant`` names the applied overlay (``None`` for the base).
+    raw
+        The file's data (after the variant overlay), used for export and hashing.
+    """
+
+    name: str
+    description: str
+    sources: tuple[str, ...]
+    actors: tuple[Actor, ...]
+    options: tuple[Option, ...]
+    infeasible: tuple[Condition, ...]
+    preferences: Mapping[str, Preference]
+    status_quo: int | None
+    coalitions: tuple[tuple[str, ...], ...] | None
+    interests: tuple[Interest, ...] = ()
+    variants: tuple[VariantInfo, ...] = ()
+    variant: str | None = None
+    verification: Any = None
+    issues: tuple[Any, ...] = ()
+    uncertainties: Any = None
+    source: str = "<string>"
+    raw: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}), repr=False)
+
+    # -- codes -------------------------------------------------------------------------------
+    @property
+    def n_options(self) -> int:
+        """Total number of options (bits in a state code)."""
+        return len(self.options)
+
+    @property
+    def option_refs(self) -> list[str]:
+        """``ACTOR.OPTION`` for every option in order."""
+        return [o.ref for o in self.options]
+
+    @property
+    def actor_ids(self) -> list[str]:
+        """Actor ids in declaration order."""
+        return [a.id for a in self.actors]
+
+    def actor(self, actor_id: str) -> Actor:
+        """Return the actor with id ``actor_id``."""
+        for a in self.actors:
+            if a.id == actor_id:
+                return a
+        raise KeyError(actor_id)
+
+    def code_text(self, code: int) -> str:
+        """Text code (``Y``/``N`` per option in declaration order) of integer ``code``."""
+        return "".join("Y" if (code >> k) & 1 else "N" for k in range(self.n_options))
+
+    def codes_text(self, codes: Iterable[int]) -> list[str]:
+        """Text codes of several integer codes."""
+        return [self.code_text(int(c)) for c in codes]
+
+    def parse_code(self, text: str) -> int:
+        """Integer code of a ``Y``/``N`` text code; raises ``ValueError`` if malformed."""
+        t = text.strip().upper()
+        if len(t) != self.n_options or any(ch not in "YN" for ch in t):
+            raise ValueError(
+                f"state code {text!r} must have exactly {self.n_options} characters Y or N "
+                f"(one per option: {', '.join(self.option_refs)})"
+            )
+        return sum(1 << k for k, ch in enumerate(t) if ch == "Y")
+
+    def infeasible_mask(self, codes: NDArray[np.integer]) -> NDArray[np.bool_]:
+        """True where a state code is removed by an infeasibility condition."""
+        bad = np.zeros(np.shape(codes), dtype=bool)
+        for c in self.infeasible:
+            bad |= c.holds(codes)
+        return bad
+
+    def is_feasible(self, code: int) -> bool:
+        """Whether one state code is feasible."""
+        return not bool(self.infeasible_mask(np.array([code], dtype=np.int64))[0])
+
+    @property
+    def digest(self) -> str:
+        """SHA-256 of the canonical JSON of the scenario data (identifies the input)."""
+        blob = json.dumps(_plain(self.raw), sort_keys=True, separators=(",", ":"), default=str)
+        return hashlib.sha256(blob.encode()).hexdigest()
+
+    def describe_state(self, code: int) -> dict[str, list[str]]:
+        """Taken options per actor at ``code`` (option names)."""
+        return {
+            a.id: [o.id for o in a.options if (code >> o.index) & 1] for a in self.actors
+        }
+
+
+def _plain(obj: Any) -> Any:
+    if isinstance(obj, Mapping):
+        return {str(k): _plain(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_plain(v) for v in obj]
+    return obj

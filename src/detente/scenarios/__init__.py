@@ -1,0 +1,1 @@
+"""Bundled scenarios (YAML files shipped with detente)."""
