@@ -47,6 +47,10 @@ def _default(obj: Any) -> Any:
         return bool(obj)
     if isinstance(obj, np.ndarray):
         return obj.tolist()
+    from fractions import Fraction
+
+    if isinstance(obj, Fraction):
+        return str(obj)
     raise TypeError(f"not JSON serialisable: {type(obj).__name__}")
 
 

@@ -27,9 +27,9 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from detente.cli import analyze, bargain, conflict, verify
+    from detente.cli import analyze, bargain, conflict, gmcr, verify
 
-    for module in (conflict, analyze, verify, bargain):
+    for module in (conflict, analyze, verify, bargain, gmcr):
         module.register(app)
 
 

@@ -224,7 +224,7 @@ def _build_csr(space: StateSpace, block: ActorBlock) -> _Csr:
             continue
         src = np.flatnonzero(allowed)
         target = context[src] | np.int64(b << shift)
-        pos = space.index_of(target)
+        pos = space.position(target)
         ok = pos >= 0
         srcs.append(src[ok])
         dsts.append(pos[ok])

@@ -1,0 +1,823 @@
+"""The main analysis of a scenario: every variant, its equilibria, the outcomes reachable from
+the status quo, interest scores, a sensitivity pass and answers to the questions of a strategy.
+
+Status-quo reachability follows Li, Hipel, Kilgour, Fang and Noakes (2004): the conflict moves
+from the status quo by unilateral improvements; the equilibria it can reach, and the shortest
+such path, are found by breadth-first search over the union of all actors' improvement edges.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import NDArray
+
+import detente
+from detente.conflict import ConflictModel, StabilityResult, analyse, build_model
+from detente.conflict.stability import sanction_minimum
+from detente.scenario import Scenario, load_scenario
+from detente.scenario.model import Preference
+
+DEFAULT_CONCEPTS = ("nash", "gmr", "smr", "seq")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One move on a path: ``mover`` changes the listed options, going from ``before`` to
+    ``after``."""
+
+    mover: str
+    before: str
+    after: str
+    taken: tuple[str, ...]
+    withdrawn: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """An equilibrium reachable from the status quo, with its shortest path and scores."""
+
+    state: str
+    concepts: tuple[str, ...]
+    path: tuple[Step, ...]
+    interests: Mapping[str, float]
+    total: float
+    options: Mapping[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class VariantAnalysis:
+    """Everything computed for one variant."""
+
+    variant: str
+    name: str
+    description: str
+    stability: StabilityResult
+    concept: str
+    reachable: tuple[Outcome, ...]
+    n_reachable_states: int
+    flags: Mapping[str, Any]
+
+    @property
+    def best(self) -> Outcome | None:
+        """The reachable equilibrium with the highest total interest score."""
+        return max(self.reachable, key=lambda o: (o.total, o.state), default=None)
+
+
+@dataclass(frozen=True)
+class Perturbation:
+    """A change to one actor's statements and its effect on the comparison."""
+
+    variant: str
+    actor: str
+    change: str
+    ranking: tuple[str, ...]
+    best_state: str | None
+    changes_ranking: bool
+    changes_outcome: bool
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A question of the strategy, answered from the results with the evidence."""
+
+    question: str
+    answer: str
+    evidence: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class StrategyReport:
+    """The result of :func:`analyze_scenario` (frozen, with provenance)."""
+
+    scenario: str
+    digest: str
+    description: str
+    sources: tuple[str, ...]
+    actors: tuple[tuple[str, str], ...]
+    options: tuple[tuple[str, str, str], ...]
+    status_quo: str | None
+    n_states: int
+    concept: str
+    variants: tuple[VariantAnalysis, ...]
+    ranking: tuple[str, ...]
+    sensitivity: tuple[Perturbation, ...]
+    answers: tuple[Answer, ...]
+    interests: tuple[tuple[str, str, float], ...]
+    extras: Mapping[str, Any] = field(default_factory=dict)
+    parameters: Mapping[str, Any] = field(default_factory=dict)
+    version: str = detente.__version__
+
+    def variant(self, vid: str) -> VariantAnalysis:
+        """The analysis of variant ``vid``."""
+        for v in self.variants:
+            if v.variant == vid:
+                return v
+        raise KeyError(vid)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-able structure (``detente analyze --json``)."""
+        variants: dict[str, Any] = {}
+        for v in self.variants:
+            variants[v.variant] = {
+                "name": v.name,
+                "description": v.description,
+                "equilibria": {c: v.stability.equilibria(c) for c in v.stability.concepts},
+                "reachable": [_outcome_dict(o) for o in v.reachable],
+                "best": None if v.best is None else _outcome_dict(v.best),
+                "reachable_states": v.n_reachable_states,
+                "flags": dict(v.flags),
+            }
+        return {
+            "scenario": self.scenario,
+            "digest": self.digest,
+            "status_quo": self.status_quo,
+            "n_states": self.n_states,
+            "concept": self.concept,
+            "options": [o[0] for o in self.options],
+            "variants": variants,
+            "ranking": list(self.ranking),
+            "sensitivity": [p.__dict__ | {"ranking": list(p.ranking)} for p in self.sensitivity],
+            "answers": [
+                {"question": a.question, "answer": a.answer, "evidence": list(a.evidence)}
+                for a in self.answers
+            ],
+            "extras": _plain(self.extras),
+            "provenance": {"detente": self.version, **dict(self.parameters)},
+        }
+
+
+def _plain(obj: Any) -> Any:
+    if isinstance(obj, Mapping):
+        return {str(k): _plain(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_plain(v) for v in obj]
+    if hasattr(obj, "to_dict"):
+        return obj.to_dict()
+    if isinstance(obj, np.generic):
+        return obj.item()
+    return obj
+
+
+def _outcome_dict(o: Outcome) -> dict[str, Any]:
+    return {
+        "state": o.state,
+        "concepts": list(o.concepts),
+        "options": {k: list(v) for k, v in o.options.items()},
+        "interests": dict(o.interests),
+        "total": o.total,
+        "path": [s.__dict__ | {"taken": list(s.taken), "withdrawn": list(s.withdrawn)}
+                 for s in o.path],
+    }
+
+
+# -- status-quo reachability -------------------------------------------------------------------
+
+
+def improvement_graph(model: ConflictModel, payoffs: Mapping[str, NDArray[Any]]) -> sp.csr_matrix:
+    """Directed graph of unilateral improvements over feasible-state indices; the edge value
+    is the mover's index + 1."""
+    n = model.space.n_states
+    rows, cols, data = [], [], []
+    for k, actor in enumerate(model.scenario.actor_ids):
+        csr = model.moves.csr(k)
+        src = np.repeat(np.arange(n), np.diff(csr.indptr))
+        P = payoffs[actor]
+        keep = P[csr.indices] > P[src]
+        rows.append(src[keep])
+        cols.append(csr.indices[keep])
+        data.append(np.full(int(keep.sum()), k + 1, dtype=np.int16))
+    r = np.concatenate(rows) if rows else np.zeros(0, np.int64)
+    c = np.concatenate(cols) if cols else np.zeros(0, np.int64)
+    d = np.concatenate(data) if data else np.zeros(0, np.int16)
+    return sp.csr_matrix((d, (r, c)), shape=(n, n))
+
+
+def move_adjacency(model: ConflictModel, k: int) -> sp.csr_matrix:
+    """Boolean adjacency of actor ``k``'s unilateral moves over feasible-state indices."""
+    n = model.space.n_states
+    csr = model.moves.csr(k)
+    return sp.csr_matrix(
+        (np.ones(csr.indices.shape[0], dtype=bool), csr.indices, csr.indptr), shape=(n, n)
+    )
+
+
+@dataclass(frozen=True)
+class Search:
+    """Breadth-first search from the status quo (feasible indices).
+
+    ``mover[t]`` is ``k + 1`` when actor ``k`` made the last step to ``t`` and ``-(c + 1)`` for
+    coalition ``c``; ``coalition_improvable[t]`` says a coalition can still improve from ``t``.
+    """
+
+    order: NDArray[np.int64]
+    pred: NDArray[np.int64]
+    mover: NDArray[np.int64]
+    coalition_improvable: NDArray[np.bool_]
+
+
+def status_quo_search(
+    model: ConflictModel,
+    payoffs: Mapping[str, NDArray[Any]],
+    start: int,
+    coalitions: Sequence[Sequence[str]] = (),
+) -> Search:
+    """States reachable from ``start`` by unilateral improvements and, for the given
+    coalitions, by coalition improvements: a coalition moves by a sequence of its members'
+    unilateral moves to a state every member strictly prefers (Kilgour, Hipel, Fang and Peng
+    2001; Li et al. 2004 for the status-quo search). Level-by-level, vectorised per level."""
+    scen = model.scenario
+    n = model.space.n_states
+    graph = improvement_graph(model, payoffs)
+    coal_adj = []
+    for members in coalitions:
+        idx = [scen.actor_ids.index(m) for m in members]
+        adj = move_adjacency(model, idx[0])
+        for k in idx[1:]:
+            adj = adj + move_adjacency(model, k)
+        coal_adj.append((idx, adj.astype(bool)))
+    pred = np.full(n, -1, dtype=np.int64)
+    mover = np.zeros(n, dtype=np.int64)
+    seen = np.zeros(n, dtype=bool)
+    improvable = np.zeros(n, dtype=bool)
+    seen[start] = True
+    order = [np.array([start], dtype=np.int64)]
+    frontier = order[0]
+    P = [payoffs[a] for a in scen.actor_ids]
+    while frontier.size:
+        cand_src: list[NDArray[np.int64]] = []
+        cand_dst: list[NDArray[np.int64]] = []
+        cand_mov: list[NDArray[np.int64]] = []
+        sub = graph[frontier].tocoo()
+        cand_src.append(frontier[sub.row])
+        cand_dst.append(sub.col.astype(np.int64))
+        cand_mov.append(sub.data.astype(np.int64))
+        for c, (idx, adj) in enumerate(coal_adj):
+            f = frontier.shape[0]
+            R = sp.csr_matrix((np.ones(f, dtype=bool), (np.arange(f), frontier)), shape=(f, n))
+            while True:
+                R2 = (R + R @ adj).astype(bool)
+                if R2.nnz == R.nnz:
+                    break
+                R = R2
+            coo = R.tocoo()
+            src = frontier[coo.row]
+            dst = coo.col.astype(np.int64)
+            ok = dst != src
+            for k in idx:
+                ok &= P[k][dst] > P[k][src]
+            improvable[np.unique(src[ok])] = True
+            cand_src.append(src[ok])
+            cand_dst.append(dst[ok])
+            cand_mov.append(np.full(int(ok.sum()), -(c + 1), dtype=np.int64))
+        src = np.concatenate(cand_src)
+        dst = np.concatenate(cand_dst)
+        mov = np.concatenate(cand_mov)
+        fresh = ~seen[dst]
+        dst, first = np.unique(dst[fresh], return_index=True)
+        pred[dst] = src[fresh][first]
+        mover[dst] = mov[fresh][first]
+        seen[dst] = True
+        frontier = dst
+        if dst.size:
+            order.append(dst)
+    return Search(np.concatenate(order), pred, mover, improvable)
+
+
+def path_to(scenario: Scenario, codes: NDArray[np.int64], search: Search, target: int,
+            coalitions: Sequence[Sequence[str]] = ()) -> tuple[Step, ...]:
+    """The shortest path found by :func:`status_quo_search` from the status quo to ``target``."""
+    chain = [target]
+    while search.pred[chain[-1]] >= 0:
+        chain.append(int(search.pred[chain[-1]]))
+    chain.reverse()
+    steps = []
+    for a, b in itertools.pairwise(chain):
+        m = int(search.mover[b])
+        who = scenario.actors[m - 1].id if m > 0 else "+".join(coalitions[-m - 1])
+        ca, cb = int(codes[a]), int(codes[b])
+        taken = tuple(o.ref for o in scenario.options if (cb >> o.index) & 1 and not
+                      (ca >> o.index) & 1)
+        withdrawn = tuple(o.ref for o in scenario.options if (ca >> o.index) & 1 and not
+                          (cb >> o.index) & 1)
+        steps.append(Step(who, scenario.code_text(ca), scenario.code_text(cb), taken, withdrawn))
+    return tuple(steps)
+
+
+def interest_scores(scenario: Scenario, codes: NDArray[np.int64]) -> dict[str, NDArray[Any]]:
+    """Score of each state on each interest (sum of the points of the rules that hold)."""
+    return {it.id: it.score(codes) for it in scenario.interests}
+
+
+def total_score(scenario: Scenario, scores: Mapping[str, NDArray[Any]]) -> NDArray[Any]:
+    """Weighted total of the interest scores."""
+    total = None
+    for it in scenario.interests:
+        part = it.weight * scores[it.id]
+        total = part if total is None else total + part
+    if total is None:
+        return np.zeros(0)
+    return np.asarray(total)
+
+
+def _state_flags(scenario: Scenario) -> dict[str, Any]:
+    """Conditions that the questions of the korea-2017 scenario ask about (when present)."""
+    refs = set(scenario.option_refs)
+    flags: dict[str, str] = {}
+    if "NK.freeze" in refs:
+        flags["freeze"] = "NK.freeze"
+    if "NK.cap" in refs:
+        flags["cap"] = "NK.cap"
+    if "NK.denuclearize" in refs:
+        flags["cvid"] = "NK.denuclearize"
+    unity = [r for r in ("US.negotiate", "CN.push", "RU.push", "KR.push", "JP.push") if r in refs]
+    if len(unity) == 5:
+        flags["unity"] = " and ".join(unity)
+    return flags
+
+
+def _eval(scenario: Scenario, text: str, codes: NDArray[np.int64]) -> NDArray[np.bool_]:
+    from detente.scenario.expr import evaluate, parse_condition
+
+    resolve = {o.ref: o.index for o in scenario.options}
+    return evaluate(parse_condition(text, resolve), codes)
+
+
+def analyze_variant(
+    scenario: Scenario,
+    model: ConflictModel | None = None,
+    concepts: Sequence[str] = DEFAULT_CONCEPTS,
+    concept: str = "seq",
+    preferences: Mapping[str, Preference] | None = None,
+) -> VariantAnalysis:
+    """Stability, status-quo reachability and interest scores of one (variant) scenario."""
+    if model is None or model.key != _key(scenario):
+        model = build_model(scenario)
+    payoffs = model.payoffs(preferences, scenario)
+    conc = list(dict.fromkeys([*concepts, concept]))
+    result = analyse(scenario, conc, model=model, payoffs=payoffs)
+    codes = model.space.codes
+    scores = interest_scores(scenario, codes)
+    totals = total_score(scenario, scores)
+    reach: list[Outcome] = []
+    n_reach = 0
+    coalitions = [c for c in (scenario.coalitions or ()) if len(c) > 1]
+    if scenario.status_quo is not None:
+        start = int(model.space.position(np.array([scenario.status_quo]))[0])
+        search = status_quo_search(model, payoffs, start, coalitions)
+        n_reach = int(search.order.shape[0])
+        eq = result.equilibrium_mask(concept)
+        for idx in search.order:
+            if not eq[idx] or search.coalition_improvable[idx]:
+                continue
+            in_concepts = tuple(c for c in result.concepts if result.equilibrium_mask(c)[idx])
+            code = int(codes[idx])
+            reach.append(
+                Outcome(
+                    state=scenario.code_text(code),
+                    concepts=in_concepts,
+                    path=path_to(scenario, codes, search, int(idx), coalitions),
+                    interests={k: float(v[idx]) for k, v in scores.items()},
+                    total=float(totals[idx]) if totals.size else 0.0,
+                    options={k: tuple(v) for k, v in scenario.describe_state(code).items()},
+                )
+            )
+    flags: dict[str, Any] = {}
+    for name, cond in _state_flags(scenario).items():
+        holds = _eval(scenario, cond, codes)
+        flags[name] = {
+            c: bool((holds & result.equilibrium_mask(c)).any()) for c in result.concepts
+        }
+        flags[name]["reachable"] = any(
+            bool(_eval(scenario, cond, np.array([scenario.parse_code(o.state)]))[0])
+            for o in reach
+        )
+    return VariantAnalysis(
+        variant=scenario.variant or "base",
+        name=_variant_name(scenario),
+        description=_variant_description(scenario),
+        stability=result,
+        concept=concept,
+        reachable=tuple(reach),
+        n_reachable_states=n_reach,
+        flags=flags,
+    )
+
+
+def _key(scenario: Scenario) -> str:
+    from detente.conflict import structure_key
+
+    return structure_key(scenario)
+
+
+def _variant_name(scenario: Scenario) -> str:
+    for v in scenario.variants:
+        if v.id == scenario.variant:
+            return v.name
+    return "Base model"
+
+
+def _variant_description(scenario: Scenario) -> str:
+    for v in scenario.variants:
+        if v.id == scenario.variant:
+            return v.description
+    return scenario.description
+
+
+def rank_variants(analyses: Iterable[VariantAnalysis]) -> tuple[str, ...]:
+    """Variants ordered by the total interest score of their best reachable equilibrium
+    (variants that reach no equilibrium last), ties by name."""
+    items = list(analyses)
+    return tuple(
+        v.variant
+        for v in sorted(
+            items,
+            key=lambda v: (-(v.best.total if v.best else -1e18), v.variant),
+        )
+    )
+
+
+def perturbations(pref: Preference) -> list[tuple[str, Preference]]:
+    """Drop each statement, and swap each pair of neighbours (for sensitivity)."""
+    if pref.kind != "statements":
+        return []
+    stm = list(pref.statements)
+    out: list[tuple[str, Preference]] = []
+    for k in range(len(stm)):
+        if len(stm) > 1:
+            rest = stm[:k] + stm[k + 1:]
+            out.append((f"drop «{stm[k].text}»", replace(pref, statements=tuple(rest))))
+    for k in range(len(stm) - 1):
+        sw = list(stm)
+        sw[k], sw[k + 1] = sw[k + 1], sw[k]
+        out.append(
+            (f"swap «{stm[k].text}» and «{stm[k + 1].text}»", replace(pref, statements=tuple(sw)))
+        )
+    return out
+
+
+def sensitivity(
+    variants: Sequence[Scenario],
+    base: Sequence[VariantAnalysis],
+    models: Mapping[str, ConflictModel],
+    concept: str,
+    actors: Sequence[str] | None = None,
+) -> tuple[Perturbation, ...]:
+    """Perturb each actor's statements in each variant and report which perturbations change
+    the variant ranking or the variant's best reachable outcome."""
+    base_rank = rank_variants(base)
+    by_id = {v.variant: v for v in base}
+    out: list[Perturbation] = []
+    for scen in variants:
+        vid = scen.variant or "base"
+        for actor in scen.actor_ids:
+            if actors is not None and actor not in actors:
+                continue
+            for label, pref in perturbations(scen.preferences[actor]):
+                va = analyze_variant(scen, models[_key(scen)], (concept,), concept,
+                                     preferences={actor: pref})
+                others = [by_id[k] if k != vid else va for k in by_id]
+                rank = rank_variants(others)
+                best_state = va.best.state if va.best else None
+                prev = by_id[vid].best
+                old_best = prev.state if prev is not None else None
+                out.append(
+                    Perturbation(vid, actor, label, rank, best_state, rank != base_rank,
+                                 best_state != old_best)
+                )
+    return tuple(out)
+
+
+def analyze_scenario(
+    source: str | Scenario | None = None,
+    variants: Sequence[str] | None = None,
+    concept: str = "seq",
+    concepts: Sequence[str] = DEFAULT_CONCEPTS,
+    with_sensitivity: bool = True,
+    sensitivity_actors: Sequence[str] | None = None,
+) -> StrategyReport:
+    """Run every analysis that applies to a scenario and answer its questions.
+
+    Parameters
+    ----------
+    source
+        A scenario path, a loaded :class:`Scenario`, or ``None`` for the bundled korea-2017.
+    variants
+        Variant ids to analyse (default: all of the file's variants; the base model when the
+        file has none).
+    concept
+        The stability concept used for reachable outcomes and the comparison (default SEQ,
+        sequential stability: only credible sanctions).
+    concepts
+        Concepts reported for every variant.
+    with_sensitivity
+        Run the statement-perturbation pass.
+    """
+    t0 = time.perf_counter()
+    if source is None:
+        source = detente.scenario_path()
+    base = source if isinstance(source, Scenario) else load_scenario(source)
+    ids = list(variants) if variants else [v.id for v in base.variants]
+    known = {v.id for v in base.variants}
+    for vid in ids:
+        if vid not in known and vid != "base":
+            raise ValueError(
+                f"unknown variant {vid!r}; choose from {', '.join(sorted(known)) or 'none'}"
+            )
+    scenarios = [
+        base if vid == "base" else load_scenario(base.source, variant=vid) if not
+        isinstance(source, Scenario) else _variant_from(base, vid)
+        for vid in ids
+    ] or [base]
+    models: dict[str, ConflictModel] = {}
+    for s in scenarios:
+        models.setdefault(_key(s), build_model(s))
+    analyses = [analyze_variant(s, models[_key(s)], concepts, concept) for s in scenarios]
+    ranking = rank_variants(analyses)
+    sens: tuple[Perturbation, ...] = ()
+    if with_sensitivity:
+        sens = sensitivity(scenarios, analyses, models, concept, sensitivity_actors)
+    extras = supporting_models(base)
+    answers = answer_questions(base, analyses, models, concept)
+    return StrategyReport(
+        scenario=base.name,
+        digest=base.digest,
+        description=base.description,
+        sources=base.sources,
+        actors=tuple((a.id, a.name) for a in base.actors),
+        options=tuple((o.ref, o.name, o.reversible) for o in base.options),
+        status_quo=None if base.status_quo is None else base.code_text(base.status_quo),
+        n_states=models[_key(scenarios[0])].space.n_states,
+        concept=concept,
+        variants=tuple(analyses),
+        ranking=ranking,
+        sensitivity=sens,
+        answers=answers,
+        interests=tuple((i.id, i.name, i.weight) for i in base.interests),
+        extras=extras,
+        parameters={"concepts": list(concepts), "seconds": round(time.perf_counter() - t0, 2),
+                    "source": base.source},
+    )
+
+
+def _variant_from(base: Scenario, vid: str) -> Scenario:
+    from detente.scenario import apply_variant_data, from_data
+
+    return replace(from_data(apply_variant_data(dict(base.raw), vid), source=base.source),
+                   variant=vid, variants=base.variants)
+
+
+# -- questions ---------------------------------------------------------------------------------
+
+
+def blocking_improvements(
+    model: ConflictModel,
+    payoffs: Mapping[str, NDArray[Any]],
+    actor: str,
+    target: int,
+    concept: str,
+) -> list[int]:
+    """The unilateral improvements of ``actor`` from feasible index ``target`` that no
+    sanction deters under ``concept`` (what must change for the target to be stable for it).
+
+    Inverse reading of the stability definitions (Kinsara, Kilgour and Hipel 2015): the target
+    is stable for the actor exactly when this list is empty; each listed state must become
+    less preferred than the target, or a sanction must become available.
+    """
+    scen = model.scenario
+    i = scen.actor_ids.index(actor)
+    prof = model.profile(payoffs)
+    others = [k for k in range(len(scen.actors)) if k != i]
+    P = prof.P[i]
+    if concept == "nash":
+        M = None
+    elif concept == "smr":
+        escape = np.maximum(P, prof.moves.max_moves(i, P))
+        M = sanction_minimum(prof, escape, others, improving=False)
+    else:
+        M = sanction_minimum(prof, P, others, improving=concept == "seq")
+    csr = model.moves.csr(i)
+    nbrs = csr.indices[csr.indptr[target]: csr.indptr[target + 1]]
+    Pf = payoffs[actor]
+    space = model.space
+    out = []
+    for t in nbrs:
+        if Pf[t] <= Pf[target]:
+            continue
+        if M is not None:
+            dom = int(space.codes[t]) if space.dense else int(t)
+            if M[dom] <= Pf[target]:
+                continue
+        out.append(int(t))
+    return out
+
+
+def answer_questions(
+    base: Scenario,
+    analyses: Sequence[VariantAnalysis],
+    models: Mapping[str, ConflictModel],
+    concept: str,
+) -> tuple[Answer, ...]:
+    """Answer the strategy's questions from the results (korea-2017 option names)."""
+    flags = _state_flags(base)
+    if not {"freeze", "cvid", "unity"} <= set(flags):
+        return ()
+    by_id = {a.variant: a for a in analyses}
+    out: list[Answer] = []
+    cname = concept.upper() if concept != "nash" else "Nash"
+
+    # 1. CVID
+    ev = []
+    stable_any = []
+    reach_any = []
+    for a in analyses:
+        f = a.flags["cvid"]
+        ev.append(f"{a.variant}: a CVID state is an equilibrium under "
+                  + (", ".join(c.upper() for c in a.stability.concepts if f[c]) or "no concept")
+                  + f"; reachable from the status quo: {'yes' if f['reachable'] else 'no'}")
+        if f[concept]:
+            stable_any.append(a.variant)
+        if f["reachable"]:
+            reach_any.append(a.variant)
+    if reach_any:
+        ans = ("Yes: a stable CVID outcome is reachable from the status quo under "
+               f"{', '.join(reach_any)}.")
+    elif stable_any:
+        ans = (f"Only in a weak sense: CVID states are {cname} equilibria under "
+               f"{', '.join(stable_any)} — once done, denuclearisation cannot be undone — "
+               "but in no variant can the conflict get there from the status quo.")
+    else:
+        ans = f"No: no variant has a {cname} equilibrium in which North Korea denuclearises."
+    out.append(Answer("Is complete denuclearisation (CVID) stable under any variant?", ans,
+                      tuple(ev)))
+
+    # 2. Freeze without unity: variants without a coalition of all five parties
+    ev = []
+    found = []
+    without = []
+    for a in analyses:
+        scen_a = _scenario_of(base, a.variant)
+        united = any(len(c) >= 5 for c in (scen_a.coalitions or ()))
+        reach = [o.state for o in a.reachable if "freeze" in o.options.get("NK", ())]
+        ev.append(f"{a.variant}: five-party coalition {'yes' if united else 'no'}; reachable "
+                  f"{cname}-stable outcomes with a freeze: {len(reach)}")
+        if not united:
+            without.append(a.variant)
+            if reach:
+                found.append(a.variant)
+    out.append(Answer(
+        "Is a verified freeze stable without five-party unity?",
+        (f"Yes, under {', '.join(found)}: a stable freeze is reachable without the five acting "
+         "together." if found else
+         f"No: without the five-party coalition ({', '.join(without) or 'no such variant'}) no "
+         f"{cname}-stable freeze is reachable from the status quo."),
+        tuple(ev),
+    ))
+
+    # 3. Unity -> freeze-then-cap reachable?
+    ftc = by_id.get("freeze-then-cap")
+    if ftc is not None:
+        frz = [o for o in ftc.reachable if "freeze" in " ".join(o.options.get("NK", ()))]
+        cap = [o for o in frz if "cap" in o.options.get("NK", ())]
+        if frz:
+            best = max(frz, key=lambda o: o.total)
+            path = "; ".join(
+                f"{s.mover} "
+                + ", ".join([f"+{t}" for t in s.taken] + [f"-{w}" for w in s.withdrawn])
+                for s in best.path
+            )
+            ans = (f"Yes: under five-party unity the conflict can move from the status quo to a "
+                   f"{cname}-stable verified freeze{' with a cap' if cap else ''} "
+                   f"(state {best.state}, {len(best.path)} moves: {path}).")
+        else:
+            ans = (f"No: with five-party unity no {cname}-stable freeze is reachable from the "
+                   "status quo by unilateral improvements.")
+        out.append(Answer(
+            "Does unity make freeze-then-cap an equilibrium reachable from the status quo?",
+            ans,
+            tuple(f"reachable equilibrium {o.state}: NK "
+                  f"{', '.join(o.options.get('NK', ())) or 'nothing'}; score {o.total:.2f}"
+                  for o in sorted(ftc.reachable, key=lambda o: -o.total)[:8]),
+        ))
+
+    # 4. Hard containment
+    hc = by_id.get("hard-containment")
+    if hc is not None:
+        if hc.reachable:
+            hbest = hc.best
+            assert hbest is not None
+            nk = ", ".join(hbest.options.get("NK", ())) or "nothing"
+            ans = (f"Without Beijing and Moscow the conflict settles at {len(hc.reachable)} "
+                   f"reachable {cname} equilibria; the best for US interests is {hbest.state} "
+                   f"(North Korea: {nk}; total score {hbest.total:.2f}). A freeze is "
+                   f"{'reachable' if hc.flags['freeze']['reachable'] else 'not reachable'}.")
+        else:
+            ans = f"No {cname} equilibrium is reachable from the status quo under hard containment."
+        out.append(Answer(
+            "What happens under hard containment if China and Russia do not join?",
+            ans,
+            tuple(f"{o.state}: score {o.total:.2f}; NK {', '.join(o.options.get('NK', ())) or '—'}"
+                  for o in hc.reachable[:8]),
+        ))
+
+    # 5. Inverse: what must change for NK and CN at the unity freeze?
+    target_variant = ftc or analyses[0]
+    scen = _scenario_of(base, target_variant.variant)
+    model = models[_key(scen)]
+    codes = model.space.codes
+    want = _eval(base, flags["freeze"] + " and " + flags["unity"], codes)
+    if "NK.provoke" in scen.option_refs:
+        want &= ~_eval(base, "NK.provoke or NK.proliferate or US.strike or US.pressure", codes)
+    cand = np.flatnonzero(want)
+    if cand.size:
+        payoffs = model.payoffs(None, scen)
+        totals = total_score(scen, interest_scores(scen, codes))
+        target = int(cand[np.argmax(totals[cand])])
+        reached = [o for o in target_variant.reachable if "freeze" in o.options.get("NK", ())]
+        if reached:
+            best_reached = max(reached, key=lambda o: (o.total, o.state))
+            target = int(model.space.position(np.array([scen.parse_code(best_reached.state)]))[0])
+        ev = []
+        all_blocks = 0
+        for actor in ("NK", "CN"):
+            if actor not in scen.actor_ids:
+                continue
+            blocks = blocking_improvements(model, payoffs, actor, target, concept)
+            all_blocks += len(blocks)
+            if not blocks:
+                ev.append(f"{actor}: nothing — the freeze state is already {cname}-stable for it")
+            for t in blocks:
+                diff = _diff(scen, int(codes[target]), int(codes[t]))
+                ev.append(f"{actor} would move to {scen.code_text(int(codes[t]))} ({diff}); "
+                          f"it must come to prefer the freeze to that, or face a credible sanction")
+        stable_now = all_blocks == 0
+        out.append(Answer(
+            "What would have to change in North Korea's and China's preferences for a freeze "
+            "to hold?",
+            (f"At the best freeze state {scen.code_text(int(codes[target]))} "
+             f"({target_variant.variant}): "
+             + ("no change is needed; it is stable for both." if stable_now else
+                f"{all_blocks} unsanctioned improvement(s) must be removed — by a change of "
+                "preference or a credible sanction.")),
+            tuple(ev),
+        ))
+    return tuple(out)
+
+
+def _diff(scen: Scenario, a: int, b: int) -> str:
+    parts = [f"+{o.ref}" for o in scen.options if (b >> o.index) & 1 and not (a >> o.index) & 1]
+    parts += [f"-{o.ref}" for o in scen.options if (a >> o.index) & 1 and not (b >> o.index) & 1]
+    return ", ".join(parts)
+
+
+def _scenario_of(base: Scenario, vid: str) -> Scenario:
+    if vid == "base":
+        return base
+    return _variant_from(base, vid)
+
+
+def supporting_models(base: Scenario) -> dict[str, Any]:
+    """Verification and bargaining sections, when the scenario has them."""
+    extras: dict[str, Any] = {}
+    if base.verification is not None and hasattr(base.verification, "model_dump"):
+        from dataclasses import asdict, is_dataclass
+
+        from detente.verify.spec import assess_freeze
+
+        fa = assess_freeze(base.verification)
+        extras["verification"] = asdict(fa) if is_dataclass(fa) else fa
+    if base.issues:
+        from detente.bargain.spec import forecast_issue
+
+        out = {}
+        for issue in base.issues:
+            now = forecast_issue(issue, rounds=10)
+            entry: dict[str, Any] = {"name": issue.name, "now": _forecast_summary(now)}
+            anchors = issue.scale.anchors
+            ftc = [pt for pt, label in anchors.items() if "freeze then cap" in label.lower()]
+            if ftc and "US" in issue.positions:
+                moved = forecast_issue(issue, rounds=10, overrides={"US": float(ftc[0])})
+                entry["us_freeze_then_cap"] = _forecast_summary(moved)
+                entry["us_position"] = float(ftc[0])
+            entry["anchors"] = {float(k): v for k, v in anchors.items()}
+            out[issue.id] = entry
+        extras["bargaining"] = out
+    return extras
+
+
+def _forecast_summary(f: Any) -> dict[str, Any]:
+    first, last = f.rounds[0], f.rounds[-1]
+    return {
+        "rounds": len(f.rounds) - 1,
+        "median_start": float(first.median),
+        "mean_start": float(first.mean),
+        "median_end": float(last.median),
+        "mean_end": float(last.mean),
+        "positions_end": {a: float(x) for a, x in zip(f.actors, last.positions, strict=True)},
+    }

@@ -1,0 +1,102 @@
+"""The built-in korea-2017 scenario and `detente analyze` answers computed from the models."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+import detente
+from detente.cli.main import main
+from detente.conflict import analyse
+from detente.scenario import from_data, load_scenario
+from detente.strategy.analysis import analyze_scenario
+
+SEED_HEADINGS = ("National Interests", "Near-Term Objective", "Joint Efforts", "Bringing Beijing")
+
+
+def test_scenario_loads_and_cites() -> None:
+    s = load_scenario(detente.scenario_path("korea-2017"))
+    assert [a.id for a in s.actors] == ["US", "NK", "CN", "RU", "KR", "JP"]
+    assert {v.id for v in s.variants} == {"max-pressure", "freeze-then-cap", "dual-freeze",
+                                          "hard-containment", "cvid-now"}
+    assert all(o.why for o in s.options)
+    assert all(c.why for c in s.infeasible)
+    assert {i.id for i in s.interests} == {"homeland", "nonproliferation", "alliances", "peace"}
+    text = Path(detente.scenario_path("korea-2017")).read_text()
+    assert any(h in text for h in SEED_HEADINGS)
+
+
+def test_no_seed_sentence_copied() -> None:
+    seed = Path(__file__).parents[2].parent / "shared" / "seed"
+    files = list(seed.glob("*.txt")) if seed.exists() else []
+    if not files:
+        pytest.skip("seed text not available beside the checkout")
+    sentences = [x.strip() for x in files[0].read_text().replace("\n", " ").split(".")
+                 if len(x.strip()) > 60]
+    text = Path(detente.scenario_path("korea-2017")).read_text()
+    assert not [x for x in sentences if x in text]
+
+
+def test_sub_model_hand_worked() -> None:
+    """A 2-actor reduction worked by hand: US {negotiate}, NK {freeze}.
+
+    US: [NK.freeze, not US.negotiate]; NK: [NK.freeze iff US.negotiate].
+    Scores (US, NK): NN (1, 1); YN (0, 0); NY (3, 0); YY (2, 1).
+    Nash: NN (neither gains alone) and YY (US dropping talks -> NY scores 3 > 2? yes, so YY is
+    not Nash for the US). So Nash equilibria: NN only. SEQ at YY: the US's improvement to NY is
+    sanctioned by NK un-freezing to NN (an improvement for NK, 1 > 0), and NN (1) <= YY (2) for
+    the US, so YY is SEQ-stable: the freeze holds only with a credible threat to resume.
+    """
+    data = {
+        "detente": 1, "name": "sub",
+        "actors": [{"id": "US", "options": [{"id": "negotiate"}]},
+                   {"id": "NK", "options": [{"id": "freeze"}]}],
+        "preferences": {"US": {"statements": ["NK.freeze", "not US.negotiate"]},
+                        "NK": {"statements": ["NK.freeze iff US.negotiate"]}},
+    }
+    r = analyse(from_data(data), "nash,seq")
+    assert r.equilibria("nash") == ["NN"]
+    assert r.equilibria("seq") == ["NN", "YY"]
+
+
+@pytest.fixture(scope="module")
+def report():  # type: ignore[no-untyped-def]
+    return analyze_scenario(None, ["freeze-then-cap", "max-pressure", "hard-containment"],
+                            with_sensitivity=False)
+
+
+def test_unity_reaches_freeze(report) -> None:  # type: ignore[no-untyped-def]
+    ftc = report.variant("freeze-then-cap")
+    assert ftc.flags["freeze"]["reachable"]
+    assert ftc.best is not None and "freeze" in ftc.best.options["NK"]
+    assert ftc.best.path[0].mover == "US+KR+JP+CN+RU"
+    mp = report.variant("max-pressure")
+    assert not mp.flags["freeze"]["reachable"]
+    assert report.ranking[0] == "freeze-then-cap"
+
+
+def test_answers_come_from_results(tmp_path: Path) -> None:
+    """Editing one preference changes the answer: if North Korea ranks provocations first,
+    unity no longer brings a freeze."""
+    path = Path(detente.scenario_path("korea-2017"))
+    data = yaml.safe_load(path.read_text())
+    data["preferences"]["NK"]["statements"].insert(0, "NK.provoke")
+    edited = tmp_path / "k.yaml"
+    edited.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    rep = analyze_scenario(str(edited), ["freeze-then-cap"], with_sensitivity=False)
+    q = next(a for a in rep.answers if a.question.startswith("Does unity"))
+    assert q.answer.startswith("No")
+
+
+def test_cli_json_and_html(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "r.html"
+    code = main(["analyze", "--variant", "max-pressure", "--variant", "dual-freeze",
+                 "--no-sensitivity", "--json", "--html", str(out)])
+    assert code == 0
+    data = json.loads(capsys.readouterr().out)
+    assert set(data["variants"]) == {"max-pressure", "dual-freeze"}
+    html = out.read_text()
+    assert html.startswith("<!doctype html>") and "<svg" in html
