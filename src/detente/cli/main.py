@@ -27,9 +27,9 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from detente.cli import analyze, bargain, conflict, gmcr, verify
+    from detente.cli import analyze, bargain, conflict, gmcr, paths, verify
 
-    for module in (conflict, analyze, verify, bargain, gmcr):
+    for module in (conflict, analyze, verify, bargain, gmcr, paths):
         module.register(app)
 
 

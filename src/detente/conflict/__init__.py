@@ -1,6 +1,8 @@
 """Graph Model for Conflict Resolution: state spaces, preferences and stability analysis."""
 
+from detente.conflict.coalitions import CoalitionResult, analyse_coalitions
 from detente.conflict.engine import ConflictModel, analyse, build_model, structure_key
+from detente.conflict.paths import PathsResult, status_quo_paths
 from detente.conflict.result import StabilityResult
 from detente.conflict.stability import CONCEPTS, SANCTIONS
 from detente.conflict.statespace import StateSpace, build_state_space
@@ -8,11 +10,15 @@ from detente.conflict.statespace import StateSpace, build_state_space
 __all__ = [
     "CONCEPTS",
     "SANCTIONS",
+    "CoalitionResult",
     "ConflictModel",
+    "PathsResult",
     "StabilityResult",
     "StateSpace",
     "analyse",
+    "analyse_coalitions",
     "build_model",
     "build_state_space",
+    "status_quo_paths",
     "structure_key",
 ]

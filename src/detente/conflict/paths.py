@@ -1,0 +1,737 @@
+"""Status-quo analysis: how the conflict can evolve from the status quo to an equilibrium.
+
+Sources
+-------
+Li, K.W., Kilgour, D.M., Hipel, K.W. (2005). "Status quo analysis in the graph model for
+conflict resolution". *Journal of the Operational Research Society* 56(6), 699-707: the
+status-quo diagram (states reachable from the status quo by moves and countermoves, with or
+without restrictions on moves) and the reachability of equilibria.
+Li, K.W., Hipel, K.W., Kilgour, D.M., Noakes, D.J. (2005). "Integrating uncertain preferences
+into status quo analysis with applications to an aquatic environmental conflict". *Group
+Decision and Negotiation* 14(6), 461-479.
+Xu, H., Kilgour, D.M., Hipel, K.W., Kemkes, G. (2010). "Using matrices to link conflict
+evolution and resolution in a graph model". *European Journal of Operational Research* 207(1),
+192-200: the problem is a shortest *coloured* path (arcs coloured by the mover, no two
+consecutive arcs of the same colour) from the status quo to each equilibrium.
+The papers' texts could not be opened while this was written; the definitions below follow
+their abstracts and the graph-model definitions of Fang, Hipel and Kilgour (1993).
+
+Definitions
+-----------
+A *step* is a unilateral improvement ``s → t ∈ R_i^+(s)`` of an actor ``i`` (the mover) or,
+with ``coalitions``, a coalition improvement ``s → t ∈ R_H^{++}(s)`` of a coalition ``H``
+(:mod:`detente.conflict.coalitions`, C3; the mover is the coalition). An *evolution* from the
+status quo is a sequence of steps in which, by default, no mover acts twice in succession
+(``legal=True``: the coloured paths of Xu et al. 2010; a coalition and its members are different
+movers); ``legal=False`` drops that restriction. A state is *reachable* when some evolution
+ends at it; the analysis reports which equilibria (under one stability concept of the
+individual analysis) are reachable and, for each, a shortest evolution with the mover and the
+options changed at every step.
+
+Algorithm
+---------
+Breadth-first search over the nodes ``(state, last mover)``, one level at a time: every level
+expands the whole frontier for each mover at once (CSR row gathers, no loop over states), so
+reachability and the shortest-path tree of a large state space cost ``O(levels × edges)``.
+Coalition improvements are computed only for the states the search reaches.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+import detente
+from detente.conflict.coalitions import (
+    IntArray,
+    Move,
+    MoveGraph,
+    Successors,
+    coalition_class,
+    code_text,
+    make_move,
+)
+from detente.conflict.engine import ConflictModel, analyse, build_model, structure_key
+from detente.conflict.result import CONCEPT_NAMES
+from detente.conflict.stability import CONCEPTS
+from detente.errors import ScenarioError
+from detente.scenario.model import Preference, Scenario
+
+#: Above this many edges the reachable sub-graph is not kept (the shortest-path tree is).
+EDGE_LIMIT = 200_000
+#: Default largest number of states drawn by :meth:`PathsResult.to_dot` / ``to_svg``.
+MAX_DRAWN = 150
+
+
+# -- breadth-first search over (state, last mover) --------------------------------------------
+
+
+@dataclass(frozen=True)
+class BfsTree:
+    """Shortest-path tree of a level-synchronous BFS over ``(state, last mover)`` nodes.
+
+    Column ``c`` of the node arrays is the last mover (``n_movers`` = none, the start) when
+    ``legal``; with ``legal=False`` there is one column.
+    """
+
+    start: int
+    n_movers: int
+    legal: bool
+    depth: NDArray[np.int32]
+    parent_state: IntArray
+    parent_col: NDArray[np.int32]
+    mover: NDArray[np.int32]
+    edges: IntArray | None
+
+    @property
+    def start_col(self) -> int:
+        """The column of the start node."""
+        return self.n_movers if self.legal else 0
+
+    def state_depth(self) -> NDArray[np.int32]:
+        """Shortest number of steps to every state (``-1`` if unreachable)."""
+        d = np.where(self.depth >= 0, self.depth, np.iinfo(np.int32).max)
+        best = d.min(axis=1)
+        return np.where(best == np.iinfo(np.int32).max, -1, best).astype(np.int32)
+
+    def best_col(self, state: int) -> int:
+        """The column of a shallowest node of ``state`` (lowest mover on ties)."""
+        row = self.depth[state]
+        ok = np.flatnonzero(row >= 0)
+        if not ok.size:
+            raise ValueError(f"state index {state} is not reachable")
+        return int(ok[np.argmin(row[ok])])
+
+    def path_to(self, state: int) -> list[tuple[int, int, int]]:
+        """Steps ``(from, to, mover)`` of a shortest evolution from the start to ``state``."""
+        s, c = int(state), self.best_col(state)
+        steps: list[tuple[int, int, int]] = []
+        while int(self.parent_state[s, c]) >= 0:
+            ps, pc = int(self.parent_state[s, c]), int(self.parent_col[s, c])
+            steps.append((ps, s, int(self.mover[s, c])))
+            s, c = ps, pc
+        steps.reverse()
+        return steps
+
+
+def legal_bfs(
+    n_states: int,
+    successors: Sequence[Successors],
+    start: int,
+    *,
+    legal: bool = True,
+    stop_at: int | None = None,
+    collect_edges: bool = False,
+    edge_limit: int = EDGE_LIMIT,
+) -> BfsTree:
+    """Breadth-first search from ``start`` by steps of several movers.
+
+    Parameters
+    ----------
+    n_states
+        Number of states (indices ``0 .. n_states - 1``).
+    successors
+        One function per mover: given an array of states, it returns ``(position, target)``
+        for every step of that mover leaving them (vectorised).
+    start
+        Start state index.
+    legal
+        No mover twice in succession (nodes are ``(state, last mover)``).
+    stop_at
+        Stop once this state is reached.
+    collect_edges
+        Keep every step examined as ``(from, to, mover)`` rows (dropped beyond
+        ``edge_limit``).
+    edge_limit
+        Largest number of edges kept.
+
+    Returns
+    -------
+    BfsTree
+        Depths and parents of every node reached.
+    """
+    m = len(successors)
+    cols = m + 1 if legal else 1
+    c0 = m if legal else 0
+    depth = np.full((n_states, cols), -1, dtype=np.int32)
+    pstate = np.full((n_states, cols), -1, dtype=np.int64)
+    pcol = np.full((n_states, cols), -1, dtype=np.int32)
+    mover = np.full((n_states, cols), -1, dtype=np.int32)
+    depth[start, c0] = 0
+    f_states = np.array([start], dtype=np.int64)
+    f_cols = np.array([c0], dtype=np.int32)
+    edge_parts: list[IntArray] = []
+    n_edges = 0
+    keep_edges = collect_edges
+    d = 0
+    while f_states.size:
+        if stop_at is not None and bool((depth[stop_at] >= 0).any()):
+            break
+        d += 1
+        parts: list[tuple[IntArray, IntArray, IntArray, IntArray, IntArray]] = []
+        for j, succ in enumerate(successors):
+            sel = f_cols != j if legal else np.ones(f_states.shape[0], dtype=bool)
+            fs, fc = f_states[sel], f_cols[sel]
+            if not fs.size:
+                continue
+            fs, first = np.unique(fs, return_index=True)
+            fc = fc[first]
+            pos, dst = succ(fs)
+            if not dst.size:
+                continue
+            src = fs[pos]
+            if keep_edges:
+                n_edges += int(dst.shape[0])
+                if n_edges > edge_limit:
+                    keep_edges = False
+                    edge_parts.clear()
+                else:
+                    edge_parts.append(np.stack(
+                        [src, dst, np.full(dst.shape[0], j, dtype=np.int64)], axis=1))
+            col = j if legal else 0
+            new = depth[dst, col] < 0
+            if not new.any():
+                continue
+            k = int(new.sum())
+            parts.append((dst[new], np.full(k, col, dtype=np.int64), np.full(k, j, np.int64),
+                          src[new], fc[pos][new].astype(np.int64)))
+        if not parts:
+            break
+        t, col_, mv, ps, pc = (np.concatenate(x) for x in zip(*parts, strict=True))
+        order = np.lexsort((pc, ps, mv, col_, t))
+        t, col_, mv, ps, pc = t[order], col_[order], mv[order], ps[order], pc[order]
+        first = np.ones(t.shape[0], dtype=bool)
+        first[1:] = (t[1:] != t[:-1]) | (col_[1:] != col_[:-1])
+        t, col_, mv, ps, pc = t[first], col_[first], mv[first], ps[first], pc[first]
+        depth[t, col_] = d
+        pstate[t, col_] = ps
+        pcol[t, col_] = pc
+        mover[t, col_] = mv
+        f_states, f_cols = t, col_.astype(np.int32)
+    edges: IntArray | None = None
+    if collect_edges and keep_edges:
+        edges = (np.unique(np.concatenate(edge_parts), axis=0) if edge_parts
+                 else np.zeros((0, 3), dtype=np.int64))
+    return BfsTree(start, m, legal, depth, pstate, pcol, mover, edges)
+
+
+# -- result ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PathsResult:
+    """Status-quo analysis: reachable states, reachable equilibria and shortest evolutions.
+
+    Attributes
+    ----------
+    scenario, digest, variant
+        Which input produced this.
+    actors, options
+        Actor ids; ``ACTOR.OPTION`` references in code order.
+    codes
+        Feasible state codes, increasing.
+    status_quo
+        The code the evolutions start from.
+    concept
+        The stability concept whose equilibria are the destinations.
+    movers
+        Mover labels: the actors, then any coalitions (members joined by ``+``).
+    mover_members
+        The actors of each mover.
+    legal
+        Whether a mover may not act twice in succession.
+    depth
+        Per feasible state: the fewest steps from the status quo (``-1``: unreachable).
+    equilibrium
+        Per feasible state: an equilibrium under ``concept``.
+    parent, parent_mover
+        Shortest-path tree: previous state index and mover index (``-1`` at the root and for
+        unreachable states).
+    target
+        The requested destination (code), if any.
+    paths
+        Destination code -> the steps of a shortest evolution.
+    edges
+        ``(from, to, mover)`` index rows of every step leaving a reachable state, or ``None``
+        when there are more than :data:`EDGE_LIMIT`.
+    parameters
+        Anything else that shaped the result.
+    """
+
+    scenario: str
+    digest: str
+    variant: str | None
+    actors: tuple[str, ...]
+    options: tuple[str, ...]
+    codes: IntArray
+    status_quo: int
+    concept: str
+    movers: tuple[str, ...]
+    mover_members: tuple[tuple[str, ...], ...]
+    legal: bool
+    depth: NDArray[np.int32]
+    equilibrium: NDArray[np.bool_]
+    parent: IntArray
+    parent_mover: NDArray[np.int32]
+    target: int | None
+    paths: Mapping[int, tuple[Move, ...]]
+    edges: IntArray | None
+    parameters: Mapping[str, Any] = field(default_factory=dict)
+    version: str = detente.__version__
+
+    # -- helpers --------------------------------------------------------------------------
+    def code_text(self, code: int) -> str:
+        """``Y``/``N`` text of a state code."""
+        return code_text(code, len(self.options))
+
+    @property
+    def reachable(self) -> NDArray[np.bool_]:
+        """Per feasible state: reachable from the status quo."""
+        return np.asarray(self.depth >= 0)
+
+    @property
+    def n_reachable(self) -> int:
+        """Number of reachable states (the status quo included)."""
+        return int(self.reachable.sum())
+
+    def _codes_where(self, mask: NDArray[np.bool_]) -> list[str]:
+        idx = np.flatnonzero(mask)
+        idx = idx[np.lexsort((self.codes[idx], self.depth[idx]))] if idx.size else idx
+        return [self.code_text(int(c)) for c in self.codes[idx]]
+
+    def reachable_states(self) -> list[str]:
+        """Reachable states, nearest first."""
+        return self._codes_where(self.reachable)
+
+    def equilibria(self) -> list[str]:
+        """All equilibria under :attr:`concept` (increasing code)."""
+        return [self.code_text(int(c)) for c in self.codes[self.equilibrium]]
+
+    def reachable_equilibria(self) -> list[str]:
+        """Equilibria reachable from the status quo, nearest first."""
+        return self._codes_where(self.equilibrium & self.reachable)
+
+    def unreachable_equilibria(self) -> list[str]:
+        """Equilibria no evolution reaches."""
+        return [self.code_text(int(c)) for c in self.codes[self.equilibrium & ~self.reachable]]
+
+    def is_reachable(self, state: str | int) -> bool:
+        """Whether ``state`` is reachable from the status quo."""
+        return bool(self.depth[self._index(state)] >= 0)
+
+    def path(self, state: str | int) -> tuple[Move, ...]:
+        """The shortest evolution to ``state`` (computed if not among :attr:`paths`)."""
+        idx = self._index(state)
+        code = int(self.codes[idx])
+        if code in self.paths:
+            return self.paths[code]
+        if self.depth[idx] < 0:
+            raise ValueError(f"state {self.code_text(code)} is not reachable from the status "
+                             f"quo {self.code_text(self.status_quo)}")
+        raise ValueError(f"no path kept for {self.code_text(code)}; call status_quo_paths with "
+                         f"target={self.code_text(code)!r}")
+
+    def _index(self, state: str | int) -> int:
+        code = state if isinstance(state, int) else _parse(state, len(self.options))
+        pos = int(np.searchsorted(self.codes, code))
+        if pos >= self.codes.shape[0] or int(self.codes[pos]) != code:
+            raise ValueError(f"state {state!r} is not a feasible state of {self.scenario!r}")
+        return pos
+
+    # -- conversions ---------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """JSON structure (``detente paths --json``)."""
+        idx = np.flatnonzero(self.reachable)
+        idx = idx[np.lexsort((self.codes[idx], self.depth[idx]))]
+        return {
+            "scenario": self.scenario,
+            "options": list(self.options),
+            "status_quo": self.code_text(self.status_quo),
+            "concept": self.concept,
+            "legal": self.legal,
+            "movers": [{"mover": m, "members": list(mm)}
+                       for m, mm in zip(self.movers, self.mover_members, strict=True)],
+            "n_states": int(self.codes.shape[0]),
+            "reachable": [{"state": self.code_text(int(self.codes[i])),
+                           "depth": int(self.depth[i])} for i in idx],
+            "equilibria": self.equilibria(),
+            "reachable_equilibria": self.reachable_equilibria(),
+            "unreachable_equilibria": self.unreachable_equilibria(),
+            "target": None if self.target is None else self.code_text(self.target),
+            "paths": {self.code_text(c): [m.to_dict() for m in steps]
+                      for c, steps in self.paths.items()},
+            "provenance": self.provenance(),
+        }
+
+    def to_json(self, **kwargs: Any) -> str:
+        """JSON text of :meth:`to_dict`."""
+        return json.dumps(self.to_dict(), **kwargs)
+
+    def provenance(self) -> dict[str, Any]:
+        """What produced this result."""
+        return {
+            "scenario": self.scenario,
+            "digest": self.digest,
+            "variant": self.variant,
+            "analysis": "status quo",
+            "concept": self.concept,
+            "status_quo": self.code_text(self.status_quo),
+            "movers": list(self.movers),
+            "legal": self.legal,
+            "detente": self.version,
+            **dict(self.parameters),
+        }
+
+    # -- drawing -------------------------------------------------------------------------
+    def _drawn(self, max_nodes: int) -> tuple[list[int], list[tuple[int, int, int]], bool]:
+        """States (indices) and edges ``(from, to, mover)`` to draw; whether it is complete."""
+        path_edges = self._path_edges()
+        sq = int(np.searchsorted(self.codes, self.status_quo))
+        reach = np.flatnonzero(self.reachable)
+        if reach.shape[0] <= max_nodes:
+            nodes = [int(i) for i in reach]
+            if self.edges is not None:
+                edges = [(int(a), int(b), int(m)) for a, b, m in self.edges]
+            else:
+                edges = [(int(self.parent[i]), int(i), int(self.parent_mover[i]))
+                         for i in reach if self.parent[i] >= 0]
+            edges = sorted(set(edges) | path_edges)
+            return nodes, edges, True
+        keep = {sq} | {a for a, _, _ in path_edges} | {b for _, b, _ in path_edges}
+        return sorted(keep), sorted(path_edges), False
+
+    def _path_edges(self) -> set[tuple[int, int, int]]:
+        out: set[tuple[int, int, int]] = set()
+        for steps in self.paths.values():
+            for mv in steps:
+                a = int(np.searchsorted(self.codes, mv.source))
+                b = int(np.searchsorted(self.codes, mv.target))
+                out.add((a, b, self.movers.index(mv.mover)))
+        return out
+
+    def to_dot(self, max_nodes: int = MAX_DRAWN) -> str:
+        """Graphviz DOT text of the status-quo diagram.
+
+        States are nodes labelled by their code; edges are steps labelled by the mover; the
+        status quo is a bold blue node, equilibria are gold, and the reported shortest paths
+        are drawn in red. With more than ``max_nodes`` reachable states only the reported
+        paths are drawn.
+        """
+        nodes, edges, complete = self._drawn(max_nodes)
+        on_path = self._path_edges()
+        sq = int(np.searchsorted(self.codes, self.status_quo))
+        name = _dot_id(f"{self.scenario}: status quo analysis")
+        lines = [f"digraph {name} {{", "  rankdir=LR;",
+                 '  node [shape=box, style="rounded,filled", fillcolor=white, '
+                 'fontname="Helvetica"];',
+                 '  edge [fontname="Helvetica", fontsize=10];']
+        concept = CONCEPT_NAMES.get(self.concept, self.concept)
+        if not complete:
+            lines.append(f"  // {self.n_reachable} reachable states: only the reported "
+                         "paths are drawn")
+        for i in nodes:
+            text = self.code_text(int(self.codes[i]))
+            notes = []
+            attrs = []
+            if i == sq:
+                notes.append("status quo")
+                attrs += ["penwidth=3", 'color="#1f4e79"']
+            if self.equilibrium[i]:
+                notes.append(f"{concept} equilibrium")
+                attrs.append('fillcolor="#ffd966"')
+            elif i == sq:
+                attrs.append('fillcolor="#9fc5e8"')
+            label = "\\n".join(_dot_escape(x) for x in [text, *notes])
+            attrs.insert(0, f'label="{label}"')
+            lines.append(f"  {_dot_id(text)} [{', '.join(attrs)}];")
+        for a, b, m in edges:
+            ta = self.code_text(int(self.codes[a]))
+            tb = self.code_text(int(self.codes[b]))
+            attrs = [f'label="{_dot_escape(self.movers[m])}"']
+            if (a, b, m) in on_path:
+                attrs += ['color="#c0392b"', "penwidth=2", 'fontcolor="#c0392b"']
+            lines.append(f"  {_dot_id(ta)} -> {_dot_id(tb)} [{', '.join(attrs)}];")
+        lines.append("}")
+        return "\n".join(lines) + "\n"
+
+    def to_svg(self, max_nodes: int = MAX_DRAWN) -> str:
+        """SVG text of the status-quo diagram drawn with matplotlib (no system binary).
+
+        States are laid out in columns by their distance from the status quo (breadth-first
+        depth); colours and the ``max_nodes`` rule are as in :meth:`to_dot`.
+        """
+        from matplotlib import rc_context
+        from matplotlib.figure import Figure
+        from matplotlib.patches import FancyArrowPatch
+
+        nodes, edges, complete = self._drawn(max_nodes)
+        on_path = self._path_edges()
+        sq = int(np.searchsorted(self.codes, self.status_quo))
+        layers: dict[int, list[int]] = {}
+        for i in nodes:
+            layers.setdefault(int(self.depth[i]), []).append(i)
+        ypos: dict[int, float] = {}
+        xpos: dict[int, float] = {}
+        for d in sorted(layers):
+            members = layers[d]
+            members.sort(key=lambda i: (ypos.get(int(self.parent[i]), 0.0),
+                                        int(self.codes[i])))
+            k = len(members)
+            for r, i in enumerate(members):
+                ypos[i] = (k - 1) / 2.0 - r
+                xpos[i] = float(d)
+        n_layers = max(layers) + 1 if layers else 1
+        tallest = max((len(v) for v in layers.values()), default=1)
+        chars = len(self.options)
+        column = max(2.6, 0.11 * chars + 1.6)  # inches per depth column
+        width = min(60.0, 1.0 + column * n_layers)
+        height = min(60.0, 1.6 + 0.65 * tallest)
+        fig = Figure(figsize=(width, height))
+        ax = fig.add_axes((0.02, 0.02, 0.96, 0.88))
+        ax.set_xlim(-0.6, n_layers - 0.4)
+        ax.set_ylim(-(tallest - 1) / 2.0 - 0.7, (tallest - 1) / 2.0 + 0.7)
+        ax.axis("off")
+        # half the width of a node box, in data units (monospace 8 pt: ~4.8 pt a character)
+        half = (4.8 * chars + 8.0) / 2.0 * n_layers / (0.96 * width * 72.0)
+        concept = CONCEPT_NAMES.get(self.concept, self.concept)
+        title = (f"{self.scenario}: evolution from the status quo "
+                 f"{self.code_text(self.status_quo)} ({concept} equilibria in gold)")
+        if not complete:
+            title += f"; {self.n_reachable} states reachable, reported paths only"
+        fig.suptitle(title, fontsize=10)
+        grouped: dict[tuple[int, int], list[int]] = {}
+        for a, b, m in edges:  # one arrow per pair of states, all its movers on the label
+            grouped.setdefault((a, b), []).append(m)
+        for (a, b), ms in grouped.items():
+            hot = any((a, b, m) in on_path for m in ms)
+            colour = "#c0392b" if hot else "#7f7f7f"
+            if xpos[b] > xpos[a]:  # forward: right side to left side
+                p0, p1, style = (xpos[a] + half, ypos[a]), (xpos[b] - half, ypos[b]), 0.0
+            elif xpos[b] < xpos[a]:  # back towards the status quo
+                p0, p1, style = (xpos[a] - half, ypos[a]), (xpos[b] + half, ypos[b]), 0.3
+            else:  # within one column
+                p0, p1, style = (xpos[a] + half, ypos[a]), (xpos[b] + half, ypos[b]), -0.6
+            ax.add_patch(FancyArrowPatch(
+                p0, p1, arrowstyle="-|>", mutation_scale=10, shrinkA=2, shrinkB=2,
+                connectionstyle=f"arc3,rad={style}", color=colour,
+                linewidth=1.6 if hot else 0.8, zorder=1,
+            ))
+            mx, my = (p0[0] + p1[0]) / 2.0, (p0[1] + p1[1]) / 2.0
+            if style:
+                mx += 0.25 * abs(style) * (1 if style < 0 else 0)
+                my += 0.15
+            ax.text(mx, my, ", ".join(self.movers[m] for m in ms), fontsize=7, ha="center",
+                    va="bottom", color="#c0392b" if hot else "#404040", zorder=3)
+        for i in nodes:
+            face = "#ffd966" if self.equilibrium[i] else ("#9fc5e8" if i == sq else "white")
+            edge = "#1f4e79" if i == sq else "#404040"
+            ax.text(xpos[i], ypos[i], self.code_text(int(self.codes[i])), fontsize=8,
+                    family="monospace", ha="center", va="center", zorder=4,
+                    bbox={"boxstyle": "round,pad=0.3", "facecolor": face, "edgecolor": edge,
+                          "linewidth": 2.0 if i == sq else 0.8})
+            if i == sq:
+                ax.text(xpos[i], ypos[i] - 0.22, "status quo", fontsize=7, ha="center",
+                        va="top", color="#1f4e79", zorder=4)
+        buf = io.StringIO()
+        with rc_context({"svg.hashsalt": "detente"}):  # stable element ids
+            fig.savefig(buf, format="svg", metadata={"Date": None})
+        return buf.getvalue()
+
+
+def _dot_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def _dot_id(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _parse(text: str, n_options: int) -> int:
+    t = text.strip().upper()
+    if len(t) != n_options or any(ch not in "YN" for ch in t):
+        raise ValueError(f"state code {text!r} must have exactly {n_options} characters Y or N")
+    return sum(1 << k for k, ch in enumerate(t) if ch == "Y")
+
+
+# -- the analysis ----------------------------------------------------------------------------
+
+
+def _state_index(scenario: Scenario, model: ConflictModel, state: str | int, what: str) -> int:
+    code = scenario.parse_code(state) if isinstance(state, str) else int(state)
+    if code < 0 or code >= (1 << scenario.n_options):
+        raise ValueError(f"{what} code {code} is out of range for {scenario.n_options} options")
+    pos = int(model.space.position(np.array([code], dtype=np.int64))[0])
+    if pos < 0:
+        raise ValueError(f"{what} {scenario.code_text(code)} is not a feasible state")
+    return pos
+
+
+def _joint_successors(g: MoveGraph, H: tuple[int, ...]) -> Successors:
+    def succ(states: IntArray) -> tuple[IntArray, IntArray]:
+        return g.coalition_improvements_from(H, states)
+
+    return succ
+
+
+def status_quo_paths(
+    scenario: Scenario,
+    concept: str = "seq",
+    coalitions: bool | str | Iterable[Iterable[str]] = False,
+    target: str | int | None = None,
+    *,
+    start: str | int | None = None,
+    legal: bool = True,
+    sanctions: str = "legal",
+    model: ConflictModel | None = None,
+    preferences: Mapping[str, Preference] | None = None,
+    payoffs: Mapping[str, NDArray[np.unsignedinteger]] | None = None,
+    max_states: int | None = None,
+    edge_limit: int = EDGE_LIMIT,
+) -> PathsResult:
+    """Status-quo analysis (Li, Kilgour and Hipel 2005; Xu et al. 2010).
+
+    Parameters
+    ----------
+    scenario
+        A validated scenario.
+    concept
+        Stability concept of the equilibria sought (``nash``, ``gmr``, ``smr``, ``seq`` or
+        ``sim``; individual analysis).
+    coalitions
+        ``False``: unilateral improvements only. ``True``: also coalition improvements of the
+        scenario's ``coalitions:`` (of every coalition of two or more actors if it has none);
+        ``"all"`` or a list of lists of actor ids choose the coalitions.
+    target
+        A state (code or ``Y``/``N`` text): report the path to it instead of to every
+        reachable equilibrium.
+    start
+        Start here instead of at the scenario's ``status_quo``.
+    legal
+        No mover twice in succession (default, as in the definitions).
+    sanctions
+        Passed to the stability analysis that finds the equilibria.
+    model, preferences, payoffs, max_states
+        As for :func:`~detente.conflict.engine.analyse`.
+    edge_limit
+        Keep the reachable sub-graph's edges (for drawing) only up to this many.
+
+    Returns
+    -------
+    PathsResult
+        Reachable states with their distance, the reachable equilibria and, for each, a
+        shortest evolution (mover and options changed at every step).
+
+    Raises
+    ------
+    ScenarioError
+        When the scenario has no status quo and ``start`` is not given.
+    ValueError
+        For an unknown concept or an infeasible or malformed state.
+
+    Examples
+    --------
+    >>> import detente
+    >>> from detente.conflict.paths import status_quo_paths
+    >>> elmira = detente.load_scenario(detente.scenario_path("elmira"))
+    >>> status_quo_paths(elmira).reachable_equilibria()
+    ['NYNNY']
+    """
+    concept = concept.strip().lower()
+    if concept == "r":
+        concept = "nash"
+    if concept not in CONCEPTS:
+        raise ValueError(f"unknown stability concept {concept!r}; choose from "
+                         f"{', '.join(CONCEPTS)}")
+    if model is None or model.key != structure_key(scenario):
+        model = build_model(scenario, max_states=max_states)
+    if start is None:
+        if scenario.status_quo is None:
+            raise ScenarioError(
+                "the scenario has no status quo; add `status_quo: <state code>` to the file "
+                "or give a start state", source=scenario.source, field="status_quo")
+        start = scenario.status_quo
+    s0 = _state_index(scenario, model, start, "status quo")
+    t_idx = None if target is None else _state_index(scenario, model, target, "target state")
+    pay = payoffs if payoffs is not None else model.payoffs(preferences, scenario)
+    stab = analyse(scenario, concept, sanctions, model=model, payoffs=pay)
+    eq = stab.equilibrium_mask(concept)
+    g = MoveGraph(model, pay)
+    ids = g.actor_ids
+    movers: list[str] = list(ids)
+    members: list[tuple[int, ...]] = [(k,) for k in range(len(ids))]
+    succ: list[Successors] = [g.improvements(k).rows for k in range(len(ids))]
+    if coalitions is not False:
+        chosen = None if coalitions is True else coalitions
+        for H in coalition_class(scenario, chosen, singletons=False):
+            if len(H) < 2:
+                continue
+            movers.append("+".join(ids[k] for k in H))
+            members.append(H)
+            succ.append(_joint_successors(g, H))
+    tree = legal_bfs(g.n, succ, s0, legal=legal, collect_edges=True, edge_limit=edge_limit)
+    depth = tree.state_depth()
+    codes = model.space.codes
+    options = tuple(scenario.option_refs)
+
+    if t_idx is None:
+        dest = np.flatnonzero(eq & (depth >= 0))
+        dest = dest[np.lexsort((codes[dest], depth[dest]))]
+    else:
+        dest = np.array([t_idx] if depth[t_idx] >= 0 else [], dtype=np.int64)
+    paths: dict[int, tuple[Move, ...]] = {}
+    for t in dest:  # one loop per destination, over the steps of its path
+        steps = []
+        for a, b, mv in tree.path_to(int(t)):
+            who = tuple(ids[k] for k in members[mv])
+            via: tuple[Move, ...] = ()
+            if len(members[mv]) > 1:
+                sub = legal_bfs(g.n, [g.moves(k).rows for k in members[mv]], a, stop_at=b)
+                via = tuple(make_move(options, (ids[members[mv][k]],), int(codes[x]),
+                                      int(codes[y])) for x, y, k in sub.path_to(b))
+            steps.append(make_move(options, who, int(codes[a]), int(codes[b]), via))
+        paths[int(codes[t])] = tuple(steps)
+
+    parent = np.full(g.n, -1, dtype=np.int64)
+    parent_mover = np.full(g.n, -1, dtype=np.int32)
+    reach = np.flatnonzero(depth >= 0)
+    if reach.size:
+        d = np.where(tree.depth >= 0, tree.depth, np.iinfo(np.int32).max)
+        best = np.argmin(d[reach], axis=1)
+        parent[reach] = tree.parent_state[reach, best]
+        parent_mover[reach] = tree.mover[reach, best]
+    return PathsResult(
+        scenario=scenario.name,
+        digest=scenario.digest,
+        variant=scenario.variant,
+        actors=ids,
+        options=options,
+        codes=codes,
+        status_quo=int(codes[s0]),
+        concept=concept,
+        movers=tuple(movers),
+        mover_members=tuple(tuple(ids[k] for k in H) for H in members),
+        legal=legal,
+        depth=depth,
+        equilibrium=np.asarray(eq, dtype=bool),
+        parent=parent,
+        parent_mover=parent_mover,
+        target=None if t_idx is None else int(codes[t_idx]),
+        paths=paths,
+        edges=tree.edges,
+        parameters={
+            "n_states": g.n,
+            "layout": "dense" if model.space.dense else "sparse",
+            "sanctions": sanctions,
+            "steps": "unilateral and coalition improvements" if len(movers) > len(ids)
+            else "unilateral improvements",
+        },
+    )
+
+
+__all__ = ["BfsTree", "PathsResult", "legal_bfs", "status_quo_paths"]
