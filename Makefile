@@ -21,7 +21,7 @@ $(STAMP_DEV): $(BIN)/python pyproject.toml
 
 ## demo: install detente and run the main analysis of the built-in scenario (writes report.html)
 demo: $(STAMP_RUN)
-	$(BIN)/detente analyze --no-sensitivity --html report.html
+	$(BIN)/detente analyze --html report.html
 
 ## test: install test dependencies and run the default (fast) test suite, lint and type checks
 test: $(STAMP_DEV)

@@ -30,8 +30,9 @@ def analyze(
         bool, typer.Option(help="Run the preference-perturbation pass.")
     ] = True,
     sensitivity_actors: Annotated[
-        str, typer.Option(help="Actors whose statements are perturbed (comma-separated).")
-    ] = "NK,CN",
+        str, typer.Option(help="Actors whose statements are perturbed (comma-separated; "
+                          "default: every actor).")
+    ] = "",
 ) -> None:
     """Run every analysis that applies to the scenario and report the comparison."""
     from detente.cli._common import resolve_scenario
@@ -41,7 +42,7 @@ def analyze(
     if concept not in ("nash", "gmr", "smr", "seq"):
         raise ValueError(f"--concept must be nash, gmr, smr or seq; got {concept!r}")
     scenario = resolve_scenario(file)
-    actors = [a for a in sensitivity_actors.split(",") if a]
+    actors = [a for a in sensitivity_actors.split(",") if a] or None
     report = analyze_scenario(scenario, variant or None, concept=concept,
                               with_sensitivity=sensitivity, sensitivity_actors=actors)
     if json_out:

@@ -42,29 +42,53 @@ def interest_chart(report: StrategyReport) -> str:
     return _svg(fig)
 
 
-def path_chart(steps: Any, title: str) -> str:
-    """The path from the status quo as a row of boxes joined by arrows."""
+def paths_graph(outcomes: Any, title: str, limit: int = 6) -> str:
+    """Status-quo paths graph: the shortest paths to the best reachable equilibria, merged.
+
+    Nodes are states laid out by the number of moves from the status quo; edges are labelled
+    with the mover; the equilibria reached are highlighted (Li et al. 2004's evolution graph,
+    restricted to the paths reported)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    n = len(steps) + 1
-    fig, ax = plt.subplots(figsize=(max(3.0, 2.6 * n), 1.6))
+    chosen = [o for o in outcomes[:limit] if o.path] or list(outcomes[:1])
+    nodes: dict[str, int] = {}
+    edges: dict[tuple[str, str], str] = {}
+    ends = {o.state for o in chosen}
+    for o in chosen:
+        for depth, st in enumerate(o.path):
+            nodes.setdefault(st.before, depth)
+            nodes.setdefault(st.after, depth + 1)
+            edges[(st.before, st.after)] = st.mover
+        if not o.path:
+            nodes.setdefault(o.state, 0)
+    layers: dict[int, list[str]] = {}
+    for state, depth in nodes.items():
+        layers.setdefault(depth, []).append(state)
+    pos = {}
+    for depth, states in layers.items():
+        for k, state in enumerate(sorted(states)):
+            pos[state] = (depth * 3.0, -k * 1.2 + (len(states) - 1) * 0.6)
+    width = max(4.0, 2.2 * (max(layers) + 1))
+    height = max(1.8, 0.9 * max(len(v) for v in layers.values()) + 0.8)
+    fig, ax = plt.subplots(figsize=(width, height))
     ax.axis("off")
-    labels = ["status quo"] + [
-        f"{s.mover}\n" + "\n".join([f"+{t}" for t in s.taken][:4] + [f"−{w}" for w in
-                                                                   s.withdrawn][:3])
-        for s in steps
-    ]
-    for k, lab in enumerate(labels):
-        ax.text(k * 2.6, 0, lab, ha="center", va="center", fontsize=7,
-                bbox={"boxstyle": "round", "fc": "#eef" if k else "#eee"})
-        if k:
-            ax.annotate("", xy=(k * 2.6 - 1.0, 0), xytext=((k - 1) * 2.6 + 1.0, 0),
-                        arrowprops={"arrowstyle": "->"})
-    ax.set_xlim(-1.3, (n - 1) * 2.6 + 1.3)
-    ax.set_ylim(-1, 1)
+    for (a, b), mover in edges.items():
+        (x0, y0), (x1, y1) = pos[a], pos[b]
+        ax.annotate("", xy=(x1 - 0.9, y1), xytext=(x0 + 0.9, y0),
+                    arrowprops={"arrowstyle": "->", "color": "#446"})
+        ax.text((x0 + x1) / 2, (y0 + y1) / 2 + 0.18, mover, ha="center", fontsize=6,
+                color="#446")
+    for state, (x, y) in pos.items():
+        colour = "#ffd966" if state in ends else ("#ddd" if nodes[state] == 0 else "#eef")
+        ax.text(x, y, state, ha="center", va="center", fontsize=6, family="monospace",
+                bbox={"boxstyle": "round", "fc": colour})
+    xs = [p[0] for p in pos.values()]
+    ys = [p[1] for p in pos.values()]
+    ax.set_xlim(min(xs) - 1.4, max(xs) + 1.4)
+    ax.set_ylim(min(ys) - 0.8, max(ys) + 0.8)
     ax.set_title(title, fontsize=8)
     return _svg(fig)
 
@@ -78,8 +102,9 @@ _TEMPLATE = jinja2.Environment(
 def render_html(report: StrategyReport) -> str:
     """Render the whole report as one HTML document."""
     paths = {
-        v.variant: path_chart(v.best.path, f"{v.name}: path to {v.best.state}")
-        for v in report.variants if v.best is not None and v.best.path
+        v.variant: paths_graph(v.reachable, f"{v.name}: paths from the status quo "
+                               "(grey) to the best reachable equilibria (gold)")
+        for v in report.variants if v.reachable
     }
     return _TEMPLATE.get_template("report.html.j2").render(
         r=report, interest_svg=interest_chart(report), path_svgs=paths,

@@ -72,7 +72,7 @@ def render_text(report: StrategyReport, console: Console) -> None:
                         for k in v.stability.concepts)
         c.print(f"Equilibria: {eqs}. States reachable from the status quo: "
                 f"{v.n_reachable_states:,}; reachable {v.concept.upper()} equilibria: "
-                f"{len(v.reachable):,}.")
+                f"{v.n_reachable_equilibria:,}.")
         if v.best is not None:
             c.print(f"Best reachable outcome {v.best.state} (score {v.best.total:.2f}), path: "
                     f"{_fmt_path(v.best.path)}")

@@ -8,6 +8,7 @@ such path, are found by breadth-first search over the union of all actors' impro
 
 from __future__ import annotations
 
+import functools
 import itertools
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -20,6 +21,7 @@ from numpy.typing import NDArray
 
 import detente
 from detente.conflict import ConflictModel, StabilityResult, analyse, build_model
+from detente.conflict.reach import group_reach
 from detente.conflict.stability import sanction_minimum
 from detente.scenario import Scenario, load_scenario
 from detente.scenario.model import Preference
@@ -63,11 +65,14 @@ class VariantAnalysis:
     reachable: tuple[Outcome, ...]
     n_reachable_states: int
     flags: Mapping[str, Any]
+    n_reachable_equilibria: int = 0
+    reachable_mask: NDArray[np.bool_] | None = field(default=None, repr=False)
 
     @property
     def best(self) -> Outcome | None:
-        """The reachable equilibrium with the highest total interest score."""
-        return max(self.reachable, key=lambda o: (o.total, o.state), default=None)
+        """The reachable equilibrium with the highest total interest score (lowest code on
+        ties)."""
+        return self.reachable[0] if self.reachable else None
 
 
 @dataclass(frozen=True)
@@ -132,6 +137,7 @@ class StrategyReport:
                 "reachable": [_outcome_dict(o) for o in v.reachable],
                 "best": None if v.best is None else _outcome_dict(v.best),
                 "reachable_states": v.n_reachable_states,
+                "reachable_equilibria": v.n_reachable_equilibria,
                 "flags": dict(v.flags),
             }
         return {
@@ -235,13 +241,11 @@ def status_quo_search(
     scen = model.scenario
     n = model.space.n_states
     graph = improvement_graph(model, payoffs)
-    coal_adj = []
-    for members in coalitions:
-        idx = [scen.actor_ids.index(m) for m in members]
-        adj = move_adjacency(model, idx[0])
-        for k in idx[1:]:
-            adj = adj + move_adjacency(model, k)
-        coal_adj.append((idx, adj.astype(bool)))
+    coal_reach = [
+        ([scen.actor_ids.index(m) for m in members],
+         group_reach(model.moves, tuple(scen.actor_ids.index(m) for m in members)))
+        for members in coalitions
+    ]
     pred = np.full(n, -1, dtype=np.int64)
     mover = np.zeros(n, dtype=np.int64)
     seen = np.zeros(n, dtype=bool)
@@ -258,24 +262,23 @@ def status_quo_search(
         cand_src.append(frontier[sub.row])
         cand_dst.append(sub.col.astype(np.int64))
         cand_mov.append(sub.data.astype(np.int64))
-        for c, (idx, adj) in enumerate(coal_adj):
-            f = frontier.shape[0]
-            R = sp.csr_matrix((np.ones(f, dtype=bool), (np.arange(f), frontier)), shape=(f, n))
-            while True:
-                R2 = (R + R @ adj).astype(bool)
-                if R2.nnz == R.nnz:
-                    break
-                R = R2
-            coo = R.tocoo()
-            src = frontier[coo.row]
-            dst = coo.col.astype(np.int64)
-            ok = dst != src
-            for k in idx:
-                ok &= P[k][dst] > P[k][src]
-            improvable[np.unique(src[ok])] = True
-            cand_src.append(src[ok])
-            cand_dst.append(dst[ok])
-            cand_mov.append(np.full(int(ok.sum()), -(c + 1), dtype=np.int64))
+        for c, (idx, reach) in enumerate(coal_reach):
+            labels = reach.label[frontier]
+            for comp in np.unique(labels):
+                origin = frontier[labels == comp]
+                targets = reach.reachable_states(int(comp))
+                step = max(1, (1 << 22) // max(1, targets.shape[0]))
+                for lo in range(0, origin.shape[0], step):
+                    o = origin[lo:lo + step]
+                    ok = np.ones((o.shape[0], targets.shape[0]), dtype=bool)
+                    for k in idx:
+                        ok &= P[k][targets][None, :] > P[k][o][:, None]
+                    oi, ti = np.nonzero(ok)
+                    if oi.size:
+                        improvable[np.unique(o[oi])] = True
+                    cand_src.append(o[oi])
+                    cand_dst.append(targets[ti])
+                    cand_mov.append(np.full(oi.shape[0], -(c + 1), dtype=np.int64))
         src = np.concatenate(cand_src)
         dst = np.concatenate(cand_dst)
         mov = np.concatenate(cand_mov)
@@ -343,10 +346,16 @@ def _state_flags(scenario: Scenario) -> dict[str, Any]:
 
 
 def _eval(scenario: Scenario, text: str, codes: NDArray[np.int64]) -> NDArray[np.bool_]:
-    from detente.scenario.expr import evaluate, parse_condition
+    from detente.scenario.expr import evaluate
 
-    resolve = {o.ref: o.index for o in scenario.options}
-    return evaluate(parse_condition(text, resolve), codes)
+    return evaluate(_parsed(text, tuple(scenario.option_refs)), codes)
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed(text: str, refs: tuple[str, ...]) -> Any:
+    from detente.scenario.expr import parse_condition
+
+    return parse_condition(text, {r: k for k, r in enumerate(refs)})
 
 
 def analyze_variant(
@@ -355,8 +364,13 @@ def analyze_variant(
     concepts: Sequence[str] = DEFAULT_CONCEPTS,
     concept: str = "seq",
     preferences: Mapping[str, Preference] | None = None,
+    max_outcomes: int = 25,
 ) -> VariantAnalysis:
-    """Stability, status-quo reachability and interest scores of one (variant) scenario."""
+    """Stability, status-quo reachability and interest scores of one (variant) scenario.
+
+    ``reachable`` lists the ``max_outcomes`` best reachable equilibria (by total interest
+    score, then state code) with their shortest paths; ``reachable_mask`` marks all of them.
+    """
     if model is None or model.key != _key(scenario):
         model = build_model(scenario)
     payoffs = model.payoffs(preferences, scenario)
@@ -367,21 +381,28 @@ def analyze_variant(
     totals = total_score(scenario, scores)
     reach: list[Outcome] = []
     n_reach = 0
+    reach_mask = np.zeros(codes.shape[0], dtype=bool)
     coalitions = [c for c in (scenario.coalitions or ()) if len(c) > 1]
     if scenario.status_quo is not None:
         start = int(model.space.position(np.array([scenario.status_quo]))[0])
         search = status_quo_search(model, payoffs, start, coalitions)
         n_reach = int(search.order.shape[0])
-        eq = result.equilibrium_mask(concept)
-        for idx in search.order:
-            if not eq[idx] or search.coalition_improvable[idx]:
-                continue
-            in_concepts = tuple(c for c in result.concepts if result.equilibrium_mask(c)[idx])
+        reach_mask[search.order] = True
+        reach_mask &= result.equilibrium_mask(concept) & ~search.coalition_improvable
+        # best total first; among ties, the one found first by the breadth-first search
+        # (fewest moves from the status quo), then the lowest code
+        discovered = np.empty(codes.shape[0], dtype=np.int64)
+        discovered[search.order] = np.arange(search.order.shape[0])
+        idx_all = np.flatnonzero(reach_mask)
+        tot = np.round(totals[idx_all], 9) if totals.size else np.zeros(idx_all.shape[0])
+        ranked = idx_all[np.lexsort((codes[idx_all], discovered[idx_all], -tot))][:max_outcomes]
+        masks = {c: result.equilibrium_mask(c) for c in result.concepts}
+        for idx in ranked:
             code = int(codes[idx])
             reach.append(
                 Outcome(
                     state=scenario.code_text(code),
-                    concepts=in_concepts,
+                    concepts=tuple(c for c in result.concepts if masks[c][idx]),
                     path=path_to(scenario, codes, search, int(idx), coalitions),
                     interests={k: float(v[idx]) for k, v in scores.items()},
                     total=float(totals[idx]) if totals.size else 0.0,
@@ -394,10 +415,8 @@ def analyze_variant(
         flags[name] = {
             c: bool((holds & result.equilibrium_mask(c)).any()) for c in result.concepts
         }
-        flags[name]["reachable"] = any(
-            bool(_eval(scenario, cond, np.array([scenario.parse_code(o.state)]))[0])
-            for o in reach
-        )
+        flags[name]["reachable"] = bool((holds & reach_mask).any())
+        flags[name]["reachable_count"] = int((holds & reach_mask).sum())
     return VariantAnalysis(
         variant=scenario.variant or "base",
         name=_variant_name(scenario),
@@ -407,6 +426,8 @@ def analyze_variant(
         reachable=tuple(reach),
         n_reachable_states=n_reach,
         flags=flags,
+        n_reachable_equilibria=int(reach_mask.sum()),
+        reachable_mask=reach_mask,
     )
 
 
@@ -438,7 +459,7 @@ def rank_variants(analyses: Iterable[VariantAnalysis]) -> tuple[str, ...]:
         v.variant
         for v in sorted(
             items,
-            key=lambda v: (-(v.best.total if v.best else -1e18), v.variant),
+            key=lambda v: (-round(v.best.total if v.best else -1e18, 9), v.variant),
         )
     )
 
@@ -481,7 +502,7 @@ def sensitivity(
                 continue
             for label, pref in perturbations(scen.preferences[actor]):
                 va = analyze_variant(scen, models[_key(scen)], (concept,), concept,
-                                     preferences={actor: pref})
+                                     preferences={actor: pref}, max_outcomes=1)
                 others = [by_id[k] if k != vid else va for k in by_id]
                 rank = rank_variants(others)
                 best_state = va.best.state if va.best else None
@@ -553,7 +574,8 @@ def analyze_scenario(
         actors=tuple((a.id, a.name) for a in base.actors),
         options=tuple((o.ref, o.name, o.reversible) for o in base.options),
         status_quo=None if base.status_quo is None else base.code_text(base.status_quo),
-        n_states=models[_key(scenarios[0])].space.n_states,
+        n_states=build_model(base).space.n_states if _key(base) not in models
+        else models[_key(base)].space.n_states,
         concept=concept,
         variants=tuple(analyses),
         ranking=ranking,
@@ -664,12 +686,12 @@ def answer_questions(
     for a in analyses:
         scen_a = _scenario_of(base, a.variant)
         united = any(len(c) >= 5 for c in (scen_a.coalitions or ()))
-        reach = [o.state for o in a.reachable if "freeze" in o.options.get("NK", ())]
+        n_frz = int(a.flags["freeze"]["reachable_count"])
         ev.append(f"{a.variant}: five-party coalition {'yes' if united else 'no'}; reachable "
-                  f"{cname}-stable outcomes with a freeze: {len(reach)}")
+                  f"{cname}-stable outcomes with a freeze: {n_frz}")
         if not united:
             without.append(a.variant)
-            if reach:
+            if n_frz:
                 found.append(a.variant)
     out.append(Answer(
         "Is a verified freeze stable without five-party unity?",
@@ -686,7 +708,7 @@ def answer_questions(
         frz = [o for o in ftc.reachable if "freeze" in " ".join(o.options.get("NK", ()))]
         cap = [o for o in frz if "cap" in o.options.get("NK", ())]
         if frz:
-            best = max(frz, key=lambda o: o.total)
+            best = max(frz, key=lambda o: (round(o.total, 9), o.state))
             path = "; ".join(
                 f"{s.mover} "
                 + ", ".join([f"+{t}" for t in s.taken] + [f"-{w}" for w in s.withdrawn])
@@ -703,7 +725,7 @@ def answer_questions(
             ans,
             tuple(f"reachable equilibrium {o.state}: NK "
                   f"{', '.join(o.options.get('NK', ())) or 'nothing'}; score {o.total:.2f}"
-                  for o in sorted(ftc.reachable, key=lambda o: -o.total)[:8]),
+                  for o in sorted(ftc.reachable, key=lambda o: (-round(o.total, 9), o.state))[:8]),
         ))
 
     # 4. Hard containment
@@ -713,8 +735,9 @@ def answer_questions(
             hbest = hc.best
             assert hbest is not None
             nk = ", ".join(hbest.options.get("NK", ())) or "nothing"
-            ans = (f"Without Beijing and Moscow the conflict settles at {len(hc.reachable)} "
-                   f"reachable {cname} equilibria; the best for US interests is {hbest.state} "
+            ans = (f"Without Beijing and Moscow the conflict settles at "
+                   f"{hc.n_reachable_equilibria} reachable {cname} equilibria; the best for US "
+                   f"interests is {hbest.state} "
                    f"(North Korea: {nk}; total score {hbest.total:.2f}). A freeze is "
                    f"{'reachable' if hc.flags['freeze']['reachable'] else 'not reachable'}.")
         else:
@@ -741,7 +764,7 @@ def answer_questions(
         target = int(cand[np.argmax(totals[cand])])
         reached = [o for o in target_variant.reachable if "freeze" in o.options.get("NK", ())]
         if reached:
-            best_reached = max(reached, key=lambda o: (o.total, o.state))
+            best_reached = max(reached, key=lambda o: (round(o.total, 9), o.state))
             target = int(model.space.position(np.array([scen.parse_code(best_reached.state)]))[0])
         ev = []
         all_blocks = 0

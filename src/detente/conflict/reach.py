@@ -1,0 +1,80 @@
+"""What a group of actors can reach together, computed once per scenario structure.
+
+A coalition ``C`` moves by a legal sequence of its members' unilateral moves (Kilgour, Hipel,
+Fang and Peng 2001). Two consecutive moves by one member can be merged into one move (any
+combination of an actor's options may change at once, and a permitted direction stays
+permitted), so legal sequences reach exactly the states reachable by *any* sequence of members'
+moves: the descendants of ``s`` in the union of the members' move graphs.
+
+That set depends only on the structure (options, infeasibility, irreversibility), not on
+preferences, so it is stored as the strongly connected components of the members' move graph
+and the condensation DAG, and reused across variants, perturbations and samples.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import NDArray
+from scipy.sparse.csgraph import breadth_first_order, connected_components
+
+from detente.conflict.moves import MoveOps
+
+
+@dataclass
+class GroupReach:
+    """Reachability of one group of actors over feasible-state indices."""
+
+    label: NDArray[np.int32]  # component of each state
+    members_indptr: NDArray[np.int64]  # states of component c: order[indptr[c]:indptr[c+1]]
+    members: NDArray[np.int64]
+    dag: sp.csr_matrix  # condensation edges between components
+    _cache: dict[int, NDArray[np.int64]] = field(default_factory=dict)
+
+    def reachable_components(self, comp: int) -> NDArray[np.int64]:
+        """Components reachable from ``comp`` (itself included)."""
+        if comp not in self._cache:
+            order = breadth_first_order(self.dag, comp, directed=True,
+                                        return_predecessors=False)
+            self._cache[comp] = np.asarray(order, dtype=np.int64)
+        return self._cache[comp]
+
+    def reachable_states(self, comp: int) -> NDArray[np.int64]:
+        """All states reachable from any state of component ``comp`` (the component included).
+        A state reaches itself only if its component has another state or a cycle; callers that
+        need strict improvements exclude the origin by preference anyway."""
+        comps = self.reachable_components(comp)
+        parts = [self.members[self.members_indptr[c]:self.members_indptr[c + 1]] for c in comps]
+        return np.concatenate(parts) if parts else np.zeros(0, np.int64)
+
+
+def group_reach(moves: MoveOps, actors: tuple[int, ...]) -> GroupReach:
+    """Build (or fetch from ``moves``' cache) the reachability structure of ``actors``."""
+    cache = moves.__dict__.setdefault("_group_reach", {})
+    key = tuple(sorted(actors))
+    if key in cache:
+        return cache[key]  # type: ignore[no-any-return]
+    n = moves.space.n_states
+    rows, cols = [], []
+    for k in key:
+        csr = moves.csr(k)
+        rows.append(np.repeat(np.arange(n, dtype=np.int64), np.diff(csr.indptr)))
+        cols.append(csr.indices)
+    r = np.concatenate(rows)
+    c = np.concatenate(cols)
+    graph = sp.csr_matrix((np.ones(r.shape[0], dtype=bool), (r, c)), shape=(n, n))
+    ncomp, label = connected_components(graph, directed=True, connection="strong")
+    label = label.astype(np.int32)
+    order = np.argsort(label, kind="stable").astype(np.int64)
+    counts = np.bincount(label, minlength=ncomp)
+    indptr = np.zeros(ncomp + 1, dtype=np.int64)
+    np.cumsum(counts, out=indptr[1:])
+    lr, lc = label[r], label[c]
+    keep = lr != lc
+    dag = sp.csr_matrix((np.ones(int(keep.sum()), dtype=bool), (lr[keep], lc[keep])),
+                        shape=(ncomp, ncomp))
+    gr = GroupReach(label, indptr, order, dag)
+    cache[key] = gr
+    return gr

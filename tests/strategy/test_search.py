@@ -1,0 +1,78 @@
+"""The status-quo search with coalition moves agrees with a brute-force closure."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from detente.conflict import build_model
+from detente.scenario import from_data
+from detente.strategy.analysis import move_adjacency, status_quo_search
+from tests.conflict.strategies import conflicts
+
+
+def brute_force(model: Any, payoffs: dict[str, np.ndarray], start: int,
+                coalition: list[str]) -> set[int]:
+    scen = model.scenario
+    n = model.space.n_states
+    idx = [scen.actor_ids.index(m) for m in coalition]
+    adj = sum((move_adjacency(model, k).astype(int) for k in idx), sp.csr_matrix((n, n)))
+    reach = []
+    for s in range(n):  # closure by repeated squaring, small n only
+        seen = {s}
+        todo = [s]
+        out = set()
+        while todo:
+            u = todo.pop()
+            for v in adj[u].indices:
+                out.add(int(v))
+                if v not in seen:
+                    seen.add(int(v))
+                    todo.append(int(v))
+        reach.append(out)
+    P = [payoffs[a] for a in scen.actor_ids]
+    found = {start}
+    todo = [start]
+    while todo:
+        u = todo.pop()
+        nxt = set()
+        for k in range(len(scen.actors)):
+            csr = model.moves.csr(k)
+            for v in csr.indices[csr.indptr[u]:csr.indptr[u + 1]]:
+                if P[k][v] > P[k][u]:
+                    nxt.add(int(v))
+        for v in reach[u]:
+            if all(P[k][v] > P[k][u] for k in idx):
+                nxt.add(v)
+        for v in nxt - found:
+            found.add(v)
+            todo.append(v)
+    return found
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(conflicts(min_actors=3, max_actors=4, max_options=7), st.data())
+def test_coalition_search_matches_brute_force(data: dict[str, Any], draw: Any) -> None:
+    scen = from_data(data)
+    model = build_model(scen)
+    n = model.space.n_states
+    if n == 0:
+        return
+    start = draw.draw(st.integers(0, n - 1))
+    coalition = draw.draw(st.lists(st.sampled_from(scen.actor_ids), min_size=2, unique=True))
+    payoffs = model.payoffs()
+    search = status_quo_search(model, payoffs, start, [coalition])
+    got = set(int(x) for x in search.order)
+    assert got == brute_force(model, payoffs, start, coalition)
+    # every step on a recorded path is an improvement for its mover
+    for t in got - {start}:
+        p = int(search.pred[t])
+        m = int(search.mover[t])
+        if m > 0:
+            assert payoffs[scen.actor_ids[m - 1]][t] > payoffs[scen.actor_ids[m - 1]][p]
+        else:
+            assert all(payoffs[a][t] > payoffs[a][p] for a in coalition)
