@@ -100,3 +100,17 @@ def test_cli_json_and_html(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert set(data["variants"]) == {"max-pressure", "dual-freeze"}
     html = out.read_text()
     assert html.startswith("<!doctype html>") and "<svg" in html
+
+
+def test_package_deal_section() -> None:
+    from detente.strategy.analysis import supporting_models
+
+    extras = supporting_models(load_scenario(detente.scenario_path("korea-2017")))
+    pkg = extras["package"]
+    assert set(pkg["issues"]) == {"freeze_scope", "sanctions_relief", "assurances"}
+    assert pkg["exchanges"] > 0
+    # the deal moves North Korea towards a freeze and the US towards relief
+    fz = pkg["issues"]["freeze_scope"]["positions_end"]["NK"]
+    assert fz > 10
+    assert pkg["issues"]["sanctions_relief"]["positions_end"]["US"] > 10
+    assert extras["verification"]["cap"]["months"] > extras["verification"]["now"]["months"]

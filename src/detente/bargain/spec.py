@@ -99,6 +99,10 @@ class IssueSpec(BaseModel):
         The issue's scale.
     positions
         Stance per actor id; at least two actors.
+    package
+        Part of a multi-issue package deal (forecast together with the exchange model).
+    why
+        What the scale stands for and where the positions come from.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -107,6 +111,8 @@ class IssueSpec(BaseModel):
     name: str
     scale: ScaleSpec
     positions: dict[str, ActorPositionSpec]
+    package: bool = False
+    why: str = ""
 
     @model_validator(mode="after")
     def _check(self) -> IssueSpec:

@@ -126,5 +126,12 @@ def render_text(report: StrategyReport, console: Console) -> None:
                 line += (f"; with the US at {e['us_position']:g}: median {m['median_end']:.1f}, "
                          f"mean {m['mean_end']:.1f}")
             c.print(line)
+    pkg = report.extras.get("package")
+    if pkg:
+        c.print(f"Package deal (exchange model, {pkg['exchanges']} exchanges over "
+                f"{pkg['rounds']} rounds) — where the issues settle:")
+        for _, e in pkg["issues"].items():
+            c.print(f"  {e['name']}: mean {e['mean_start']:.1f} → {e['mean_end']:.1f}; "
+                    f"North Korea ends at {e['positions_end'].get('NK', float('nan')):.1f}")
     c.print(f"\n[dim]detente {report.version}; scenario digest {report.digest[:12]}; "
             f"{report.parameters.get('seconds')} s[/dim]")

@@ -831,6 +831,21 @@ def supporting_models(base: Scenario) -> dict[str, Any]:
             entry["anchors"] = {float(k): v for k, v in anchors.items()}
             out[issue.id] = entry
         extras["bargaining"] = out
+        package = [i for i in base.issues if getattr(i, "package", False)]
+        if len(package) >= 2:
+            from detente.bargain.spec import forecast_package
+
+            pf = forecast_package(package, rounds=10)
+            extras["package"] = {
+                "model": pf.model,
+                "variant": pf.variant,
+                "rounds": len(pf.exchanges),
+                "exchanges": sum(len(r) for r in pf.exchanges),
+                "issues": {
+                    i.id: {"name": i.name, **_forecast_summary(pf.forecasts[i.id])}
+                    for i in package
+                },
+            }
     return extras
 
 
