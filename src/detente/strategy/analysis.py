@@ -13,6 +13,7 @@ import itertools
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -168,6 +169,8 @@ def _plain(obj: Any) -> Any:
         return obj.to_dict()
     if isinstance(obj, np.generic):
         return obj.item()
+    if isinstance(obj, Fraction):
+        return str(obj)
     return obj
 
 
