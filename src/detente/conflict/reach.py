@@ -55,7 +55,7 @@ def group_reach(moves: MoveOps, actors: tuple[int, ...]) -> GroupReach:
     cache = moves.__dict__.setdefault("_group_reach", {})
     key = tuple(sorted(actors))
     if key in cache:
-        return cache[key]  # type: ignore[no-any-return]
+        return cache[key]
     n = moves.space.n_states
     rows, cols = [], []
     for k in key:

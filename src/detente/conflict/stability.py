@@ -54,6 +54,7 @@ class _Profile:
         self.P = [space.to_domain(p, 0) for p in payoffs]
         self.feasible_ranks = list(payoffs)
         self._imp: dict[int, object] = {}
+        self.sim_cache: dict[int, NDArray[np.bool_]] = {}
 
     def improvement(self, k: int) -> object:
         if k not in self._imp:
@@ -205,6 +206,10 @@ def sim_stable(prof: _Profile, i: int, chunk: int = 1 << 22) -> NDArray[Any]:
             return space.position(c)
 
     def improvements(k: int) -> NDArray[np.bool_]:
+        """Which sub-states of actor k are unilateral improvements from each state (cached:
+        the same for every focal actor)."""
+        if k in prof.sim_cache:
+            return prof.sim_cache[k]
         b = blocks[k]
         sub = (codes >> b.offset) & (b.size - 1)
         out = np.zeros((N, b.size), dtype=bool)
@@ -213,10 +218,16 @@ def sim_stable(prof: _Profile, i: int, chunk: int = 1 << 22) -> NDArray[Any]:
             pos = lookup(_replace(codes, b.offset, b.width, a))
             ok = allowed & (pos >= 0)
             out[ok, a] = P[k][pos[ok]] > P[k][ok]
+        prof.sim_cache[k] = out
         return out
 
     bi = blocks[i]
     imp_i = improvements(i)
+    inf_i = inf_of(P[i].dtype)
+    # dense layout: the focal actor's payoff by state code, INF where infeasible
+    p_by_code = None
+    if space.dense and space.feasible is not None:
+        p_by_code = np.where(space.feasible, prof.P[i], inf_i).astype(P[i].dtype)
     pair_s, pair_a = np.nonzero(imp_i)
     stable = np.ones(N, dtype=bool)
     if pair_s.size:
@@ -273,39 +284,80 @@ def sim_stable(prof: _Profile, i: int, chunk: int = 1 << 22) -> NDArray[Any]:
                 own = (codes[pair_s[rest]] >> b.offset) & (b.size - 1)
                 opts[np.arange(rest.size), own] = True
                 members.append(opts)
+            # Bit-parallel variant (dense layout): the last opponent's responses become a bit
+            # mask, tested against a precomputed "payoff <= theta" mask per row of the code
+            # space, so the enumerated grid shrinks by that opponent's sub-state count.
+            bits_table = None
+            kb = opp[-1]
+            bb = blocks[kb]
+            n_rank = int(P[i].max()) + 1 if P[i].size else 1
+            if p_by_code is not None and bb.size <= 63 and \
+                    (p_by_code.shape[0] // bb.size) * (n_rank + 1) <= (1 << 25):
+                p3 = p_by_code.reshape(-1, bb.size, 1 << bb.offset)
+                levels = np.arange(n_rank + 1)
+                bits_table = np.zeros((p3.shape[0] * p3.shape[2], n_rank + 1), dtype=np.uint64)
+                for c in range(bb.size):
+                    v = p3[:, c, :].reshape(-1)
+                    bits_table |= (v[:, None] <= levels[None, :]).astype(np.uint64) << np.uint64(c)
+                weights = np.uint64(1) << np.arange(bb.size, dtype=np.uint64)
+                last_bits = (members[-1].astype(np.uint64) * weights[None, :]).sum(
+                    axis=1, dtype=np.uint64)
+                grid_opp = opp[:-1]
+                grid_members = members[:-1]
+            else:
+                grid_opp = opp
+                grid_members = members
+            counts = [opts.sum(axis=1) for opts in grid_members]
             box = np.ones(rest.size, dtype=np.int64)
-            for opts in members:
-                box *= opts.sum(axis=1)
+            for cnt_j in counts:
+                box *= cnt_j
             order = np.argsort(box, kind="stable")
+
+            def padded(rows: NDArray[np.int64]) -> int:
+                width = 1
+                for cnt_j in counts:
+                    width *= int(cnt_j[rows].max())
+                return width * rows.shape[0]
+
+            clear = np.int64(sum((blocks[k].size - 1) << blocks[k].offset for k in opp))
             start = 0
             while start < rest.size:
                 # chunk with bounded padded work
-                width = int(box[order[start]])
-                stop = start + 1
-                budget = max(1, chunk // max(width, 1))
+                budget = max(1, chunk // max(int(box[order[start]]), 1))
                 stop = min(rest.size, start + budget)
-                while stop > start + 1 and int(box[order[stop - 1]]) * (stop - start) > chunk:
+                while stop > start + 1 and padded(order[start:stop]) > chunk:
                     stop = start + max(1, (stop - start) // 2)
                 sel = order[start:stop]
                 idx = rest[sel]
-                target = base[idx] & ~np.int64(sum(
-                    (blocks[k].size - 1) << blocks[k].offset for k in opp))
-                grid = target[:, None]
-                for col, k in enumerate(opp):
+                grid = (base[idx] & ~clear)
+                if bits_table is not None:  # work in row space: the last opponent's bits removed
+                    grid = ((grid >> (bb.offset + bb.width)) << bb.offset) | (
+                        grid & ((1 << bb.offset) - 1))
+                grid = grid[:, None]
+                for col, k in enumerate(grid_opp):
                     b = blocks[k]
-                    opts = members[col][sel]
+                    shift = b.offset
+                    if bits_table is not None and b.offset > bb.offset:
+                        shift -= bb.width
+                    opts = grid_members[col][sel]
                     kmax = int(opts.sum(axis=1).max())
                     # member sub-states, padded by repeating the first member
                     ranked = np.argsort(~opts, axis=1, kind="stable")[:, :kmax]
                     cnt = opts.sum(axis=1)
                     pad = np.arange(kmax)[None, :] >= cnt[:, None]
                     ranked = np.where(pad, ranked[:, :1], ranked).astype(np.int64)
-                    grid = (grid[:, :, None] | (ranked[:, None, :] << b.offset)).reshape(
+                    grid = (grid[:, :, None] | (ranked[:, None, :] << shift)).reshape(
                         idx.size, -1)
-                pos = lookup(grid.reshape(-1)).reshape(grid.shape)
-                pv = np.where(pos >= 0, P[i][np.where(pos >= 0, pos, 0)].astype(np.int64),
-                              np.iinfo(np.int64).max)
-                found = np.asarray((pv <= theta[idx, None]).any(axis=1))
+                if bits_table is not None:
+                    flat = grid * (n_rank + 1) + theta[idx, None].astype(np.int64)
+                    hit = bits_table.reshape(-1)[flat] & last_bits[sel, None]
+                    found = np.asarray((hit != 0).any(axis=1))
+                elif p_by_code is not None:
+                    found = np.asarray((p_by_code[grid] <= theta[idx, None]).any(axis=1))
+                else:
+                    pos = lookup(grid.reshape(-1)).reshape(grid.shape)
+                    pv = np.where(pos >= 0, P[i][np.where(pos >= 0, pos, 0)], inf_i)
+                    found = np.asarray((pv <= theta[idx, None]).any(axis=1))
                 answered[idx[found]] = True
                 start = stop
         unanswered = pair_s[~answered]
