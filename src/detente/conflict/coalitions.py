@@ -85,7 +85,7 @@ from numpy.typing import NDArray
 
 import detente
 from detente.conflict.engine import ConflictModel, analyse, build_model, structure_key
-from detente.conflict.stability import _exclusive_minima, sanction_minimum
+from detente.conflict.stability import relax_last_mover, sanction_minimum
 from detente.scenario.model import Preference, Scenario
 
 #: Concepts defined for coalitions (SIM has no coalition form here).
@@ -438,18 +438,7 @@ class MoveGraph:
         """
         if not units:
             return np.full(self.n, INF, dtype=np.int64)
-        F = [v for _ in units]
-        while True:
-            G = [u.min_over(F[k]) for k, u in enumerate(units)]
-            excl = _exclusive_minima(G, INF)
-            newF = [np.minimum(v, e) for e in excl]
-            if all(np.array_equal(a, b) for a, b in zip(newF, F, strict=True)):
-                break
-            F = newF
-        M = G[0].copy()
-        for g in G[1:]:
-            np.minimum(M, g, out=M)
-        return M
+        return relax_last_mover(v, [u.min_over for u in units], INF)
 
 
 # -- results ---------------------------------------------------------------------------------

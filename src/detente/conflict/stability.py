@@ -30,8 +30,9 @@ unstable iff ``max over s1 ∈ R_i(s) of min(P_i(s1), M(s1)) > P_i(s)``.
 
 from __future__ import annotations
 
+import functools
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -101,9 +102,20 @@ def sanction_minimum(
     if sanctions != "legal":
         raise ValueError(f"sanctions must be one of {SANCTIONS}; got {sanctions!r}")
 
-    F = [v for _ in movers]
+    return relax_last_mover(v, [functools.partial(step, k) for k in movers], inf)
+
+
+def relax_last_mover(v: Array, steps: Sequence[Callable[[Array], Array]], inf: int) -> Array:
+    """Minimum of ``v`` over everything reachable by legal sequences of the movers' steps.
+
+    ``steps[j](X)`` gives, for every state, the minimum of ``X`` over mover ``j``'s moves from
+    it. With ``F_j`` the minimum reachable once mover ``j`` has moved last (``v`` included),
+    ``F_j = min(v, min over j' != j of steps[j'](F_j'))``; iterate to the fixed point (values
+    only decrease, so it terminates) and return ``min_j steps[j](F_j)`` (at least one move).
+    """
+    F = [v for _ in steps]
     while True:
-        G = [step(k, F[j]) for j, k in enumerate(movers)]
+        G = [step(F[j]) for j, step in enumerate(steps)]
         excl = _exclusive_minima(G, inf)
         newF = [np.minimum(v, e) for e in excl]
         if all(np.array_equal(a, b) for a, b in zip(newF, F, strict=True)):
