@@ -39,7 +39,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.conflict.moves import Array, MoveOps, inf_of
-from detente.conflict.statespace import StateSpace
+from detente.conflict.statespace import ActorBlock, StateSpace
 
 CONCEPTS = ("nash", "gmr", "smr", "seq", "sim")
 SANCTIONS = ("legal", "distinct")
@@ -55,7 +55,7 @@ class _Profile:
         self.P = [space.to_domain(p, 0) for p in payoffs]
         self.feasible_ranks = list(payoffs)
         self._imp: dict[int, object] = {}
-        self.sim_cache: dict[int, NDArray[np.bool_]] = {}
+        self.sim_cache: dict[Any, Any] = {}
 
     def improvement(self, k: int) -> object:
         if k not in self._imp:
@@ -253,19 +253,29 @@ def sim_stable(prof: _Profile, i: int, chunk: int = 1 << 22) -> NDArray[Any]:
             responses[k] = S
         answered = np.zeros(pair_s.shape[0], dtype=bool)
         # 1. one opponent responds alone
+        n_rank = int(P[i].max()) + 1 if P[i].size else 1
         for k in opp:
             b = blocks[k]
             S = responses[k]
+            table = _payoff_bits(p_by_code, b, n_rank)
+            if table is not None:
+                # bit-parallel: all of k's responses tested in one lookup per pair
+                live = np.flatnonzero(~answered)
+                resp = _as_bits(S, prof.sim_cache, ("bits", k))[pair_s[live]]
+                row = _row_without(base[live], b)
+                hit = table.reshape(-1)[row * (n_rank + 1) + theta[live].astype(np.int64)] & resp
+                answered[live[hit != 0]] = True
+                continue
             for c in range(b.size):
-                live = ~answered & S[pair_s, c]
-                if not live.any():
+                live_mask = ~answered & S[pair_s, c]
+                if not live_mask.any():
                     continue
-                idx = np.flatnonzero(live)
+                idx = np.flatnonzero(live_mask)
                 pos = lookup(_replace(base[idx], b.offset, b.width, c))
                 ok = pos >= 0
-                hit = np.zeros(idx.shape[0], dtype=bool)
-                hit[ok] = P[i][pos[ok]] <= theta[idx][ok]
-                answered[idx[hit]] = True
+                found1 = np.zeros(idx.shape[0], dtype=bool)
+                found1[ok] = P[i][pos[ok]] <= theta[idx][ok]
+                answered[idx[found1]] = True
         # 2. lower bounds: constrain one opponent to its responses, let the others take any
         #    sub-state; if even that cannot reach a state <= theta, nothing can.
         hopeless = np.zeros(pair_s.shape[0], dtype=bool)
@@ -280,8 +290,20 @@ def sim_stable(prof: _Profile, i: int, chunk: int = 1 << 22) -> NDArray[Any]:
                 if not live.size:
                     break
                 s_live = pair_s[live]
-                opts = responses[k][s_live].copy()
                 own = (codes[s_live] >> b.offset) & (b.size - 1)
+                if b.size <= 63:
+                    # bits of the sub-states c whose best case table[a', c] is <= theta
+                    levels = np.arange(n_rank + 1)
+                    lb_bits = _as_bits(
+                        (table[:, :, None] <= levels[None, None, :]).transpose(0, 2, 1)
+                        .reshape(-1, b.size))
+                    resp = _as_bits(responses[k], prof.sim_cache, ("bits", k))[s_live] | (
+                        np.uint64(1) << own.astype(np.uint64))
+                    reachable = lb_bits[pair_a[live] * (n_rank + 1)
+                                        + theta[live].astype(np.int64)] & resp
+                    hopeless[live[reachable == 0]] = True
+                    continue
+                opts = responses[k][s_live].copy()
                 opts[np.arange(live.size), own] = True
                 vals = np.where(opts, table[pair_a[live]], np.iinfo(np.int64).max)
                 lb = vals.min(axis=1)
@@ -299,18 +321,10 @@ def sim_stable(prof: _Profile, i: int, chunk: int = 1 << 22) -> NDArray[Any]:
             # Bit-parallel variant (dense layout): the last opponent's responses become a bit
             # mask, tested against a precomputed "payoff <= theta" mask per row of the code
             # space, so the enumerated grid shrinks by that opponent's sub-state count.
-            bits_table = None
             kb = opp[-1]
             bb = blocks[kb]
-            n_rank = int(P[i].max()) + 1 if P[i].size else 1
-            if p_by_code is not None and bb.size <= 63 and \
-                    (p_by_code.shape[0] // bb.size) * (n_rank + 1) <= (1 << 25):
-                p3 = p_by_code.reshape(-1, bb.size, 1 << bb.offset)
-                levels = np.arange(n_rank + 1)
-                bits_table = np.zeros((p3.shape[0] * p3.shape[2], n_rank + 1), dtype=np.uint64)
-                for c in range(bb.size):
-                    v = p3[:, c, :].reshape(-1)
-                    bits_table |= (v[:, None] <= levels[None, :]).astype(np.uint64) << np.uint64(c)
+            bits_table = _payoff_bits(p_by_code, bb, n_rank)
+            if bits_table is not None:
                 weights = np.uint64(1) << np.arange(bb.size, dtype=np.uint64)
                 last_bits = (members[-1].astype(np.uint64) * weights[None, :]).sum(
                     axis=1, dtype=np.uint64)
@@ -343,8 +357,7 @@ def sim_stable(prof: _Profile, i: int, chunk: int = 1 << 22) -> NDArray[Any]:
                 idx = rest[sel]
                 grid = (base[idx] & ~clear)
                 if bits_table is not None:  # work in row space: the last opponent's bits removed
-                    grid = ((grid >> (bb.offset + bb.width)) << bb.offset) | (
-                        grid & ((1 << bb.offset) - 1))
+                    grid = _row_without(grid, bb)
                 grid = grid[:, None]
                 for col, k in enumerate(grid_opp):
                     b = blocks[k]
@@ -375,6 +388,46 @@ def sim_stable(prof: _Profile, i: int, chunk: int = 1 << 22) -> NDArray[Any]:
         unanswered = pair_s[~answered]
         stable[unanswered] = False
     return space.to_domain(stable, True) if space.dense else stable
+
+
+def _as_bits(mask: NDArray[np.bool_], cache: dict[Any, Any] | None = None,
+             key: Any = None) -> NDArray[np.uint64]:
+    """Pack each row of a boolean ``(n, L)`` matrix (``L <= 64``) into one uint64, bit ``c``
+    for column ``c``."""
+    if cache is not None and key in cache:
+        return cache[key]
+    n, width = mask.shape
+    padded = np.zeros((n, 64), dtype=bool)
+    padded[:, :width] = mask
+    out = np.packbits(padded, axis=1, bitorder="little").view("<u8").reshape(n)
+    out = out.astype(np.uint64)
+    if cache is not None:
+        cache[key] = out
+    return out
+
+
+def _row_without(codes: NDArray[np.int64], block: ActorBlock) -> NDArray[np.int64]:
+    """Index of each code with ``block``'s bits removed (rows of :func:`_payoff_bits`)."""
+    return ((codes >> (block.offset + block.width)) << block.offset) | (
+        codes & ((1 << block.offset) - 1))
+
+
+def _payoff_bits(p_by_code: NDArray[Any] | None, block: ActorBlock, n_rank: int,
+                 limit: int = 1 << 25) -> NDArray[np.uint64] | None:
+    """``table[row, theta]``: bit ``c`` set when the state with ``block``'s sub-state ``c`` in
+    that row is feasible and has payoff ``<= theta`` (dense layout; None when too large)."""
+    if p_by_code is None or block.size > 63:
+        return None
+    rows = p_by_code.shape[0] // block.size
+    if rows * (n_rank + 1) > limit:
+        return None
+    p3 = p_by_code.reshape(-1, block.size, 1 << block.offset)
+    levels = np.arange(n_rank + 1)
+    table = np.zeros((rows, n_rank + 1), dtype=np.uint64)
+    for c in range(block.size):
+        v = p3[:, c, :].reshape(-1)
+        table |= (v[:, None] <= levels[None, :]).astype(np.uint64) << np.uint64(c)
+    return table
 
 
 def analyse_profile(
