@@ -325,9 +325,7 @@ def sim_stable(prof: _Profile, i: int, chunk: int = 1 << 22) -> NDArray[Any]:
             bb = blocks[kb]
             bits_table = _payoff_bits(p_by_code, bb, n_rank)
             if bits_table is not None:
-                weights = np.uint64(1) << np.arange(bb.size, dtype=np.uint64)
-                last_bits = (members[-1].astype(np.uint64) * weights[None, :]).sum(
-                    axis=1, dtype=np.uint64)
+                last_bits = _as_bits(members[-1])
                 grid_opp = opp[:-1]
                 grid_members = members[:-1]
             else:
@@ -422,11 +420,14 @@ def _payoff_bits(p_by_code: NDArray[Any] | None, block: ActorBlock, n_rank: int,
     if rows * (n_rank + 1) > limit:
         return None
     p3 = p_by_code.reshape(-1, block.size, 1 << block.offset)
-    levels = np.arange(n_rank + 1)
     table = np.zeros((rows, n_rank + 1), dtype=np.uint64)
+    row_ids = np.arange(rows)
     for c in range(block.size):
-        v = p3[:, c, :].reshape(-1)
-        table |= (v[:, None] <= levels[None, :]).astype(np.uint64) << np.uint64(c)
+        v = p3[:, c, :].reshape(-1).astype(np.int64)
+        ok = v <= n_rank  # INF (infeasible) never qualifies
+        # set bit c at theta = v, then carry it to every larger theta
+        table[row_ids[ok], v[ok]] |= np.uint64(1) << np.uint64(c)
+    np.bitwise_or.accumulate(table, axis=1, out=table)
     return table
 
 
