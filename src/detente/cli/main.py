@@ -27,9 +27,9 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from detente.cli import analyze, bargain, conflict, gmcr, paths, verify
+    from detente.cli import analyze, bargain, conflict, gmcr, inverse, paths, verify
 
-    for module in (conflict, analyze, verify, bargain, gmcr, paths):
+    for module in (conflict, analyze, verify, bargain, gmcr, paths, inverse):
         module.register(app)
 
 

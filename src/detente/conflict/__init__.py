@@ -2,6 +2,7 @@
 
 from detente.conflict.coalitions import CoalitionResult, analyse_coalitions
 from detente.conflict.engine import ConflictModel, analyse, build_model, structure_key
+from detente.conflict.inverse import INVERSE_CONCEPTS, InverseResult, inverse
 from detente.conflict.paths import PathsResult, status_quo_paths
 from detente.conflict.result import StabilityResult
 from detente.conflict.stability import CONCEPTS, SANCTIONS
@@ -9,9 +10,11 @@ from detente.conflict.statespace import StateSpace, build_state_space
 
 __all__ = [
     "CONCEPTS",
+    "INVERSE_CONCEPTS",
     "SANCTIONS",
     "CoalitionResult",
     "ConflictModel",
+    "InverseResult",
     "PathsResult",
     "StabilityResult",
     "StateSpace",
@@ -19,6 +22,7 @@ __all__ = [
     "analyse_coalitions",
     "build_model",
     "build_state_space",
+    "inverse",
     "status_quo_paths",
     "structure_key",
 ]

@@ -49,21 +49,25 @@ unbounded, so "fewest statement edits" has no well-posed exact answer. The chang
 as an explicit ranking of the feasible states.
 
 **Algorithm.** For a set ``A`` of states that must rank at or below ``s``, an optimal new
-preference has this form (proof for strict rankings by an exchange argument: if a state kept
-above ``s`` lies below one that is not, moving the first down or the second up is cheaper;
-checked exhaustively against every weak order on up to 8 states): ``s`` either stays in its
-tie class or rises to just above some class ``v``; the states of ``A`` still above it move to
-just below ``s`` (keeping their order); nothing else moves. With ``c_w`` the number of other
-states in class ``w``, ``a_w`` the members of ``A`` in it and ``N`` the running count of
-non-members from ``s``'s class upwards, the cost of level ``v`` is ``Σ_{P(s) ≤ w ≤ v} c_w +
-Σ_{w > v} a_w (1 + N(w) - N(v))``; every level is evaluated at once with cumulative sums.
-For Nash, ``A`` is the set of improvements. For GMR and SEQ the groups are single states in
-disjoint sets, and the lowest-ranked state of each move's set (the move itself or a sanction)
-is an optimal witness (exchange argument; brute force), so the answer is exact. For SMR the
-groups overlap; the union is chosen by branch and bound over the groups, with the cost
-(monotone in ``A``) as bound. It is exact unless more than :data:`MAX_ALTERNATIVES` groups per
-move or :data:`SEARCH_BUDGET` cost evaluations are needed; the result then says ``exact =
-False`` (the best change found, still verified to make the target stable).
+preference has this form: ``s`` either stays in its tie class or rises to just above some
+class ``v``; the states of ``A`` still above it move to just below ``s`` (keeping their order);
+nothing else moves. For strict rankings this follows from an exchange argument (if a state
+kept above ``s`` lies below one that moves down, moving the first down as well or ``s`` up
+past the second is cheaper); for rankings with ties it was checked against brute force over
+every weak order on random instances of up to 8 states (not proven). With ``c_w`` the number
+of other states in class ``w``, ``a_w`` the members of ``A`` in it and ``N`` the running count
+of non-members from ``s``'s class upwards, the cost of level ``v`` is
+``Σ_{P(s) ≤ w ≤ v} c_w + Σ_{w > v} a_w (1 + N(w) - N(v))``; every level is evaluated at once
+with cumulative sums. For Nash, ``A`` is the set of improvements. For GMR and SEQ every group
+is one state and the groups of different moves are disjoint; the lowest-ranked state of each
+move's set (the move itself or a sanction) is an optimal witness (exchange argument on strict
+rankings; brute force as above with ties), so no search is needed. For SMR the groups overlap:
+one group per move is chosen by branch and bound, with the cost of the union so far (monotone
+in ``A``) as bound, after dropping groups that contain another group of the same move. The
+SMR result is exact unless a move has more than :data:`MAX_ALTERNATIVES` candidate groups
+cheaper than the change found, or the search needs more than :data:`SEARCH_BUDGET` cost
+evaluations; it then says ``exact = False`` (the change is still verified to make the target
+stable).
 
 The minimum is per actor, with the others' preferences unchanged. For Nash, GMR and SMR an
 actor's stability depends only on its own preference, so applying every actor's change
@@ -330,8 +334,7 @@ class InverseResult:
         where = ("the others can reach by their own improvements from" if self.concept == "seq"
                  else "the others can reach from")
         if cond.n_sanctions == 0:
-            return f"{head} (no state is one that {where} {t})".replace(
-                "no state is one that", "there is no state")
+            return f"{head} (there is no state {where} {t})"
         if self.concept == "smr":
             what = f"ranked at or below {T} together with every move of {actor.actor} from it"
         else:
@@ -429,33 +432,57 @@ class InverseResult:
 # -- moves and sanctions -------------------------------------------------------------------------
 
 
-def _neighbours(space: StateSpace, k: int, idx: IntArray, P: NDArray[Any] | None = None
-                ) -> tuple[IntArray, IntArray]:
-    """Actor ``k``'s unilateral moves (improvements when ``P``, its payoff, is given) from the
-    feasible states ``idx``: ``(position in idx, destination index)`` pairs."""
-    block = space.blocks[k]
-    codes = space.codes[idx]
-    width_mask = np.int64((block.size - 1) << block.offset)
-    sub = (codes >> block.offset) & (block.size - 1)
-    base = codes & ~width_mask
-    pos_parts: list[IntArray] = []
-    dst_parts: list[IntArray] = []
-    for b in range(block.size):  # the actor's sub-states: a structural loop, not per state
-        allowed = block.transitions[sub, b]
-        if not allowed.any():
-            continue
-        src = np.flatnonzero(allowed)
-        dst = space.position(base[src] | np.int64(b << block.offset))
-        ok = dst >= 0
-        src, dst = src[ok], dst[ok]
-        if P is not None:
-            keep = P[dst] > P[idx[src]]
-            src, dst = src[keep], dst[keep]
-        pos_parts.append(src.astype(np.int64))
-        dst_parts.append(dst.astype(np.int64))
-    if not pos_parts:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    return np.concatenate(pos_parts), np.concatenate(dst_parts)
+class _Moves:
+    """Unilateral moves over feasible-state indices (a code-to-index table in dense layouts)."""
+
+    def __init__(self, space: StateSpace) -> None:
+        self.space = space
+        self.table: NDArray[np.int32] | None = None
+        if space.dense:
+            table = np.full(1 << space.n_options, -1, dtype=np.int32)
+            table[space.codes] = np.arange(space.n_states, dtype=np.int32)
+            self.table = table
+
+    def index(self, codes: IntArray) -> IntArray:
+        """Feasible-state index of each code (``-1`` where infeasible)."""
+        if self.space.all_feasible:
+            return codes
+        if self.table is not None:
+            return self.table[codes].astype(np.int64)
+        return self.space.position(codes)
+
+    def neighbours(self, k: int, idx: IntArray, P: NDArray[Any] | None = None
+                   ) -> tuple[IntArray, IntArray]:
+        """Actor ``k``'s unilateral moves (improvements when ``P``, its payoff, is given) from
+        the feasible states ``idx``: ``(position in idx, destination index)`` pairs."""
+        space = self.space
+        block = space.blocks[k]
+        codes = space.codes[idx]
+        width_mask = np.int64((block.size - 1) << block.offset)
+        sub = (codes >> block.offset) & (block.size - 1)
+        base = codes & ~width_mask
+        pos_parts: list[IntArray] = []
+        dst_parts: list[IntArray] = []
+        free = block.unrestricted
+        Ps = None if P is None else P[idx]
+        for b in range(block.size):  # the actor's sub-states: a structural loop, not per state
+            allowed = sub != b if free else block.transitions[sub, b]
+            src = np.flatnonzero(allowed)
+            if not src.size:
+                continue
+            dst = self.index(base[src] | np.int64(b << block.offset))
+            if not space.all_feasible:
+                ok = dst >= 0
+                src, dst = src[ok], dst[ok]
+            if P is not None:
+                assert Ps is not None
+                keep = P[dst] > Ps[src]
+                src, dst = src[keep], dst[keep]
+            pos_parts.append(src)
+            dst_parts.append(dst)
+        if not pos_parts:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        return np.concatenate(pos_parts), np.concatenate(dst_parts)
 
 
 def reachable(
@@ -465,6 +492,7 @@ def reachable(
     *,
     payoffs: Sequence[NDArray[Any]] | None = None,
     distinct: bool = False,
+    moves: _Moves | None = None,
 ) -> NDArray[np.bool_]:
     """States reachable from any of ``starts`` by a sequence of at least one move of ``movers``.
 
@@ -477,6 +505,7 @@ def reachable(
     -------
     Boolean mask over the feasible states.
     """
+    ops = moves if moves is not None else _Moves(space)
     n = space.n_states
     h = len(movers)
     ncol = (1 << h) if distinct else h + 1
@@ -484,28 +513,27 @@ def reachable(
     f_state = np.asarray(starts, dtype=np.int64)
     f_col = np.full(f_state.shape[0], 0 if distinct else h, dtype=np.int64)
     while f_state.size:
-        new_s: list[IntArray] = []
-        new_c: list[IntArray] = []
+        new = np.zeros((ncol, n), dtype=bool)
         for j, k in enumerate(movers):
             sel = (f_col & (1 << j)) == 0 if distinct else f_col != j
             if not sel.any():
                 continue
             fs, fc = f_state[sel], f_col[sel]
-            if not distinct:
-                fs = np.unique(fs)
-            pos, dst = _neighbours(space, k, fs, None if payoffs is None else payoffs[k])
+            if not distinct:  # the next node depends only on the state: one row per state
+                mark = np.zeros(n, dtype=bool)
+                mark[fs] = True
+                fs = np.flatnonzero(mark)
+            pos, dst = ops.neighbours(k, fs, None if payoffs is None else payoffs[k])
             if not dst.size:
                 continue
-            col = fc[pos] | (1 << j) if distinct else np.full(dst.shape[0], j, dtype=np.int64)
-            node = np.unique(col * n + dst)
-            c, d = node // n, node % n
-            fresh = ~seen[c, d]
-            c, d = c[fresh], d[fresh]
-            seen[c, d] = True
-            new_s.append(d)
-            new_c.append(c)
-        f_state = np.concatenate(new_s) if new_s else np.zeros(0, np.int64)
-        f_col = np.concatenate(new_c) if new_c else np.zeros(0, np.int64)
+            if distinct:
+                new[fc[pos] | (1 << j), dst] = True
+            else:
+                new[j, dst] = True
+        new &= ~seen
+        seen |= new
+        c, d = np.nonzero(new)
+        f_state, f_col = d.astype(np.int64), c.astype(np.int64)
     return np.asarray(seen.any(axis=0))
 
 
@@ -528,8 +556,12 @@ class _Ranking:
         """Fewest pairwise changes after which every state of ``A`` ranks at or below the
         target; returns ``(cost, level)``, level ``-1`` when the target keeps its class and
         ``v`` when it rises to just above class ``v`` (module docstring)."""
+        return self.cost_of_ranks(self.P[np.asarray(A, dtype=np.int64)])
+
+    def cost_of_ranks(self, ranks: NDArray[Any]) -> tuple[int, int]:
+        """:meth:`cost` for states given by their current ranks (one entry per state)."""
         self.evaluations += 1
-        r = self.P[np.asarray(A, dtype=np.int64)]
+        r = np.asarray(ranks, dtype=np.int64)
         r = r[r > self.rs] - self.rs
         if not r.size:
             return 0, -1
@@ -674,13 +706,15 @@ def _analyse_actor(
     s: int,
     concept: str,
     sanctions: str,
+    moves_ops: _Moves | None = None,
 ) -> ActorInverse:
     space = model.space
     codes = space.codes
     actor = model.scenario.actors[i].id
     rk = _Ranking(P_all[i], s)
     P, rs = rk.P, rk.rs
-    _, moves = _neighbours(space, i, np.array([s], dtype=np.int64))
+    ops = _Moves(space) if moves_ops is None else moves_ops
+    _, moves = ops.neighbours(i, np.array([s], dtype=np.int64))
     moves = np.unique(moves)
     n_moves = moves.shape[0]
 
@@ -694,7 +728,7 @@ def _analyse_actor(
         others = [k for k in range(len(P_all)) if k != i]
         mask = reachable(space, others, moves,
                          payoffs=list(P_all) if concept == "seq" else None,
-                         distinct=sanctions == "distinct")
+                         distinct=sanctions == "distinct", moves=ops)
         reached = np.flatnonzero(mask)
         block = space.blocks[i]
         slot = np.full(block.size, -1, dtype=np.int64)
@@ -704,13 +738,13 @@ def _analyse_actor(
         reached, owner = reached[order], owner[order]
         group_max = P[reached].copy()
         if concept == "smr":
-            pos, dst = _neighbours(space, i, reached)
+            pos, dst = ops.neighbours(i, reached)
             np.maximum.at(group_max, pos, P[dst])
             members_g = np.concatenate([np.arange(reached.shape[0]), pos])
             members_x = np.concatenate([reached, dst])
             keep = P[members_x] > rs
             members_g, members_x = members_g[keep], members_x[keep]
-            o = np.lexsort((members_x, members_g))
+            o = np.argsort(members_g, kind="stable")
             members_g, members_x = members_g[o], members_x[o]
     bounds = np.searchsorted(owner, np.arange(n_moves + 1))
     mbounds = np.searchsorted(members_g, np.arange(reached.shape[0] + 1))
@@ -725,7 +759,7 @@ def _analyse_actor(
         x = int(reached[g])
         if concept != "smr":
             return (int(codes[x]),)
-        _, d = _neighbours(space, i, np.array([x], dtype=np.int64))
+        _, d = ops.neighbours(i, np.array([x], dtype=np.int64))
         return (int(codes[x]), *sorted(int(c) for c in codes[d]))
 
     conditions: list[MoveCondition] = []
@@ -740,9 +774,9 @@ def _analyse_actor(
         listed = tuple(int(c) for c in codes[reached[lo:hi]]) if hi - lo <= MAX_LISTED else ()
         closest: list[Sanction] = []
         if hi > lo:
-            first = np.argsort(gaps, kind="stable")[: 4 * N_CLOSEST] + lo
+            first = np.argsort(gaps, kind="stable")[: 4 * N_CLOSEST + 1] + lo
             cands = []
-            for g in first:
+            for g in first[reached[first] != t]:  # s2 = t repeats the first disjunct
                 need = needs_of(int(g))
                 swaps = rk.cost(need)[0] if need.size else 0
                 cands.append((int(group_max[g] - rs), swaps, int(codes[reached[g]]), int(g),
@@ -771,18 +805,25 @@ def _analyse_actor(
         A = np.unique(np.array(picks, dtype=np.int64))
     else:
         alternatives: list[list[frozenset[int]]] = []
+        floor = None  # least cost of any group left out of the search (None: none left out)
+
+        def lower(value: int) -> None:
+            nonlocal floor
+            floor = value if floor is None else min(floor, value)
+
         for m in unmet:
             t = int(moves[m])
             lo, hi = int(bounds[m]), int(bounds[m + 1])
             alts: dict[frozenset[int], None] = {frozenset([t]): None}
             if hi > lo:
-                # cheapest-looking groups first: lowest highest member, then fewest members
+                # groups by their highest member, then size; a group costs at least as much
+                # as its highest member alone, which grows with that member's rank
                 sizes = mbounds[lo + 1: hi + 1] - mbounds[lo:hi]
                 order = np.lexsort((sizes, group_max[lo:hi])) + lo
                 for n_seen, g in enumerate(order, start=1):
                     alts.setdefault(frozenset(int(x) for x in needs_of(int(g))), None)
                     if len(alts) >= 2 * MAX_ALTERNATIVES and n_seen < order.shape[0]:
-                        exact = False  # the remaining groups are not examined
+                        lower(rk.cost_of_ranks(group_max[order[n_seen:n_seen + 1]])[0])
                         break
             pool = sorted(alts, key=lambda a: (len(a), sorted(a)))
             kept: list[frozenset[int]] = []
@@ -792,11 +833,12 @@ def _analyse_actor(
             if len(kept) > MAX_ALTERNATIVES:
                 kept.sort(key=lambda a: (rk.cost(np.fromiter(a, np.int64))[0], len(a),
                                          sorted(a)))
+                lower(rk.cost(np.fromiter(kept[MAX_ALTERNATIVES], np.int64))[0])
                 kept = kept[:MAX_ALTERNATIVES]
-                exact = False
             alternatives.append(kept)
-        chosen, found_exact = _search(rk, alternatives, SEARCH_BUDGET)
-        exact = exact and found_exact
+        chosen, exact = _search(rk, alternatives, SEARCH_BUDGET)
+        if floor is not None and rk.cost(np.fromiter(chosen, np.int64))[0] > floor:
+            exact = False  # a group left out might have given a cheaper change
         A = np.array(sorted(chosen), dtype=np.int64)
 
     cost, level = rk.cost(A)
@@ -889,7 +931,8 @@ def inverse(
     code, s = _target_index(scenario, space, target)
     pay = dict(payoffs) if payoffs is not None else model.payoffs(preferences, scenario)
     P_all = [np.asarray(pay[a]) for a in ids]
-    results = tuple(_analyse_actor(model, P_all, ids.index(a), s, conc, sanctions)
+    ops = _Moves(space)
+    results = tuple(_analyse_actor(model, P_all, ids.index(a), s, conc, sanctions, ops)
                     for a in chosen)
     t1 = time.perf_counter()
     after: dict[str, bool] | None = None

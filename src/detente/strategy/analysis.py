@@ -23,7 +23,6 @@ from numpy.typing import NDArray
 import detente
 from detente.conflict import ConflictModel, StabilityResult, analyse, build_model
 from detente.conflict.reach import group_reach
-from detente.conflict.stability import sanction_minimum
 from detente.scenario import Scenario, load_scenario
 from detente.scenario.model import Preference
 
@@ -601,48 +600,6 @@ def _variant_from(base: Scenario, vid: str) -> Scenario:
 # -- questions ---------------------------------------------------------------------------------
 
 
-def blocking_improvements(
-    model: ConflictModel,
-    payoffs: Mapping[str, NDArray[Any]],
-    actor: str,
-    target: int,
-    concept: str,
-) -> list[int]:
-    """The unilateral improvements of ``actor`` from feasible index ``target`` that no
-    sanction deters under ``concept`` (what must change for the target to be stable for it).
-
-    Inverse reading of the stability definitions (Kinsara, Kilgour and Hipel 2015): the target
-    is stable for the actor exactly when this list is empty; each listed state must become
-    less preferred than the target, or a sanction must become available.
-    """
-    scen = model.scenario
-    i = scen.actor_ids.index(actor)
-    prof = model.profile(payoffs)
-    others = [k for k in range(len(scen.actors)) if k != i]
-    P = prof.P[i]
-    if concept == "nash":
-        M = None
-    elif concept == "smr":
-        escape = np.maximum(P, prof.moves.max_moves(i, P))
-        M = sanction_minimum(prof, escape, others, improving=False)
-    else:
-        M = sanction_minimum(prof, P, others, improving=concept == "seq")
-    csr = model.moves.csr(i)
-    nbrs = csr.indices[csr.indptr[target]: csr.indptr[target + 1]]
-    Pf = payoffs[actor]
-    space = model.space
-    out = []
-    for t in nbrs:
-        if Pf[t] <= Pf[target]:
-            continue
-        if M is not None:
-            dom = int(space.codes[t]) if space.dense else int(t)
-            if M[dom] <= Pf[target]:
-                continue
-        out.append(int(t))
-    return out
-
-
 def answer_questions(
     base: Scenario,
     analyses: Sequence[VariantAnalysis],
@@ -752,47 +709,49 @@ def answer_questions(
                   for o in hc.reachable[:8]),
         ))
 
-    # 5. Inverse: what must change for NK and CN at the unity freeze?
-    target_variant = ftc or analyses[0]
-    scen = _scenario_of(base, target_variant.variant)
-    model = models[_key(scen)]
-    codes = model.space.codes
-    want = _eval(base, flags["freeze"] + " and " + flags["unity"], codes)
-    if "NK.provoke" in scen.option_refs:
-        want &= ~_eval(base, "NK.provoke or NK.proliferate or US.strike or US.pressure", codes)
-    cand = np.flatnonzero(want)
-    if cand.size:
-        payoffs = model.payoffs(None, scen)
-        totals = total_score(scen, interest_scores(scen, codes))
-        target = int(cand[np.argmax(totals[cand])])
-        reached = [o for o in target_variant.reachable if "freeze" in o.options.get("NK", ())]
-        if reached:
-            best_reached = max(reached, key=lambda o: (round(o.total, 9), o.state))
-            target = int(model.space.position(np.array([scen.parse_code(best_reached.state)]))[0])
-        ev = []
-        all_blocks = 0
-        for actor in ("NK", "CN"):
-            if actor not in scen.actor_ids:
-                continue
-            blocks = blocking_improvements(model, payoffs, actor, target, concept)
-            all_blocks += len(blocks)
-            if not blocks:
-                ev.append(f"{actor}: nothing — the freeze state is already {cname}-stable for it")
-            for t in blocks:
-                diff = _diff(scen, int(codes[target]), int(codes[t]))
-                ev.append(f"{actor} would move to {scen.code_text(int(codes[t]))} ({diff}); "
-                          f"it must come to prefer the freeze to that, or face a credible sanction")
-        stable_now = all_blocks == 0
-        out.append(Answer(
-            "What would have to change in North Korea's and China's preferences for a freeze "
-            "to hold?",
-            (f"At the best freeze state {scen.code_text(int(codes[target]))} "
-             f"({target_variant.variant}): "
-             + ("no change is needed; it is stable for both." if stable_now else
-                f"{all_blocks} unsanctioned improvement(s) must be removed — by a change of "
-                "preference or a credible sanction.")),
-            tuple(ev),
-        ))
+    # 5. Inverse (Kinsara, Kilgour and Hipel 2015): what must change for NK and CN so that a
+    #    freeze holds in the world of late 2017 (the base model), and is it already stable
+    #    under the freeze-then-cap plan?
+    from detente.conflict.inverse import inverse
+
+    if base.status_quo is not None:
+        sq = base.status_quo
+        target = sq | (1 << base.option_refs.index(flags["freeze"]))
+        for ref in ("NK.provoke", "NK.proliferate"):
+            if ref in base.option_refs:
+                target &= ~(1 << base.option_refs.index(ref))
+        if base.is_feasible(target):
+            who = [a for a in ("NK", "CN") if a in base.actor_ids]
+            inv = inverse(base, target, "seq" if concept == "seq" else concept, actors=who)
+            ev = []
+            for act in inv.actors:
+                if act.stable:
+                    ev.append(f"{act.actor}: nothing — already {cname}-stable for it")
+                    continue
+                moves = ", ".join(
+                    f"{base.code_text(t)} ({_diff(base, target, t)})" for t in act.must_block[:4])
+                ev.append(f"{act.actor} would leave the freeze for {moves}")
+                change = "; ".join(inv.describe_change(act))
+                if act.change is not None:
+                    ev.append(f"{act.actor}, smallest change ({act.change.swaps} pairwise swaps "
+                              f"of its ranking): {change}")
+            ftc_note = ""
+            if ftc is not None:
+                ftc_note = (" Under freeze-then-cap, a reachable freeze is "
+                            + ("already stable for all." if ftc.flags["freeze"]["reachable"]
+                               else "still not reachable."))
+            unstable = [a.actor for a in inv.actors if not a.stable]
+            out.append(Answer(
+                "What would have to change in North Korea's and China's preferences for a freeze "
+                "to hold?",
+                (f"Take the late-2017 situation with North Korea frozen instead of testing "
+                 f"({base.code_text(target)}). "
+                 + (f"It is not {cname}-stable for {' and '.join(unstable)}: the moves listed "
+                    "must stop being improvements, by a change of preference or a credible "
+                    "sanction." if unstable else f"It is already {cname}-stable for both.")
+                 + ftc_note),
+                tuple(ev),
+            ))
     return tuple(out)
 
 

@@ -1,0 +1,123 @@
+"""``detente inverse``: what each actor's preferences must satisfy for a target to be stable."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from detente.cli._common import console, print_json, resolve_scenario
+from detente.conflict.inverse import INVERSE_CONCEPTS, ActorInverse, InverseResult, inverse
+
+
+def register(app: typer.Typer) -> None:
+    """Register ``inverse`` on ``app``."""
+    app.command("inverse")(inverse_command)
+
+
+def inverse_command(
+    file: Annotated[str, typer.Argument(help="Scenario file (YAML/JSON/GMCR+) or bundled name.")],
+    target: Annotated[
+        str, typer.Option("--target", "-t", help="The desired state, a Y/N code (one letter per "
+                          "option, in declaration order).")
+    ],
+    concept: Annotated[
+        str, typer.Option("--concept", "-c", help="Stability sought: nash, gmr, smr or seq.")
+    ] = "gmr",
+    actor: Annotated[
+        list[str] | None,
+        typer.Option("--actor", "-a", help="Analyse only this actor (repeatable).",
+                     show_default=False),
+    ] = None,
+    sanctions: Annotated[
+        str,
+        typer.Option(help="legal: opponents sanction by any legal sequence of moves (the "
+                     "definition); distinct: each opponent moves at most once (GMCR+)."),
+    ] = "legal",
+    variant: Annotated[str | None, typer.Option(help="Apply a variant from the file.")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Inverse analysis (Kinsara, Kilgour and Hipel 2015): for each actor, the preference
+    conditions under which TARGET is stable, the improvements that must be blocked, and the
+    smallest change to its ranking (fewest pairwise swaps) that makes TARGET stable."""
+    concept = concept.strip().lower()
+    if concept not in (*INVERSE_CONCEPTS, "r"):
+        raise ValueError(f"inverse analysis supports the concepts "
+                         f"{', '.join(INVERSE_CONCEPTS)}; got {concept!r}")
+    if sanctions not in ("legal", "distinct"):
+        raise ValueError(f"--sanctions must be 'legal' or 'distinct'; got {sanctions!r}")
+    scenario = resolve_scenario(file, variant)
+    result = inverse(scenario, target, concept, actors=actor or None, sanctions=sanctions)
+    if json_out:
+        print_json(result.to_dict())
+        return
+    render(result)
+
+
+def _actor_block(result: InverseResult, a: ActorInverse) -> list[str]:
+    T = result.code_text(result.target)
+    name = result.concept_name
+    text = result.code_text
+    lines = []
+    if a.stable:
+        lines.append(f"[bold]{escape(a.actor)}[/bold]: already {name}-stable at {T}; no change "
+                     "needed.")
+        return lines
+    n = len(a.must_block)
+    lines.append(f"[bold]{escape(a.actor)}[/bold]: not {name}-stable at {T}; {n} "
+                 f"improvement{'s' if n != 1 else ''} must be blocked: "
+                 + ", ".join(text(c) for c in a.must_block))
+    for c in a.conditions:
+        if c.met:
+            continue
+        lines.append(f"  ✗ move to {text(c.move)}: needs {escape(result.describe_condition(a, c))}")
+        if c.closest:
+            parts = []
+            for sn in c.closest:
+                what = ", ".join(text(x) for x in sn.needs) or text(sn.state)
+                parts.append(f"{text(sn.state)} (lower {what}: {sn.swaps} "
+                             f"swap{'s' if sn.swaps != 1 else ''})")
+            lines.append("      closest sanctions: " + "; ".join(parts))
+    met = sum(1 for c in a.conditions if c.met)
+    if met:
+        lines.append(f"  ✓ {met} other move{'s' if met != 1 else ''} from {T} already "
+                     + ("meets its condition" if met == 1 else "meet their conditions"))
+    ch = a.change
+    assert ch is not None
+    how = "minimal" if ch.exact else "best found; minimality not proven"
+    lines.append(f"  Smallest change: {ch.swaps} pairwise swap{'s' if ch.swaps != 1 else ''} "
+                 f"({how}): " + "; ".join(escape(s) for s in result.describe_change(a)))
+    return lines
+
+
+def render(result: InverseResult) -> None:
+    """Print the inverse analysis readably."""
+    out = console()
+    T = result.code_text(result.target)
+    name = result.concept_name
+    rule = ("any legal sequence of opponents' moves" if result.sanctions == "legal"
+            else "each opponent moving at most once")
+    out.print(f"[bold]{escape(result.scenario)}[/bold]: inverse {name} analysis at {T} "
+              f"(sanctions: {rule})")
+    if result.concept == "seq":
+        out.print("SEQ sanctions are the opponents' own improvements: their preferences are held "
+                  "at the current ones.")
+    stable = [a.actor for a in result.actors if a.stable]
+    out.print(f"{T} is {name}-stable now for {len(stable)} of {len(result.actors)} actor"
+              f"{'s' if len(result.actors) != 1 else ''}.")
+    for a in result.actors:
+        out.print("")
+        for line in _actor_block(result, a):
+            out.print(line)
+    if result.after is not None and any(a.change is not None for a in result.actors):
+        ok = [k for k, v in result.after.items() if v]
+        bad = [k for k, v in result.after.items() if not v]
+        out.print("")
+        if not bad:
+            out.print(f"With every suggested change applied, {T} is {name}-stable for "
+                      + ", ".join(ok) + ".")
+        else:
+            out.print(f"With every suggested change applied together, {T} is still not "
+                      f"{name}-stable for {', '.join(bad)} (changing one actor's preference "
+                      "changes the others' credible sanctions); each change alone works.")
