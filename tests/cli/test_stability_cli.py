@@ -54,4 +54,6 @@ def test_state_space_guard(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                            monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DETENTE_MAX_STATES", "8")
     assert main(["stability", "elmira"]) == 2
-    assert "exceed" in capsys.readouterr().err or True
+    err = capsys.readouterr().err
+    assert "more than 8 feasible states" in err and "DETENTE_MAX_STATES" in err
+    assert err.count("\n") == 1
