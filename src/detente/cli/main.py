@@ -27,9 +27,9 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from detente.cli import analyze, bargain, conflict, gmcr, inverse, paths, verify
+    from detente.cli import analyze, bargain, conflict, gmcr, inverse, paths, serve, verify
 
-    for module in (conflict, analyze, verify, bargain, gmcr, paths, inverse):
+    for module in (conflict, analyze, verify, bargain, gmcr, paths, inverse, serve):
         module.register(app)
 
 

@@ -37,6 +37,8 @@ KEYWORDS = frozenset({"not", "and", "or", "if", "iff", "true", "false"})
 #: Largest number of options for which a ranking can be checked against every state.
 RANKING_MAX_OPTIONS = 22
 MAX_FILE_BYTES = 20 * 1024 * 1024
+#: Refuse YAML whose anchors and aliases expand to more nodes than this ("billion laughs").
+MAX_YAML_NODES = 200_000
 
 Path_ = tuple[str | int, ...]
 
@@ -93,9 +95,18 @@ def loads_scenario(text: str, source: str = "<string>", variant: str | None = No
 def parse_text(text: str, source: str) -> tuple[Any, dict[Path_, int]]:
     """Parse YAML/JSON text; return the data and a map from field path to 1-based line."""
     stripped = text.lstrip()
+    alias_line = yaml_alias_expansion(text, MAX_YAML_NODES)
+    if alias_line is not None:
+        raise ScenarioError(
+            f"YAML anchors and aliases expand to more than {MAX_YAML_NODES:,} nodes; write the "
+            "data out without aliases", source=source, line=alias_line,
+        )
     if stripped.startswith("{"):
         try:
             return json.loads(text), _json_lines(text)
+        except RecursionError:
+            raise ScenarioError("JSON nested too deeply; is it a scenario?", source=source) \
+                from None
         except json.JSONDecodeError as exc:
             # fall through to YAML only if it is not JSON-looking at all
             raise ScenarioError(
@@ -121,6 +132,63 @@ def parse_text(text: str, source: str) -> tuple[Any, dict[Path_, int]]:
     if node is not None:
         _index_lines(node, (), lines)
     return data, lines
+
+
+def yaml_alias_expansion(text: str, limit: int = 200_000) -> int | None:
+    """Number of YAML nodes ``text`` expands to through aliases, when that exceeds ``limit``.
+
+    A few hundred bytes of nested aliases ("billion laughs") expand to billions of nodes; the
+    loader would spend minutes and gigabytes on them. Returns ``None`` when the text is within
+    the limit (or is not YAML that the composer reads: the loader reports that itself), else
+    the 1-based line of the first alias.
+    """
+    if "&" not in text or "*" not in text:
+        return None
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except (yaml.YAMLError, RecursionError, ValueError, TypeError):
+        return None
+    if root is None:
+        return None
+    sizes: dict[int, int] = {}
+    order: list[yaml.Node] = []
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    first_line: int | None = None
+    seen: set[int] = set()
+    while stack:  # iterative post-order walk; shared (aliased) nodes are visited once
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            total = 1
+            for child in _children(node):
+                total += sizes[id(child)]
+                if total > limit:
+                    break
+            sizes[key] = total
+            order.append(node)
+            if total > limit:
+                return first_line or node.start_mark.line + 1
+            continue
+        if key in seen:
+            if first_line is None:
+                first_line = node.start_mark.line + 1
+            if key not in sizes:  # a cycle (recursive alias)
+                return first_line
+            continue
+        seen.add(key)
+        stack.append((node, True))
+        for child in _children(node):
+            stack.append((child, False))
+    return None
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
+
 
 
 def _index_lines(node: yaml.Node, path: Path_, out: dict[Path_, int]) -> None:

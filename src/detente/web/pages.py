@@ -1,0 +1,247 @@
+"""The server-rendered pages (jinja2). Every page works without JavaScript; ``app.js`` adds
+validation as you type, the progress bar and the confirmations."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+import detente
+from detente.web.service import ApiError, Workbench
+from detente.web.settings import RUN_CONCEPTS
+
+templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+
+CONCEPT_NAMES = {
+    "nash": "Nash (rational)",
+    "gmr": "GMR (general metarationality)",
+    "smr": "SMR (symmetric metarationality)",
+    "seq": "SEQ (sequential stability)",
+}
+
+
+def _when(ts: float | None) -> str:
+    if ts is None:
+        return ""
+    return dt.datetime.fromtimestamp(ts).strftime("%Y-%m-%d %H:%M")
+
+
+def _num(x: Any, digits: int = 2) -> str:
+    if isinstance(x, bool) or x is None:
+        return "" if x is None else ("yes" if x else "no")
+    if isinstance(x, int):
+        return f"{x:,}"
+    if isinstance(x, float):
+        if x.is_integer() and abs(x) < 1e15:
+            return f"{int(x):,}"
+        return f"{x:,.{digits}f}"
+    return str(x)
+
+
+templates.env.filters["when"] = _when
+templates.env.filters["num"] = _num
+templates.env.globals["version"] = detente.__version__
+templates.env.globals["concept_names"] = CONCEPT_NAMES
+
+router = APIRouter(include_in_schema=False)
+
+
+def wb(request: Request) -> Workbench:
+    """The app's :class:`Workbench`."""
+    workbench: Workbench = request.app.state.workbench
+    return workbench
+
+
+def render(request: Request, name: str, context: dict[str, Any],
+           status_code: int = 200, headers: dict[str, str] | None = None) -> HTMLResponse:
+    """Render template ``name``."""
+    return templates.TemplateResponse(request, name, context, status_code=status_code,
+                                      headers=headers)
+
+
+def error_page(request: Request, status: int, detail: str,
+               headers: dict[str, str] | None = None) -> HTMLResponse:
+    """A page that shows one error line."""
+    return render(request, "error.html", {"status": status, "detail": detail}, status,
+                  headers or None)
+
+
+def _see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+# -- scenario list ------------------------------------------------------------------------------
+
+
+def _index(request: Request, error: str | None = None, status: int = 200) -> HTMLResponse:
+    w = wb(request)
+    items = w.list_scenarios()
+    return render(request, "index.html", {
+        "builtins": [s for s in items if s["builtin"]],
+        "mine": [s for s in items if not s["builtin"]],
+        "runs": [w.run_info(r) for r in w.store.list_runs(15)],
+        "error": error,
+        "max_body": w.settings.max_body_bytes,
+    }, status)
+
+
+@router.get("/", response_class=HTMLResponse)
+def index(request: Request) -> HTMLResponse:
+    """The scenarios (bundled and the user's), an upload form and the recent runs."""
+    return _index(request)
+
+
+@router.post("/scenarios/upload")
+async def upload(request: Request, file: Annotated[UploadFile, File()]) -> Response:
+    """Upload a YAML scenario or a GMCR+ save file."""
+    data = await file.read()
+    try:
+        text = data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        return _index(request, f"{file.filename}: is not UTF-8 text; upload a YAML scenario "
+                      "or a GMCR+ save file", 422)
+    try:
+        out = wb(request).create_scenario(text, file.filename or "upload.yaml")
+    except ApiError as exc:
+        return _index(request, exc.detail, exc.status)
+    return _see_other(f"/scenarios/{out['id']}")
+
+
+# -- editor -------------------------------------------------------------------------------------
+
+
+def _editor(request: Request, sid: str, version: int | None = None, text: str | None = None,
+            error: str | None = None, status: int = 200, saved: bool = False) -> HTMLResponse:
+    w = wb(request)
+    detail = w.scenario_detail(sid, version)
+    if text is not None:  # a rejected save: show what the user typed, with the error
+        checked = w.validate(text, detail["label"])
+        detail.update({"text": text, "valid": checked["valid"], "error": checked["error"],
+                       "line": checked["line"], "structure": checked["structure"]})
+    latest = detail["version"]
+    return render(request, "editor.html", {
+        "s": detail,
+        "old": detail["version_shown"] is not None and detail["version_shown"] != latest,
+        "save_error": error,
+        "saved": saved,
+        "runs": [w.run_info(r) for r in w.store.list_runs(10, sid)],
+    }, status)
+
+
+@router.get("/scenarios/{sid}", response_class=HTMLResponse)
+def editor(request: Request, sid: str,
+           version: Annotated[int | None, Query(ge=1, le=1 << 62)] = None,
+           saved: bool = False) -> HTMLResponse:
+    """The editor: the text with validation, the structured view and the saved versions."""
+    return _editor(request, sid, version, saved=saved)
+
+
+@router.post("/scenarios/{sid}/save")
+def save(request: Request, sid: str, text: Annotated[str, Form()],
+         base_version: Annotated[int | None, Form()] = None) -> Response:
+    """Save the text as the next version (a bundled scenario is saved as a new copy)."""
+    w = wb(request)
+    text = text.replace("\r\n", "\n")
+    try:
+        if w.source(sid).builtin:
+            out = w.create_scenario(text, f"{sid}.yaml", origin=f"edited copy of {sid}")
+            return _see_other(f"/scenarios/{out['id']}?saved=1")
+        w.save_version(sid, text, base_version)
+    except ApiError as exc:
+        if exc.status == 404:
+            raise
+        return _editor(request, sid, text=text, error=exc.detail, status=exc.status)
+    return _see_other(f"/scenarios/{sid}?saved=1")
+
+
+@router.post("/scenarios/{sid}/duplicate")
+def duplicate(request: Request, sid: str,
+              version: Annotated[int | None, Form()] = None) -> Response:
+    """Copy a scenario and open the copy."""
+    out = wb(request).duplicate(sid, version)
+    return _see_other(f"/scenarios/{out['id']}")
+
+
+@router.post("/scenarios/{sid}/delete")
+def delete(request: Request, sid: str) -> Response:
+    """Delete a user scenario and go back to the list."""
+    wb(request).delete(sid)
+    return _see_other("/")
+
+
+# -- runs ---------------------------------------------------------------------------------------
+
+
+def _run_form(request: Request, sid: str, version: int | None = None,
+              error: str | None = None, status: int = 200,
+              chosen: dict[str, Any] | None = None) -> HTMLResponse:
+    w = wb(request)
+    detail = w.scenario_detail(sid, version)
+    if not detail["valid"]:
+        raise ApiError(422, "invalid_scenario", detail["error"] or "invalid scenario")
+    return render(request, "run_form.html", {
+        "s": detail,
+        "concepts": RUN_CONCEPTS,
+        "error": error,
+        "chosen": chosen or {},
+        "time_limit": w.settings.run_timeout,
+    }, status)
+
+
+@router.get("/scenarios/{sid}/run", response_class=HTMLResponse)
+def run_form(request: Request, sid: str,
+             version: Annotated[int | None, Query(ge=1, le=1 << 62)] = None) -> HTMLResponse:
+    """Choose the variants and concepts of a run."""
+    return _run_form(request, sid, version)
+
+
+@router.post("/runs")
+def start_run(request: Request, scenario: Annotated[str, Form(max_length=100)],
+              version: Annotated[int | None, Form(ge=1, le=1 << 62)] = None,
+              variants: Annotated[list[str] | None, Form()] = None,
+              concept: Annotated[str, Form(max_length=10)] = "seq",
+              concepts: Annotated[list[str] | None, Form()] = None,
+              sensitivity: Annotated[bool, Form()] = False) -> Response:
+    """Start a run and show its page."""
+    w = wb(request)
+    try:
+        row = w.create_run(scenario, version, list(variants or []), concept,
+                           list(concepts or []), sensitivity)
+    except ApiError as exc:
+        if exc.status == 404:
+            raise
+        return _run_form(request, scenario, version, exc.detail, exc.status, {
+            "variants": variants or [], "concept": concept, "concepts": concepts or [],
+            "sensitivity": sensitivity})
+    return _see_other(f"/runs/{row.id}")
+
+
+@router.get("/runs/{rid}", response_class=HTMLResponse)
+def run_page(request: Request, rid: int) -> HTMLResponse:
+    """A run: its progress while it computes, then its results (or why it stopped)."""
+    w = wb(request)
+    row = w.get_run(rid)
+    info = w.run_info(row)
+    if row.status != "done":
+        return render(request, "run.html", {"run": info})
+    cached = w.page_cache.get(rid)  # a finished run's results never change
+    if cached is None:
+        cached = bytes(render(request, "results.html", {"run": info, "v": w.view(rid)}).body)
+        w.page_cache.put(rid, cached)
+    return HTMLResponse(cached)
+
+
+@router.post("/runs/{rid}/cancel")
+def cancel(request: Request, rid: int) -> Response:
+    """Stop a run and show its page."""
+    try:
+        wb(request).cancel(rid)
+    except ApiError as exc:
+        if exc.status != 409:
+            raise
+    return _see_other(f"/runs/{rid}")

@@ -1,0 +1,419 @@
+"""What the pages and the JSON API do, in one place (both faces call these methods).
+
+Errors a user can fix are raised as :class:`ApiError` with an HTTP status, a short code and
+one line that says what is wrong and how to fix it; the API answers them as JSON, the pages
+as a readable page.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+from detente.web import scenarios as sc
+from detente.web.runner import RunManager, TooManyRuns, start_process_server
+from detente.web.settings import RUN_CONCEPTS, Settings
+from detente.web.store import RunRow, ScenarioRow, Store, VersionConflict, VersionRow
+
+log = logging.getLogger("detente.web")
+
+
+@dataclass
+class ApiError(Exception):
+    """An error answered with ``status`` and ``{"detail": detail, "code": code, ...}``."""
+
+    status: int
+    code: str
+    detail: str
+    extra: dict[str, Any] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return self.detail
+
+    def body(self) -> dict[str, Any]:
+        """The JSON body of the answer."""
+        return {"detail": self.detail, "code": self.code, **self.extra}
+
+
+def not_found(what: str) -> ApiError:
+    """404 for a missing scenario, version or run."""
+    return ApiError(404, "not_found", f"{what} not found; check the id (see the lists at "
+                    "/api/scenarios and /api/runs)")
+
+
+def _slug(name: str) -> str:
+    s = re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").lower()
+    return s[:60] or "scenario"
+
+
+class PageCache:
+    """A small thread-safe LRU cache of rendered results pages (finished runs only)."""
+
+    def __init__(self, size: int = 32) -> None:
+        self.size = size
+        self._items: OrderedDict[int, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: int) -> bytes | None:
+        """The cached page, if any."""
+        with self._lock:
+            page = self._items.get(key)
+            if page is not None:
+                self._items.move_to_end(key)
+            return page
+
+    def put(self, key: int, page: bytes) -> None:
+        """Remember a page (forgetting the least recently used beyond ``size``)."""
+        with self._lock:
+            self._items[key] = page
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+@dataclass(frozen=True)
+class Source:
+    """A scenario text chosen for a run or the editor."""
+
+    sid: str
+    builtin: bool
+    version: int | None
+    text: str
+    label: str
+
+
+class Workbench:
+    """The workbench's state: settings, database and run manager.
+
+    Parameters
+    ----------
+    settings
+        Limits and the data folder.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.store = Store(settings.database)
+        n = self.store.interrupt_active()
+        if n:
+            log.warning("%d run(s) left unfinished by a previous server marked interrupted", n)
+        self.runs = RunManager(self.store, settings)
+        self.page_cache = PageCache()
+        self.started = time.time()
+
+    def warm_up(self) -> None:
+        """Start the run processes' fork server and load the bundled scenarios, in the
+        background (the first load imports the verification and bargaining models, which
+        takes a second)."""
+
+        def work() -> None:
+            try:
+                start_process_server()
+            except Exception:  # pragma: no cover - the first run starts it anyway
+                log.exception("could not start the run process server")
+            for name in sc.builtin_names():
+                try:
+                    sc.builtin_scenario(name)
+                except Exception:  # pragma: no cover - a broken bundled file shows on use
+                    log.exception("bundled scenario %s does not load", name)
+
+        threading.Thread(target=work, name="detente-warm-up", daemon=True).start()
+
+    def close(self) -> None:
+        """Stop the runs (unfinished ones are marked interrupted)."""
+        self.runs.close()
+
+    # -- scenarios -------------------------------------------------------------------------
+    def builtin_summary(self, name: str) -> dict[str, Any]:
+        """List entry of a bundled scenario."""
+        s = sc.builtin_scenario(name)
+        return {
+            "id": name, "name": s.name, "description": s.description, "builtin": True,
+            "label": f"{name}.yaml", "version": None, "versions": 0, "origin": "bundled",
+            "created": None, "updated": None, "n_actors": len(s.actors),
+            "n_options": s.n_options, "variants": [v.id for v in s.variants],
+            "links": self._scenario_links(name),
+        }
+
+    def user_summary(self, row: ScenarioRow) -> dict[str, Any]:
+        """List entry of a user scenario."""
+        return {
+            "id": str(row.id), "name": row.latest.name, "description": row.latest.description,
+            "builtin": False, "label": row.label, "version": row.latest.version,
+            "versions": row.n_versions, "origin": row.origin, "created": row.created,
+            "updated": row.updated, "n_actors": None, "n_options": None, "variants": None,
+            "links": self._scenario_links(str(row.id)),
+        }
+
+    @staticmethod
+    def _scenario_links(sid: str) -> dict[str, str]:
+        return {"self": f"/api/scenarios/{sid}", "editor": f"/scenarios/{sid}",
+                "run": f"/scenarios/{sid}/run"}
+
+    def list_scenarios(self) -> list[dict[str, Any]]:
+        """Bundled scenarios, then the user's (most recently changed first)."""
+        out = [self.builtin_summary(n) for n in sc.builtin_names()]
+        out += [self.user_summary(r) for r in self.store.list_scenarios()]
+        return out
+
+    def source(self, sid: str, version: int | None = None) -> Source:
+        """The text of scenario ``sid`` (a version of a user scenario, default the latest)."""
+        if sid in sc.builtin_names():
+            if version is not None:
+                raise ApiError(404, "not_found", f"bundled scenario {sid!r} has no saved "
+                               "versions; leave out the version")
+            return Source(sid, True, None, sc.builtin_text(sid), f"{sid}.yaml")
+        uid = sc.user_id(sid)
+        row = self.store.get_scenario(uid) if uid is not None else None
+        if row is None or uid is None:
+            raise not_found(f"scenario {sid!r}")
+        if version is None or version == row.latest.version:
+            return Source(sid, False, row.latest.version, row.latest.text, row.label)
+        v = self.store.get_version(uid, version) if 0 < version < 1 << 62 else None
+        if v is None:
+            raise not_found(f"version {version} of scenario {sid!r}")
+        return Source(sid, False, v.version, v.text, row.label)
+
+    def scenario_detail(self, sid: str, version: int | None = None) -> dict[str, Any]:
+        """Everything the editor shows: text, structure, history."""
+        src = self.source(sid, version)
+        if src.builtin:
+            entry = self.builtin_summary(sid)
+            history: list[VersionRow] = []
+        else:
+            uid = int(sid)
+            row = self.store.get_scenario(uid)
+            assert row is not None
+            entry = self.user_summary(row)
+            history = self.store.list_versions(uid)
+        checked = sc.check_text(src.text, src.label, self.settings.max_yaml_nodes)
+        entry.update({
+            "version_shown": src.version,
+            "text": src.text,
+            "valid": checked.valid,
+            "error": checked.error,
+            "line": checked.line,
+            "structure": sc.structure(checked.scenario) if checked.scenario else None,
+            "history": [{"version": v.version, "name": v.name, "created": v.created,
+                         "sha256": v.sha256} for v in history],
+            "notes": [],
+        })
+        return entry
+
+    def _checked_or_422(self, text: str, label: str) -> sc.Checked:
+        if not text.strip():
+            raise ApiError(422, "empty", "the scenario text is empty; send a YAML scenario or "
+                           "a GMCR+ file as the request body")
+        checked = sc.check_text(text, label, self.settings.max_yaml_nodes)
+        if not checked.valid:
+            raise ApiError(422, "invalid_scenario", checked.error or "invalid scenario",
+                           {"line": checked.line, "field": checked.field})
+        return checked
+
+    def create_scenario(self, text: str, label: str | None = None,
+                        origin: str = "upload") -> dict[str, Any]:
+        """Validate and store a new user scenario (GMCR+ files are converted to YAML)."""
+        label0 = sc.clean_label(label, "upload.yaml")
+        checked = self._checked_or_422(text, label0)
+        s = checked.scenario
+        assert s is not None
+        if checked.converted_from:
+            origin = f"{checked.converted_from} import"
+            label0 = re.sub(r"\.(gmcr|json)$", "", label0) + ".yaml"
+        if label is None:
+            label0 = f"{_slug(s.name)}.yaml"
+        row = self.store.create_scenario(label0, origin, s.name, s.description, checked.text)
+        out = self.scenario_detail(str(row.id))
+        out["notes"] = list(checked.notes)
+        return out
+
+    def save_version(self, sid: str, text: str,
+                     base_version: int | None = None) -> dict[str, Any]:
+        """Save ``text`` as the next version of user scenario ``sid``."""
+        if sid in sc.builtin_names():
+            raise ApiError(403, "read_only", f"{sid!r} is a bundled scenario and cannot be "
+                           "changed; duplicate it and edit the copy")
+        uid = sc.user_id(sid)
+        row = self.store.get_scenario(uid) if uid is not None else None
+        if row is None or uid is None:
+            raise not_found(f"scenario {sid!r}")
+        checked = self._checked_or_422(text, row.label)
+        s = checked.scenario
+        assert s is not None
+        try:
+            saved = self.store.add_version(uid, s.name, s.description, checked.text,
+                                           expected=base_version)
+        except VersionConflict as exc:
+            raise ApiError(409, "version_conflict", f"version {base_version} is not the latest "
+                           f"(version {exc.latest} was saved since); reload the scenario and "
+                           "apply the change again", {"latest": exc.latest}) from None
+        if saved is None:
+            raise not_found(f"scenario {sid!r}")
+        return self.scenario_detail(sid)
+
+    def duplicate(self, sid: str, version: int | None = None) -> dict[str, Any]:
+        """A new user scenario with the text of ``sid`` (bundled or the user's)."""
+        src = self.source(sid, version)
+        checked = self._checked_or_422(src.text, src.label)
+        s = checked.scenario
+        assert s is not None
+        origin = f"copy of {sid}" + (f" v{src.version}" if src.version else "")
+        stem = re.sub(r"\.(ya?ml|json)$", "", src.label)
+        label = sc.clean_label(f"{stem}-copy.yaml", "copy.yaml")
+        row = self.store.create_scenario(label, origin, s.name, s.description, src.text)
+        return self.scenario_detail(str(row.id))
+
+    def delete(self, sid: str) -> None:
+        """Delete user scenario ``sid`` from the lists."""
+        if sid in sc.builtin_names():
+            raise ApiError(403, "read_only", f"{sid!r} is a bundled scenario and cannot be "
+                           "deleted")
+        uid = sc.user_id(sid)
+        if uid is None or not self.store.delete_scenario(uid):
+            raise not_found(f"scenario {sid!r}")
+
+    def validate(self, text: str, label: str | None) -> dict[str, Any]:
+        """Validation of an editor's text: the one-line error with its line, or the
+        structure."""
+        checked = sc.check_text(text, sc.clean_label(label, "scenario.yaml"),
+                                self.settings.max_yaml_nodes)
+        return {
+            "valid": checked.valid,
+            "error": checked.error,
+            "line": checked.line,
+            "field": checked.field,
+            "structure": sc.structure(checked.scenario) if checked.scenario else None,
+            "notes": list(checked.notes),
+        }
+
+    # -- runs ------------------------------------------------------------------------------
+    def create_run(self, scenario: str, version: int | None, variants: list[str],
+                   concept: str, concepts: list[str], sensitivity: bool) -> RunRow:
+        """Check a run request and queue it.
+
+        Raises
+        ------
+        ApiError
+            404 (scenario or version), 422 (variant, concept, state-space guard), 429 (every
+            run slot taken).
+        """
+        src = self.source(scenario, version)
+        checked = sc.check_text(src.text, src.label, self.settings.max_yaml_nodes)
+        if checked.scenario is None:
+            raise ApiError(422, "invalid_scenario", checked.error or "invalid scenario",
+                           {"line": checked.line, "field": checked.field})
+        s = checked.scenario
+        if concept not in RUN_CONCEPTS:
+            raise ApiError(422, "bad_concept", f"concept must be one of "
+                           f"{', '.join(RUN_CONCEPTS)}; got {concept!r}")
+        bad = [c for c in concepts if c not in RUN_CONCEPTS]
+        if bad:
+            raise ApiError(422, "bad_concept", f"unknown concept {bad[0]!r}; choose from "
+                           f"{', '.join(RUN_CONCEPTS)}")
+        conc = list(dict.fromkeys(concepts)) or list(RUN_CONCEPTS)
+        known = [v.id for v in s.variants]
+        chosen = list(dict.fromkeys(variants))
+        for vid in chosen:
+            if vid != "base" and vid not in known:
+                raise ApiError(422, "unknown_variant", f"unknown variant {vid!r}; choose from "
+                               f"{', '.join(['base', *known])}")
+        limit = self.settings.state_limit()
+        too_big = sc.state_space_error(s, limit)
+        if too_big:
+            raise ApiError(422, "state_space_too_large", too_big, {"limit": limit})
+        try:
+            self.runs.reserve()
+        except TooManyRuns as exc:
+            raise ApiError(429, "too_many_runs", str(exc), headers={"Retry-After": "5"}) from None
+        params = {"variants": chosen, "concept": concept, "concepts": conc,
+                  "sensitivity": bool(sensitivity), "label": src.label}
+        try:
+            row = self.store.create_run(src.sid, src.version, s.name, params)
+        except BaseException:
+            self.runs.release()
+            raise
+        job = {"text": src.text, "label": src.label, "variants": chosen, "concept": concept,
+               "concepts": conc, "sensitivity": bool(sensitivity), "max_states": limit}
+        self.runs.start(row.id, job)
+        return row
+
+    def get_run(self, rid: int) -> RunRow:
+        """Run ``rid`` (404 when missing)."""
+        row = self.store.get_run(rid) if 0 < rid < 1 << 62 else None
+        if row is None:
+            raise not_found(f"run {rid}")
+        return row
+
+    def run_info(self, row: RunRow) -> dict[str, Any]:
+        """The API's description of a run."""
+        base = f"/api/runs/{row.id}"
+        links = {"self": base, "page": f"/runs/{row.id}"}
+        if row.status == "done":
+            links.update({"result": f"{base}/result", "report": f"{base}/report"})
+        return {
+            "id": row.id, "scenario": row.scenario, "version": row.version,
+            "scenario_name": row.scenario_name, "status": row.status, "stage": row.stage,
+            "progress": row.progress, "error": row.error, "created": row.created,
+            "started": row.started, "finished": row.finished, "elapsed": row.elapsed(),
+            "time_limit": self.settings.run_timeout,
+            "params": {k: row.params.get(k) for k in ("variants", "concept", "concepts",
+                                                      "sensitivity")},
+            "links": links,
+        }
+
+    def cancel(self, rid: int) -> RunRow:
+        """Stop run ``rid`` (409 when it has already finished)."""
+        row = self.get_run(rid)
+        if not row.active or not self.runs.cancel(rid):
+            raise ApiError(409, "finished", f"run {rid} has already finished ({row.status}); "
+                           "nothing to cancel")
+        for _ in range(50):  # the supervisor notices within a fraction of a second
+            row = self.get_run(rid)
+            if not row.active:
+                break
+            time.sleep(0.05)
+        return row
+
+    def finished(self, rid: int) -> RunRow:
+        """Run ``rid``, which must have finished successfully (409 otherwise)."""
+        row = self.get_run(rid)
+        if row.status != "done":
+            raise ApiError(409, "not_done", f"run {rid} has no result ({row.status}"
+                           + (f": {row.error}" if row.error else "")
+                           + "); wait for it to finish, or start it again",
+                           {"status": row.status})
+        return row
+
+    def result_text(self, rid: int, what: str) -> str:
+        """``report_json`` or ``report_html`` of finished run ``rid``."""
+        self.finished(rid)
+        text = self.store.get_blob(rid, what)
+        if text is None:  # pragma: no cover - a done run always has its result
+            raise not_found(f"result of run {rid}")
+        return text
+
+    def figure(self, rid: int, name: str) -> str:
+        """SVG figure ``paths-<variant>`` of finished run ``rid``."""
+        import json
+
+        self.finished(rid)
+        figures = json.loads(self.store.get_blob(rid, "figures") or "{}")
+        if name.startswith("paths-"):
+            svg = figures.get("paths", {}).get(name[len("paths-"):])
+            if isinstance(svg, str):
+                return svg
+        raise not_found(f"figure {name!r} of run {rid}")
+
+    def view(self, rid: int) -> dict[str, Any]:
+        """Results-page data of finished run ``rid``."""
+        self.finished(rid)
+        v = self.store.get_view(rid)
+        if v is None:  # pragma: no cover
+            raise not_found(f"result of run {rid}")
+        return v
