@@ -12,6 +12,7 @@ from typing import Any
 from rich.console import Console
 
 import detente
+from detente.jsonutil import json_default
 from detente.scenario import Scenario, load_scenario
 
 
@@ -33,25 +34,7 @@ def resolve_scenario(file: str | None, variant: str | None = None) -> Scenario:
 
 def print_json(data: Any) -> None:
     """Print JSON to stdout (nothing else)."""
-    sys.stdout.write(json.dumps(data, indent=2, default=_default) + "\n")
-
-
-def _default(obj: Any) -> Any:
-    import numpy as np
-
-    if isinstance(obj, np.integer):
-        return int(obj)
-    if isinstance(obj, np.floating):
-        return float(obj)
-    if isinstance(obj, np.bool_):
-        return bool(obj)
-    if isinstance(obj, np.ndarray):
-        return obj.tolist()
-    from fractions import Fraction
-
-    if isinstance(obj, Fraction):
-        return str(obj)
-    raise TypeError(f"not JSON serialisable: {type(obj).__name__}")
+    sys.stdout.write(json.dumps(data, indent=2, default=json_default) + "\n")
 
 
 def write_atomic(path: str | os.PathLike[str], text: str | bytes) -> None:

@@ -12,13 +12,11 @@ from __future__ import annotations
 import json
 import os
 import traceback
-from fractions import Fraction
 from typing import Any, Protocol
-
-import numpy as np
 
 from detente.conflict import status_quo_paths
 from detente.errors import DetenteError, ScenarioError, StateSpaceTooLarge
+from detente.jsonutil import plain
 from detente.report import render_html
 from detente.scenario import loads_scenario
 from detente.strategy.analysis import analyze_scenario
@@ -30,26 +28,6 @@ class Sender(Protocol):
 
     def send(self, obj: Any) -> None:
         """Send one message."""
-
-
-def json_default(obj: Any) -> Any:
-    """JSON for the values an analysis result holds (as ``detente analyze --json``)."""
-    if isinstance(obj, np.integer):
-        return int(obj)
-    if isinstance(obj, np.floating):
-        return float(obj)
-    if isinstance(obj, np.bool_):
-        return bool(obj)
-    if isinstance(obj, np.ndarray):
-        return obj.tolist()
-    if isinstance(obj, Fraction):
-        return str(obj)
-    raise TypeError(f"not JSON serialisable: {type(obj).__name__}")
-
-
-def plain(obj: Any) -> Any:
-    """``obj`` with every value turned into plain JSON data."""
-    return json.loads(json.dumps(obj, default=json_default))
 
 
 def run_job(conn: Sender, job: dict[str, Any]) -> None:
