@@ -77,3 +77,13 @@ def test_two_actor_legal_equals_distinct() -> None:
     a, b = analyse(s), analyse(s, sanctions="distinct")
     for c in a.concepts:
         assert np.array_equal(a.stable[c], b.stable[c])
+
+
+@FAST
+@given(conflicts(), st.sampled_from(["legal", "distinct"]))
+def test_threads_do_not_change_results(data: dict[str, Any], sanctions: str) -> None:
+    scenario = from_data(data)
+    one = analyse(scenario, sanctions=sanctions, workers=1)
+    many = analyse(scenario, sanctions=sanctions, workers=4)
+    for c in one.concepts:
+        assert np.array_equal(one.stable[c], many.stable[c])

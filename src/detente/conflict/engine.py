@@ -88,6 +88,7 @@ def analyse(
     preferences: Mapping[str, Preference] | None = None,
     payoffs: Mapping[str, NDArray[np.unsignedinteger]] | None = None,
     max_states: int | None = None,
+    workers: int | None = None,
 ) -> StabilityResult:
     """Stability of every feasible state for every actor, and the equilibria.
 
@@ -107,6 +108,9 @@ def analyse(
         Override the scenario's preferences (statements/rankings) or give payoff ranks directly.
     max_states
         State-space refusal limit (default 2**22 or ``DETENTE_MAX_STATES``).
+    workers
+        Threads for the per-actor analyses (default: the CPU count for conflicts of 65,536
+        states or more, else 1; ``DETENTE_THREADS`` overrides). Results never depend on it.
 
     Returns
     -------
@@ -128,7 +132,7 @@ def analyse(
         model = build_model(scenario, max_states=max_states)
     pay = payoffs if payoffs is not None else model.payoffs(preferences, scenario)
     prof = model.profile(pay)
-    stable = analyse_profile(prof, conc, sanctions)
+    stable = analyse_profile(prof, conc, sanctions, workers)
     return StabilityResult(
         scenario=scenario.name,
         digest=scenario.digest,

@@ -32,7 +32,9 @@ from __future__ import annotations
 
 import functools
 import itertools
+import os
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -435,15 +437,39 @@ def analyse_profile(
     prof: _Profile,
     concepts: Iterable[str],
     sanctions: str = "legal",
+    workers: int | None = None,
 ) -> dict[str, NDArray[np.bool_]]:
-    """Stability matrices (actors × feasible states) for each concept."""
-    out: dict[str, NDArray[np.bool_]] = {}
+    """Stability matrices (actors × feasible states) for each concept.
+
+    The (concept, actor) analyses are independent; large conflicts run them on a thread pool
+    (numpy releases the GIL in the array work), ``workers`` threads (default: the CPU count,
+    or ``DETENTE_THREADS``). Results do not depend on the number of threads.
+    """
+    concepts = list(concepts)
     n = len(prof.P)
     space = prof.space
-    for concept in concepts:
-        rows = []
-        for i in range(n):
-            st = stable_states(prof, i, concept, sanctions)
-            rows.append(np.asarray(space.from_domain(st), dtype=bool))
-        out[concept] = np.vstack(rows) if rows else np.zeros((0, space.n_states), bool)
+    jobs = [(c, i) for c in concepts for i in range(n)]
+    if workers is None:
+        workers = int(os.environ.get("DETENTE_THREADS", "0")) or (os.cpu_count() or 1)
+        if space.domain_size < (1 << 16):
+            workers = 1  # small conflicts: threads cost more than they save
+
+    def one(job: tuple[str, int]) -> NDArray[np.bool_]:
+        concept, i = job
+        st = stable_states(prof, i, concept, sanctions)
+        return np.asarray(space.from_domain(st), dtype=bool)
+
+    if workers > 1:
+        # improvement indices are shared across actors: build them before the threads start
+        if any(c in ("seq",) for c in concepts):
+            for k in range(n):
+                prof.improvement(k)
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(one, jobs))
+    else:
+        results = [one(j) for j in jobs]
+    out: dict[str, NDArray[np.bool_]] = {}
+    for c in concepts:
+        rows = [results[jobs.index((c, i))] for i in range(n)]
+        out[c] = np.vstack(rows) if rows else np.zeros((0, space.n_states), bool)
     return out
