@@ -27,9 +27,19 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from detente.cli import analyze, bargain, conflict, gmcr, inverse, paths, serve, verify
+    from detente.cli import (
+        analyze,
+        bargain,
+        conflict,
+        explore,
+        gmcr,
+        inverse,
+        paths,
+        serve,
+        verify,
+    )
 
-    for module in (conflict, analyze, verify, bargain, gmcr, paths, inverse, serve):
+    for module in (conflict, analyze, verify, bargain, gmcr, paths, inverse, explore, serve):
         module.register(app)
 
 

@@ -89,7 +89,13 @@ def loads_scenario(text: str, source: str = "<string>", variant: str | None = No
 
         data = gmcr_to_data(data, source=source)
         lines = {}
-    return from_data(data, source=source, variant=variant, lines=lines)
+    scenario = from_data(data, source=source, variant=variant, lines=lines)
+    if variant is None and scenario.uncertainties is not None:
+        # validated here so that every face reports a bad `uncertainties:` section the same way
+        from detente.strategy.explore.spec import parse_uncertainties
+
+        parse_uncertainties(scenario)
+    return scenario
 
 
 def parse_text(text: str, source: str) -> tuple[Any, dict[Path_, int]]:

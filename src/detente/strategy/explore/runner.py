@@ -1,0 +1,485 @@
+"""Run an exploration: sample, evaluate chunks on a process pool or Dask, store, merge.
+
+Engines
+-------
+* in-process (``workers=1``): chunks are evaluated one after another by the calling process;
+* a local process pool (default): :class:`concurrent.futures.ProcessPoolExecutor` with
+  ``spawn`` workers, one per core;
+* Dask distributed (``scheduler="tcp://HOST:PORT"`` or ``cluster="local:N"``): chunks are
+  submitted as tasks to an existing scheduler, or to a :class:`distributed.LocalCluster` of
+  ``N`` single-threaded worker processes started for the run (Rocklin 2015, *Dask: Parallel
+  Computation with Blocked algorithms and Task Scheduling*). A worker that dies has its tasks
+  rescheduled by the scheduler on the others.
+
+All engines run the same function (:func:`~detente.strategy.explore.evaluate.evaluate_chunk`)
+on the same chunks, whose points come from one design computed here, so results do not
+depend on the engine or on the number of workers. The process that drives the run writes
+every finished chunk at once (atomically) and keeps a manifest; ``resume=True`` completes
+only the missing chunks (see :mod:`detente.strategy.explore.store`).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import detente
+from detente.scenario import Scenario, load_scenario
+from detente.strategy.explore.evaluate import (
+    Chunk,
+    ChunkResult,
+    Job,
+    evaluate_chunk,
+    make_job,
+    result_schema,
+    worker_init,
+)
+from detente.strategy.explore.sampling import design, design_digest
+from detente.strategy.explore.spec import parse_uncertainties, variant_scenarios
+from detente.strategy.explore.store import EXTRA_HINT, ResultStore, read_results
+
+#: Concepts an exploration can use (as ``detente analyze``).
+EXPLORE_CONCEPTS = ("nash", "gmr", "smr", "seq")
+MAX_CHUNK = 25
+
+
+@dataclass(frozen=True)
+class RunReport:
+    """What a run did (``seconds`` and the worker sums are timings, not results).
+
+    Attributes
+    ----------
+    out
+        The results file.
+    samples, variants, rows
+        Samples, variants in row order, and rows in the file (samples x variants).
+    chunks, chunks_run, chunks_reused
+        Chunks in the run; evaluated now; found done on disk (``resume``).
+    engine, workers
+        ``"serial"``, ``"pool"``, ``"dask"`` or ``"none"`` (nothing to do), and its workers.
+    seconds
+        Wall time of the run.
+    worker_s, engine_s, models_s, setup_s
+        Summed over chunks evaluated now: time in ``evaluate_chunk``; in the GMCR engine
+        (payoffs, stability, status-quo search); in the bargaining and verification models;
+        building the per-process context (scenario, variants, state spaces).
+    engine_calls, cache_hits
+        Engine evaluations, and those answered by the per-process memo.
+    """
+
+    out: str
+    samples: int
+    variants: tuple[str, ...]
+    rows: int
+    chunks: int
+    chunks_run: int
+    chunks_reused: int
+    engine: str
+    workers: int
+    seconds: float
+    worker_s: float = 0.0
+    engine_s: float = 0.0
+    models_s: float = 0.0
+    setup_s: float = 0.0
+    engine_calls: int = 0
+    cache_hits: int = 0
+
+
+ChunkCallback = Callable[[int, int, int], None]
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def explore(
+    source: str | os.PathLike[str] | Scenario | None,
+    out: str | os.PathLike[str],
+    samples: int,
+    *,
+    seed: int = 0,
+    method: str = "lhs",
+    variants: Sequence[str] | None = None,
+    concept: str = "seq",
+    coalitions: bool = True,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    cluster: str | None = None,
+    resume: bool = False,
+    chunk_size: int | None = None,
+    cache: bool = True,
+    progress: bool | None = None,
+    on_chunk: ChunkCallback | None = None,
+) -> RunReport:
+    """Explore a scenario's variants over its ``uncertainties:`` and write one row per
+    (sample, variant).
+
+    Parameters
+    ----------
+    source
+        A scenario path, a loaded base :class:`Scenario`, or ``None`` for korea-2017.
+    out
+        Results file, ``.parquet`` (needs pyarrow) or ``.csv``.
+    samples
+        Number of samples ``N``.
+    seed, method
+        Seed and sampling method (``"lhs"`` or ``"mc"``; see
+        :mod:`detente.strategy.explore.sampling`).
+    variants
+        Variant ids (``"base"`` for the base model); default: every variant of the file, or
+        the base model when it has none.
+    concept
+        Stability concept for equilibria: ``nash``, ``gmr``, ``smr`` or ``seq`` (default, as
+        ``detente analyze``).
+    coalitions
+        Let each variant's coalitions move jointly in the status-quo search (default); with
+        ``False`` only unilateral improvements move the conflict (faster, and the variants
+        that rely on joint action lose it).
+    workers
+        Local pool size (default: the number of CPUs); ``1`` evaluates in this process.
+    scheduler, cluster
+        Run on Dask: the address of a running scheduler, or ``"local:N"`` for a local
+        cluster of ``N`` worker processes.
+    resume
+        Complete an interrupted run with the same settings (only missing chunks are run).
+    chunk_size
+        Samples per task (default: up to 25, about eight tasks per worker).
+    cache
+        Memoise engine results per process by preference profile.
+    progress
+        Show a progress bar on stderr (default: only when stderr is a terminal).
+    on_chunk
+        Called as ``on_chunk(index, done, total)`` after each chunk is stored.
+
+    Returns
+    -------
+    RunReport
+        Counts and timings of the run.
+
+    Raises
+    ------
+    ValueError
+        Bad settings, a resumed run whose settings differ, a missing optional dependency.
+    ScenarioError
+        Bad scenario or ``uncertainties:`` section (one line with file, line and field).
+    """
+    t0 = time.perf_counter()
+    base = _load(source)
+    if concept not in EXPLORE_CONCEPTS:
+        raise ValueError(f"--concept must be one of {', '.join(EXPLORE_CONCEPTS)}; "
+                         f"got {concept!r}")
+    if scheduler and cluster:
+        raise ValueError("give --scheduler or --cluster, not both")
+    if workers is not None and workers < 1:
+        raise ValueError(f"--workers must be at least 1; got {workers}")
+    if chunk_size is not None and chunk_size < 1:
+        raise ValueError(f"--chunk-size must be at least 1; got {chunk_size}")
+    vids = _variant_ids(base, variants)
+    every = variant_scenarios(base, ["base", *[v.id for v in base.variants]])
+    space = parse_uncertainties(base, every)
+    schema = result_schema(base, space)
+    points = design(samples, space.dimension, seed, method)
+    config = {
+        "scenario": base.name,
+        "scenario_file": Path(base.source).name,
+        "digest": base.digest,
+        "variants": list(vids),
+        "concept": concept,
+        "coalitions": coalitions,
+        "method": method,
+        "seed": seed,
+        "samples": samples,
+        "design": design_digest(points),
+        "parameters": [p.describe() for p in space.parameters],
+        "outcomes": [label for label, _ in space.outcomes],
+        "schema": [list(c) for c in schema],
+        "detente": detente.__version__,
+    }
+    store = ResultStore(out, schema, config)
+    if scheduler or cluster:
+        _dask_module(scheduler)  # fail early on a missing extra
+    manifest = store.read_manifest()
+    if manifest is not None and not resume:
+        raise ValueError(
+            f"{store.parts} holds an interrupted run; pass --resume to complete it, or delete "
+            "that folder to start again")
+    if resume and manifest is not None:
+        _same_config(manifest.get("config", {}), config, store.parts)
+    elif resume and store.out.is_file() and _complete(store.out, config):
+        return RunReport(str(store.out), samples, vids, samples * len(vids), 0, 0, 0,
+                         "none", 0, time.perf_counter() - t0)
+    engine = _engine(workers, scheduler, cluster)
+    try:
+        if resume and manifest is not None:
+            size = int(manifest.get("chunk_size") or 1)
+        else:
+            store.reset()
+            size = chunk_size or _default_chunk(samples, engine.workers)
+        bounds = {i: (lo, min(samples, lo + size))
+                  for i, lo in enumerate(range(0, samples, size))}
+        done = set(store.scan(bounds, len(vids))) if resume else set()
+        store.write_manifest(config, size, len(bounds))
+        todo = [Chunk(i, lo, hi, points[lo:hi]) for i, (lo, hi) in bounds.items()
+                if i not in done]
+        job = make_job(base, vids, concept, coalitions, 4096 if cache else 0)
+        store.log([{"event": "start", "time": _now(), "engine": engine.name,
+                    "workers": engine.workers, "chunks": len(bounds), "todo": len(todo),
+                    "chunk_size": size, "resume": resume}], fresh=not resume)
+        sums = {"seconds": 0.0, "engine_s": 0.0, "models_s": 0.0, "setup_s": 0.0,
+                "engine_calls": 0, "cache_hits": 0}
+        done_samples = sum(bounds[i][1] - bounds[i][0] for i in done)
+        with _Progress(samples, done_samples, progress) as bar:
+            for res in engine.run(job, todo):
+                store.write_chunk(res.index, res.columns)
+                store.write_manifest(config, size, len(bounds))
+                for k in sums:
+                    sums[k] += res.stats.get(k, 0)
+                lo, hi = bounds[res.index]
+                store.log([{"event": "chunk", "chunk": res.index, "samples": [lo, hi],
+                            "time": _now(), **res.stats}])
+                bar.advance(hi - lo)
+                if on_chunk is not None:
+                    on_chunk(res.index, len(store.done), len(bounds))
+    except BaseException as exc:
+        engine.close(cancel=True)
+        if store.parts.is_dir():
+            store.log([{"event": "interrupted", "time": _now(), "done": len(store.done),
+                        "error": type(exc).__name__}])
+        raise
+    engine.close(cancel=False)
+    store.merge(len(bounds))
+    seconds = time.perf_counter() - t0
+    store.log([{"event": "finish", "time": _now(), "seconds": seconds}])
+    return RunReport(
+        str(store.out), samples, vids, samples * len(vids), len(bounds), len(todo), len(done),
+        engine.name, engine.workers, seconds, sums["seconds"], sums["engine_s"],
+        sums["models_s"], sums["setup_s"], int(sums["engine_calls"]), int(sums["cache_hits"]),
+    )
+
+
+def _load(source: str | os.PathLike[str] | Scenario | None) -> Scenario:
+    if source is None:
+        return load_scenario(detente.scenario_path())
+    if isinstance(source, Scenario):
+        if source.variant is not None:
+            raise ValueError("explore the base scenario, not a variant; choose variants with "
+                             "--variant")
+        return source
+    return load_scenario(source)
+
+
+def _variant_ids(base: Scenario, variants: Sequence[str] | None) -> tuple[str, ...]:
+    known = [v.id for v in base.variants]
+    if not variants:
+        return tuple(known) or ("base",)
+    out: list[str] = []
+    for v in variants:
+        for part in str(v).split(","):
+            part = part.strip()
+            if not part:
+                continue
+            if part != "base" and part not in known:
+                raise ValueError(f"unknown variant {part!r}; choose from "
+                                 f"{', '.join(['base', *known])}")
+            if part not in out:
+                out.append(part)
+    return tuple(out) or tuple(known) or ("base",)
+
+
+def _default_chunk(samples: int, workers: int) -> int:
+    return max(1, min(MAX_CHUNK, math.ceil(samples / (8 * max(1, workers)))))
+
+
+def _same_config(old: dict[str, Any], new: dict[str, Any], parts: Path) -> None:
+    for key in new:
+        if old.get(key) != new[key]:
+            shown = key if key not in ("schema", "parameters", "design", "digest") else \
+                f"{key} (the scenario or its uncertainties changed)"
+            raise ValueError(
+                f"cannot resume: {shown} differs from the interrupted run in {parts}; use the "
+                "same settings, or delete that folder to start again")
+
+
+def _complete(path: Path, config: dict[str, Any]) -> bool:
+    try:
+        meta = read_results(path).meta
+    except ValueError:
+        return False
+    return all(meta.get(k) == v for k, v in config.items())
+
+
+# -- progress ----------------------------------------------------------------------------
+
+
+class _Progress:
+    """A rich progress bar with samples/s and ETA on a terminal; silent otherwise."""
+
+    def __init__(self, total: int, done: int, enabled: bool | None) -> None:
+        from rich.console import Console
+
+        console = Console(stderr=True)
+        self.enabled = console.is_terminal if enabled is None else enabled
+        self.total, self.start_done = total, done
+        self.bar: Any = None
+        self.console = console
+
+    def __enter__(self) -> _Progress:
+        if not self.enabled:
+            return self
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        self.bar = Progress(
+            TextColumn("explore"), BarColumn(), MofNCompleteColumn(), TextColumn("samples"),
+            TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn("ETA"),
+            TimeRemainingColumn(), console=self.console, transient=False,
+        )
+        self.bar.__enter__()
+        self.task = self.bar.add_task("explore", total=self.total, completed=self.start_done,
+                                      rate="")
+        self.t0 = time.perf_counter()
+        self.new = 0
+        return self
+
+    def advance(self, n: int) -> None:
+        if self.bar is None:
+            return
+        self.new += n
+        rate = self.new / max(1e-9, time.perf_counter() - self.t0)
+        self.bar.update(self.task, advance=n, rate=f"{rate:,.1f} samples/s")
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+
+
+# -- engines -----------------------------------------------------------------------------
+
+
+class _Engine:
+    name = "serial"
+    workers = 1
+
+    def run(self, job: Job, chunks: Sequence[Chunk]) -> Iterator[ChunkResult]:
+        for c in chunks:
+            yield evaluate_chunk(job, c)
+
+    def close(self, cancel: bool) -> None:
+        return None
+
+
+class _Pool(_Engine):
+    name = "pool"
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self.pool: Any = None
+
+    def run(self, job: Job, chunks: Sequence[Chunk]) -> Iterator[ChunkResult]:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+        from concurrent.futures.process import BrokenProcessPool
+
+        if not chunks:
+            return
+        self.pool = ProcessPoolExecutor(
+            max_workers=min(self.workers, len(chunks)),
+            mp_context=multiprocessing.get_context("spawn"), initializer=worker_init)
+        futures = [self.pool.submit(evaluate_chunk, job, c) for c in chunks]
+        try:
+            for f in as_completed(futures):
+                yield f.result()
+        except BrokenProcessPool:
+            raise ValueError("a worker process died; run again with --resume to complete the "
+                             "missing samples") from None
+
+    def close(self, cancel: bool) -> None:
+        if self.pool is None:
+            return
+        if cancel:
+            procs = list(getattr(self.pool, "_processes", {}).values())
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            for p in procs:  # do not wait for chunks that will be recomputed anyway
+                p.terminate()
+        else:
+            self.pool.shutdown(wait=True)
+        self.pool = None
+
+
+def _dask_module(scheduler: str | None) -> Any:
+    try:
+        import distributed
+    except ImportError:
+        flag = "--scheduler" if scheduler else "--cluster"
+        raise ValueError(f"{flag} needs Dask distributed: {EXTRA_HINT}") from None
+    return distributed
+
+
+class _Dask(_Engine):
+    name = "dask"
+
+    def __init__(self, scheduler: str | None, cluster: str | None) -> None:
+        distributed = _dask_module(scheduler)
+        self.cluster: Any = None
+        self.futures: list[Any] = []
+        if cluster is not None:
+            n = _local_workers(cluster)
+            import logging
+
+            self.cluster = distributed.LocalCluster(
+                n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
+                silence_logs=logging.ERROR)
+            self.client = distributed.Client(self.cluster)
+        else:
+            try:
+                self.client = distributed.Client(scheduler, timeout="20s")
+            except (OSError, TimeoutError, ValueError) as exc:
+                raise ValueError(f"cannot reach the Dask scheduler at {scheduler}: "
+                                 f"{exc}".replace("\n", " ")) from None
+        self.workers = max(1, len(self.client.scheduler_info().get("workers", {})))
+
+    def run(self, job: Job, chunks: Sequence[Chunk]) -> Iterator[ChunkResult]:
+        import distributed
+
+        self.futures = [
+            self.client.submit(evaluate_chunk, job, c, key=f"detente-explore-{job.key[:16]}-"
+                               f"{c.index}-{c.start}", pure=False)
+            for c in chunks
+        ]
+        for f in distributed.as_completed(self.futures):
+            yield f.result()
+
+    def close(self, cancel: bool) -> None:
+        try:
+            if cancel and self.futures:
+                self.client.cancel(self.futures)
+            self.client.close()
+        finally:
+            if self.cluster is not None:
+                self.cluster.close()
+
+
+def _local_workers(spec: str) -> int:
+    head, _, n = spec.partition(":")
+    if head != "local" or not n.isdigit() or int(n) < 1:
+        raise ValueError(f"--cluster must be local:N with N >= 1 workers; got {spec!r}")
+    return int(n)
+
+
+def _engine(workers: int | None, scheduler: str | None, cluster: str | None) -> _Engine:
+    if scheduler or cluster:
+        return _Dask(scheduler, cluster)
+    n = workers if workers is not None else (os.cpu_count() or 1)
+    return _Engine() if n == 1 else _Pool(n)

@@ -1,0 +1,329 @@
+"""Robustness of each variant across the samples, PRIM boxes, and plots.
+
+Per variant, over all samples (Lempert, Popper and Bankes 2003, *Shaping the Next One
+Hundred Years*, ch. 5; Savage 1951 for regret):
+
+* the share of samples in each outcome class;
+* expected (mean) and worst-case (minimum) ``score``, and the mean of ``score_min`` (the
+  worst reachable equilibrium, a pessimistic reading of each sample);
+* mean and maximum regret against the best variant of the same sample, and the share of
+  samples in which the variant is the best (regret 0);
+* a robustness ranking: by mean regret (default), maximum regret (Savage's minimax
+  regret), expected score, or worst-case score; ties by the other criteria, then by name.
+
+Scenario discovery: the samples of one variant (the *plan*, by default the seed's
+freeze-then-cap) where it *fails* — by default, where no reachable equilibrium has a
+freeze, or where it is not the best variant for scenarios without a freeze option — are
+described by PRIM boxes over the sampled inputs (:mod:`detente.strategy.explore.prim`).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from detente.strategy.explore.prim import PrimResult, prim
+from detente.strategy.explore.store import Results, read_results
+
+RANKINGS = ("regret", "max-regret", "expected", "worst")
+FAILURES = ("auto", "no-freeze", "regret", "no-equilibrium")
+#: Regret below this counts as zero (scores are sums of weighted points).
+REGRET_TOL = 1e-9
+
+
+@dataclass(frozen=True)
+class VariantRobustness:
+    """How one variant fares across the samples (see the module docstring)."""
+
+    variant: str
+    samples: int
+    shares: Mapping[str, float]
+    expected: float
+    worst: float
+    expected_min: float
+    mean_regret: float
+    max_regret: float
+    best_share: float
+    freeze_share: float | None
+    rank: int
+
+
+@dataclass(frozen=True)
+class ExploreSummary:
+    """The robustness table, the outcome classes in display order, and the PRIM analysis."""
+
+    scenario: str
+    samples: int
+    concept: str
+    method: str
+    seed: int
+    classes: tuple[str, ...]
+    variants: tuple[VariantRobustness, ...]
+    rank_by: str
+    plan: str | None
+    failure: str
+    prim: PrimResult | None
+    labels: Mapping[str, tuple[str, ...]]
+
+    def ranking(self) -> tuple[str, ...]:
+        """Variant ids from most to least robust."""
+        return tuple(v.variant for v in sorted(self.variants, key=lambda v: v.rank))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-able structure."""
+        return {
+            "scenario": self.scenario,
+            "samples": self.samples,
+            "concept": self.concept,
+            "method": self.method,
+            "seed": self.seed,
+            "rank_by": self.rank_by,
+            "ranking": list(self.ranking()),
+            "variants": [
+                {k: (dict(v) if isinstance(v, Mapping) else v) for k, v in r.__dict__.items()}
+                for r in self.variants
+            ],
+            "plan": self.plan,
+            "failure": self.failure,
+            "prim": None if self.prim is None else {
+                "base_rate": self.prim.base_rate,
+                "cases": self.prim.n_cases,
+                "boxes": [
+                    {"coverage": b.coverage, "density": b.density, "mass": b.mass,
+                     "restrictions": [r.describe(self.labels.get(r.name)) for r in
+                                      b.restrictions]}
+                    for b in self.prim.boxes
+                ],
+            },
+        }
+
+
+def _nan(f: Any, x: np.ndarray) -> float:
+    return float(f(x)) if x.size and not np.all(np.isnan(x)) else math.nan
+
+
+def summarize(
+    results: Results | str | os.PathLike[str],
+    *,
+    rank_by: str = "regret",
+    plan: str | None = None,
+    failure: str = "auto",
+    prim_options: Mapping[str, Any] | None = None,
+) -> ExploreSummary:
+    """Summarise an exploration's results.
+
+    Parameters
+    ----------
+    results
+        :class:`Results` or the path of a results file.
+    rank_by
+        ``regret`` (mean regret), ``max-regret``, ``expected`` or ``worst``.
+    plan
+        The variant whose failures PRIM explains (default: ``freeze-then-cap`` when explored,
+        else the most robust variant).
+    failure
+        ``auto``, ``no-freeze`` (no reachable equilibrium with a freeze), ``regret`` (another
+        variant does better in the sample) or ``no-equilibrium``.
+    prim_options
+        Keyword arguments for :func:`~detente.strategy.explore.prim.prim`.
+    """
+    res = results if isinstance(results, Results) else read_results(results)
+    if rank_by not in RANKINGS:
+        raise ValueError(f"--rank-by must be one of {', '.join(RANKINGS)}; got {rank_by!r}")
+    if failure not in FAILURES:
+        raise ValueError(f"--failure must be one of {', '.join(FAILURES)}; got {failure!r}")
+    cols = res.columns
+    meta = res.meta
+    variants = list(meta.get("variants") or dict.fromkeys(cols["variant"].tolist()))
+    outcome = cols["outcome"]
+    order = list(meta.get("outcomes") or [])
+    seen = list(dict.fromkeys(outcome.tolist()))
+    extra = sorted((c for c in seen if c not in order), key=lambda c: -int((outcome == c).sum()))
+    classes = tuple(c for c in [*order, *extra] if c in seen)
+    rows = []
+    for vid in variants:
+        m = cols["variant"] == vid
+        n = int(m.sum())
+        score = cols["score"][m].astype(float)
+        regret = cols["regret"][m].astype(float)
+        shares = {c: float((outcome[m] == c).sum()) / n if n else 0.0 for c in classes}
+        freeze = None
+        if "freeze_reached" in cols:
+            freeze = float(cols["freeze_reached"][m].mean()) if n else 0.0
+        rows.append(dict(
+            variant=vid, samples=n, shares=shares, expected=_nan(np.nanmean, score),
+            worst=_nan(np.nanmin, score),
+            expected_min=_nan(np.nanmean, cols["score_min"][m].astype(float)),
+            mean_regret=_nan(np.nanmean, regret), max_regret=_nan(np.nanmax, regret),
+            best_share=float((regret <= REGRET_TOL).sum()) / n if n else 0.0,
+            freeze_share=freeze,
+        ))
+
+    def key(r: dict[str, Any]) -> tuple[Any, ...]:
+        def z(x: float, sign: float = 1.0) -> float:
+            return math.inf if math.isnan(x) else sign * x
+        crit = {
+            "regret": (z(r["mean_regret"]), z(r["max_regret"]), z(r["expected"], -1)),
+            "max-regret": (z(r["max_regret"]), z(r["mean_regret"]), z(r["expected"], -1)),
+            "expected": (z(r["expected"], -1), z(r["worst"], -1), z(r["mean_regret"])),
+            "worst": (z(r["worst"], -1), z(r["expected"], -1), z(r["mean_regret"])),
+        }[rank_by]
+        return (*crit, r["variant"])
+
+    ranked = sorted(rows, key=key)
+    robust = tuple(VariantRobustness(**r, rank=ranked.index(r) + 1) for r in rows)
+
+    labels = {f"in.{p['name']}": tuple(p.get("labels") or ()) for p in
+              meta.get("parameters", [])}
+    if plan is None:
+        plan = "freeze-then-cap" if "freeze-then-cap" in variants else \
+            (ranked[0]["variant"] if ranked else None)
+    elif plan not in variants:
+        raise ValueError(f"--plan {plan!r} is not among the explored variants "
+                         f"({', '.join(variants)})")
+    if failure == "auto":
+        failure = "no-freeze" if "freeze_reached" in cols else "regret"
+    if failure == "no-freeze" and "freeze_reached" not in cols:
+        raise ValueError("--failure no-freeze needs a scenario with an NK.freeze option")
+    result = None
+    params = [p for p in meta.get("parameters", [])
+              if plan is not None and (p.get("variants") is None or plan in p["variants"])]
+    if plan is not None and params:
+        m = cols["variant"] == plan
+        if failure == "no-freeze":
+            y = ~cols["freeze_reached"][m].astype(bool)
+        elif failure == "regret":
+            y = cols["regret"][m].astype(float) > REGRET_TOL
+        else:
+            y = ~cols["reached"][m].astype(bool)
+        X = {f"in.{p['name']}": cols[f"in.{p['name']}"][m] for p in params}
+        cat = [f"in.{p['name']}" for p in params if p["kind"] != "range"]
+        result = prim(X, y, cat, **dict(prim_options or {}))
+    return ExploreSummary(
+        scenario=str(meta.get("scenario", "")), samples=int(meta.get("samples", 0)),
+        concept=str(meta.get("concept", "")), method=str(meta.get("method", "")),
+        seed=int(meta.get("seed", 0)), classes=classes, variants=robust, rank_by=rank_by,
+        plan=plan, failure=failure, prim=result, labels=labels,
+    )
+
+
+def render_summary(summary: ExploreSummary, console: Any) -> None:
+    """Print the robustness table and the PRIM boxes on a rich console."""
+    from rich.table import Table
+
+    console.print(f"[bold]{summary.scenario}[/bold] — {summary.samples} samples "
+                  f"({summary.method}, seed {summary.seed}), concept "
+                  f"{summary.concept.upper()}; ranked by {summary.rank_by}")
+    t = Table(show_lines=False)
+    t.add_column("rank", justify="right")
+    t.add_column("variant")
+    for c in summary.classes:
+        t.add_column(c, justify="right")
+    for head in ("expected", "worst", "mean of worst reachable", "mean regret", "max regret",
+                 "best in"):
+        t.add_column(head, justify="right")
+    for r in sorted(summary.variants, key=lambda r: r.rank):
+        t.add_row(str(r.rank), r.variant, *[f"{100 * r.shares[c]:.0f}%" for c in
+                                             summary.classes],
+                  _f(r.expected), _f(r.worst), _f(r.expected_min), _f(r.mean_regret),
+                  _f(r.max_regret), f"{100 * r.best_share:.0f}%")
+    console.print(t)
+    p = summary.prim
+    if p is None:
+        console.print("No uncertain inputs apply to the plan; no scenario discovery.")
+        return
+    what = {"no-freeze": "no freeze is reachable", "regret": "another variant does better",
+            "no-equilibrium": "no equilibrium is reachable"}[summary.failure]
+    console.print(f"\n[bold]Where {summary.plan} fails[/bold] ({what}): "
+                  f"{p.n_cases} of {p.n} samples ({100 * p.base_rate:.0f}%).")
+    if not p.boxes:
+        console.print("PRIM found no box denser than the base rate.")
+    for k, b in enumerate(p.boxes, 1):
+        console.print(f"Box {k}: coverage {100 * b.coverage:.0f}%, density "
+                      f"{100 * b.density:.0f}%, {b.n} samples ({100 * b.mass:.0f}%)"
+                      + (" — outside the boxes above" if k > 1 else ""))
+        for rs in b.restrictions:
+            console.print(f"  {rs.describe(summary.labels.get(rs.name))}")
+
+
+def _f(x: float) -> str:
+    return "—" if math.isnan(x) else f"{x:.3f}"
+
+
+def plot_summary(summary: ExploreSummary, folder: str | os.PathLike[str]) -> list[Path]:
+    """Draw ``outcome_shares.png``, ``tradeoff.png`` and (with PRIM boxes) ``prim.png``."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    files: list[Path] = []
+    rows = sorted(summary.variants, key=lambda r: r.rank)
+    names = [r.variant for r in rows]
+
+    fig, ax = plt.subplots(figsize=(8, 0.6 * len(rows) + 1.8))
+    left = np.zeros(len(rows))
+    cmap = plt.get_cmap("tab10")
+    for k, c in enumerate(summary.classes):
+        vals = np.array([r.shares[c] for r in rows])
+        ax.barh(names, vals, left=left, label=c, color=cmap(k % 10))
+        left += vals
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("share of samples")
+    ax.invert_yaxis()
+    ax.set_title(f"Outcome per variant ({summary.samples} samples)")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=min(4, len(summary.classes))
+              or 1, fontsize="small")
+    fig.tight_layout()
+    files.append(_save(fig, out / "outcome_shares.png"))
+    plt.close(fig)
+
+    fig, ax = plt.subplots(figsize=(6.5, 5))
+    xs = [r.expected for r in rows]
+    ys = [r.worst for r in rows]
+    ax.scatter(xs, ys, color="tab:blue")
+    groups: dict[tuple[float, float], list[str]] = {}
+    for r in rows:  # variants at the same point share one label
+        groups.setdefault((round(r.expected, 9), round(r.worst, 9)), []).append(r.variant)
+    for (x, y), vs in groups.items():
+        ax.annotate("\n".join(vs), (x, y), textcoords="offset points", xytext=(5, 4),
+                    fontsize="small", va="bottom")
+    ax.margins(x=0.25, y=0.15)
+    ax.set_xlabel("expected score")
+    ax.set_ylabel("worst-case score")
+    ax.set_title("Expected against worst-case interest score")
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    files.append(_save(fig, out / "tradeoff.png"))
+    plt.close(fig)
+
+    if summary.prim is not None and summary.prim.boxes:
+        fig, ax = plt.subplots(figsize=(6.5, 5))
+        traj = np.array(summary.prim.boxes[0].trajectory)
+        sc = ax.scatter(traj[:, 0], traj[:, 1], c=traj[:, 2], cmap="viridis")
+        fig.colorbar(sc, ax=ax, label="mass")
+        b = summary.prim.boxes[0]
+        ax.scatter([b.coverage], [b.density], marker="*", s=200, color="tab:red",
+                   label="chosen box (after pasting)")
+        ax.set_xlabel("coverage")
+        ax.set_ylabel("density")
+        ax.set_title(f"PRIM peeling trajectory: where {summary.plan} fails")
+        ax.legend(fontsize="small")
+        ax.grid(alpha=0.3)
+        fig.tight_layout()
+        files.append(_save(fig, out / "prim.png"))
+        plt.close(fig)
+    return files
+
+
+def _save(fig: Any, path: Path) -> Path:
+    fig.savefig(path, dpi=110, metadata={"Software": None})
+    return path
