@@ -114,3 +114,48 @@ def test_package_deal_section() -> None:
     assert fz > 10
     assert pkg["issues"]["sanctions_relief"]["positions_end"]["US"] > 10
     assert extras["verification"]["cap"]["months"] > extras["verification"]["now"]["months"]
+
+
+def _two_by_two(us: str, nk: str, us_stm: list[str], nk_stm: list[str]):  # type: ignore[no-untyped-def]
+    data = {
+        "detente": 1, "name": "reduction",
+        "actors": [{"id": "US", "options": [{"id": us}]}, {"id": "NK", "options": [{"id": nk}]}],
+        "preferences": {"US": {"statements": us_stm}, "NK": {"statements": nk_stm}},
+    }
+    return analyse(from_data(data), "nash,seq")
+
+
+def test_max_pressure_reduction_by_hand() -> None:
+    """max-pressure, reduced to US {pressure} and NK {freeze} (other options held at the status
+    quo, so no talks and no five-party push).
+
+    US statements restricted to these options, in the variant's order: [US.pressure, NK.freeze]
+    -> scores NN 0, YN 2, NY 1, YY 3. NK: its freeze statement reads "freeze iff talks and
+    unity", false without talks, so it becomes [not NK.freeze, not US.pressure]
+    -> NN 3, YN 2, NY 1, YY 0 (codes: US.pressure, NK.freeze).
+    Nash: YN only (the US gains by adding pressure at NN and NY; NK gains by unfreezing at YY).
+    SEQ: NN's improvement to YN has no sanction (NK's move YN->YY is not an improvement); NY's
+    improvement to YY is answered by NK unfreezing to YN, which the US prefers (2 > 1), so no
+    sanction; YY: NK unfreezes to YN and the US's only move back (NN) is no improvement.
+    SEQ = {YN}: pressure and no freeze — the 2017 stalemate.
+    """
+    r = _two_by_two("pressure", "freeze", ["US.pressure", "NK.freeze"],
+                    ["not NK.freeze", "not US.pressure"])
+    assert r.equilibria("nash") == ["YN"]
+    assert r.equilibria("seq") == ["YN"]
+
+
+def test_freeze_then_cap_reduction_by_hand() -> None:
+    """freeze-then-cap, reduced to US {negotiate} and NK {freeze} with the five united.
+
+    US (variant's order, restricted): [NK.freeze, US.negotiate] -> NN 0, YN 1, NY 2, YY 3.
+    NK: [NK.freeze iff US.negotiate] -> NN 1, YN 0, NY 0, YY 1 (codes: US.negotiate,
+    NK.freeze). Nash: only YY (at NN the US offers talks; at YN the North freezes; at NY the US
+    adds talks; at YY neither gains). SEQ: NN's improvement YN is met by NK freezing to YY,
+    which the US prefers to NN, so no sanction -> unstable; YY is Nash hence SEQ.
+    SEQ = {YY}: talks and a verified freeze.
+    """
+    r = _two_by_two("negotiate", "freeze", ["NK.freeze", "US.negotiate"],
+                    ["NK.freeze iff US.negotiate"])
+    assert r.equilibria("nash") == ["YY"]
+    assert r.equilibria("seq") == ["YY"]
