@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -340,8 +341,17 @@ def test_killed_worker_every_sample_once(small: Path, tmp_path: Path) -> None:
 
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   dashboard_address=None, silence_logs=logging.CRITICAL
-                                  ) as cluster, distributed.Client(cluster) as client:
-        pids = client.run(os.getpid)
+                                  ) as cluster:
+        # ask for the worker pids from another process: a second client in this process
+        # (beside the one explore opens) makes distributed mix event loops
+        probe = subprocess.run(
+            [sys.executable, "-c",
+             "import json, os, sys, distributed\n"
+             "c = distributed.Client(sys.argv[1], timeout='20s')\n"
+             "print(json.dumps(c.run(os.getpid)))\nc.close()\n",
+             cluster.scheduler_address],
+            capture_output=True, text=True, timeout=120, check=True)
+        pids = json.loads(probe.stdout.strip().splitlines()[-1])
         killed: list[int] = []
 
         def kill_one(index: int, done: int, total: int) -> None:

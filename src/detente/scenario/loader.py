@@ -232,7 +232,8 @@ def _field(path: Path_) -> str:
     return out
 
 
-class _Ctx:
+class ErrorContext:
+    """Turns a field path into a one-line :class:`ScenarioError` with the file's line."""
     def __init__(self, source: str, lines: Mapping[Path_, int], prefix: Path_ = ()) -> None:
         self.source = source
         self.lines = lines
@@ -248,7 +249,7 @@ class _Ctx:
         return ScenarioError(message, source=self.source, field=_field(full) or None, line=line)
 
 
-def _pydantic_error(exc: ValidationError, data: Any, ctx: _Ctx) -> ScenarioError:
+def pydantic_error(exc: ValidationError, data: Any, ctx: ErrorContext) -> ScenarioError:
     errors = exc.errors()
     # Prefer the error whose location goes deepest into the data (most specific).
     best: tuple[int, Path_, dict[str, Any]] | None = None
@@ -303,7 +304,7 @@ def from_data(
     lines: Mapping[Path_, int] | None = None,
 ) -> Scenario:
     """Validate already-parsed scenario data (a dict) and build a :class:`Scenario`."""
-    ctx = _Ctx(source, lines or {})
+    ctx = ErrorContext(source, lines or {})
     if not isinstance(data, Mapping):
         raise ctx.error((), "a scenario file must be a mapping with `detente: 1`, `name`, `actors`")
     if "detente" not in data:
@@ -311,16 +312,16 @@ def from_data(
     try:
         spec = ScenarioSpec.model_validate(data)
     except ValidationError as exc:
-        raise _pydantic_error(exc, data, ctx) from None
+        raise pydantic_error(exc, data, ctx) from None
     base = _build(spec, dict(data), ctx)
     # Validate every variant eagerly so errors surface at load time.
     for i, v in enumerate(spec.variants):
         vdata = apply_variant_data(dict(data), v.id)
-        vctx = _Ctx(source, ctx.lines, ("variants", i))
+        vctx = ErrorContext(source, ctx.lines, ("variants", i))
         try:
             vspec = ScenarioSpec.model_validate(vdata)
         except ValidationError as exc:  # pragma: no cover - overlay shapes are validated above
-            raise _pydantic_error(exc, vdata, vctx) from None
+            raise pydantic_error(exc, vdata, vctx) from None
         built = _build(vspec, vdata, _VariantCtx(source, ctx.lines, i, v.id))
         if variant == v.id:
             return _replace_variant(built, v.id, base)
@@ -332,7 +333,7 @@ def from_data(
     return base
 
 
-class _VariantCtx(_Ctx):
+class _VariantCtx(ErrorContext):
     """Errors inside a variant overlay point at the variant's own field when it has one."""
 
     def __init__(self, source: str, lines: Mapping[Path_, int], index: int, vid: str) -> None:
@@ -379,7 +380,7 @@ def apply_variant_data(data: Mapping[str, Any], variant: str) -> dict[str, Any]:
 
 
 def _cond(
-    spec: str | ConditionSpec, resolve: Mapping[str, int], ctx: _Ctx, path: Path_
+    spec: str | ConditionSpec, resolve: Mapping[str, int], ctx: ErrorContext, path: Path_
 ) -> Condition:
     text, why = (spec, None) if isinstance(spec, str) else (spec.when, spec.why)
     try:
@@ -389,7 +390,7 @@ def _cond(
     return Condition(text=text, expr=expr, why=why)
 
 
-def _build(spec: ScenarioSpec, raw: dict[str, Any], ctx: _Ctx) -> Scenario:
+def _build(spec: ScenarioSpec, raw: dict[str, Any], ctx: ErrorContext) -> Scenario:
     # Actors and options
     actors: list[Actor] = []
     options: list[Option] = []
@@ -563,7 +564,7 @@ def _preference(
     p: PreferenceSpec,
     actor_id: str,
     resolve: Mapping[str, int],
-    ctx: _Ctx,
+    ctx: ErrorContext,
     feasible_codes: Any,
     parse_state: Any,
     n_opt: int,
@@ -616,7 +617,7 @@ def _preference(
     return Preference("ranking", ranking=tuple(groups), why=p.why)
 
 
-def _section_verification(section: Any, ctx: _Ctx) -> Any:
+def _section_verification(section: Any, ctx: ErrorContext) -> Any:
     if section is None:
         return None
     try:
@@ -626,11 +627,11 @@ def _section_verification(section: Any, ctx: _Ctx) -> Any:
     try:
         return VerificationSpec.model_validate(section)
     except ValidationError as exc:
-        sub = _Ctx(ctx.source, ctx.lines, (*ctx.prefix, "verification"))
-        raise _pydantic_error(exc, section, sub) from None
+        sub = ErrorContext(ctx.source, ctx.lines, (*ctx.prefix, "verification"))
+        raise pydantic_error(exc, section, sub) from None
 
 
-def _section_issues(section: Any, ctx: _Ctx, actors: set[str]) -> tuple[Any, ...]:
+def _section_issues(section: Any, ctx: ErrorContext, actors: set[str]) -> tuple[Any, ...]:
     if not section:
         return ()
     try:
@@ -642,8 +643,8 @@ def _section_issues(section: Any, ctx: _Ctx, actors: set[str]) -> tuple[Any, ...
         try:
             issue = IssueSpec.model_validate(item)
         except ValidationError as exc:
-            sub = _Ctx(ctx.source, ctx.lines, (*ctx.prefix, "issues", i))
-            raise _pydantic_error(exc, item, sub) from None
+            sub = ErrorContext(ctx.source, ctx.lines, (*ctx.prefix, "issues", i))
+            raise pydantic_error(exc, item, sub) from None
         for actor_id in getattr(issue, "positions", {}) or {}:
             if actor_id not in actors:
                 raise ctx.error(("issues", i, "positions", actor_id), f"unknown actor {actor_id!r}")

@@ -57,6 +57,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from detente.errors import ScenarioError
 from detente.scenario.expr import ConditionSyntaxError, parse_condition
+from detente.scenario.loader import ErrorContext, parse_text, pydantic_error
 from detente.scenario.model import Condition, Scenario
 
 #: Probabilities of one statement's alternatives must sum to 1 within this tolerance.
@@ -319,67 +320,25 @@ def plain(obj: Any) -> Any:
 
 
 class _Errors:
-    """Builds one-line errors with the file's line numbers when the file can be read."""
+    """One-line errors under ``uncertainties`` with the file's line numbers when the file can
+    be read (the loader's error context and pydantic translation)."""
 
     def __init__(self, scenario: Scenario) -> None:
-        self.source = scenario.source
-        self.lines: Mapping[tuple[str | int, ...], int] = {}
+        lines: Mapping[tuple[str | int, ...], int] = {}
         try:
             path = Path(scenario.source)
             if path.is_file():
-                from detente.scenario.loader import parse_text
-
-                self.lines = parse_text(path.read_text(encoding="utf-8"), self.source)[1]
+                lines = parse_text(path.read_text(encoding="utf-8"), scenario.source)[1]
         except Exception:  # line numbers are a courtesy
-            self.lines = {}
+            lines = {}
+        self.ctx = ErrorContext(scenario.source, lines, ("uncertainties",))
 
     def __call__(self, path: Sequence[str | int], message: str) -> ScenarioError:
-        full: tuple[str | int, ...] = ("uncertainties", *path)
-        line = None
-        for k in range(len(full), 0, -1):
-            if full[:k] in self.lines:
-                line = self.lines[full[:k]]
-                break
-        fld = ""
-        for p in full:
-            fld += f"[{p}]" if isinstance(p, int) else ("." if fld else "") + str(p)
-        return ScenarioError(message, source=self.source, field=fld, line=line)
+        return self.ctx.error(tuple(path), message)
 
 
 def _pydantic(exc: ValidationError, data: Any, err: _Errors) -> ScenarioError:
-    best: tuple[int, list[str | int], Mapping[str, Any]] | None = None
-    for e in exc.errors():
-        path: list[str | int] = []
-        cur = data
-        for part in e["loc"]:
-            if isinstance(cur, Mapping) and part in cur:
-                path.append(part)
-                cur = cur[part]
-            elif isinstance(cur, list) and isinstance(part, int) and 0 <= part < len(cur):
-                path.append(part)
-                cur = cur[part]
-            elif e["type"] in {"missing", "extra_forbidden"} and part == e["loc"][-1]:
-                path.append(part)
-        if best is None or len(path) > best[0]:
-            best = (len(path), path, e)
-    assert best is not None
-    chosen = best[2]
-    kind = chosen.get("type", "")
-    last = chosen["loc"][-1] if chosen.get("loc") else ""
-    if kind == "missing":
-        msg = "required field is missing; add it"
-    elif kind == "extra_forbidden":
-        msg = f"unknown field {last!r}; remove it or check its spelling"
-    elif kind == "too_short":
-        msg = "must not be empty; add at least one entry"
-    elif kind == "value_error":
-        msg = str(chosen.get("msg", "")).removeprefix("Value error, ")
-    else:
-        msg = str(chosen.get("msg", "invalid value"))
-        inp = chosen.get("input")
-        if isinstance(inp, str | int | float | bool) or inp is None:
-            msg += f"; got {inp!r}"
-    return err(best[1], msg)
+    return pydantic_error(exc, data, err.ctx)
 
 
 def _probability(p: float, err: _Errors, path: Sequence[str | int]) -> float:
