@@ -268,13 +268,10 @@ def test_cli_errors(tmp_path: Path) -> None:
     assert res.exit_code == 0 and "Path to NYNNY" in res.output
 
 
-def test_cli_through_main_when_registered(capsys: pytest.CaptureFixture[str]) -> None:
-    """Once `detente.cli.main` registers the command: exit 2 and one line on bad input."""
+def test_cli_through_main(capsys: pytest.CaptureFixture[str]) -> None:
+    """Through `detente.cli.main`: exit 2 and one line on bad input."""
     from detente.cli import main as cli_main
 
-    cli_main._register()
-    if "paths" not in {c.name for c in cli_main.app.registered_commands}:
-        pytest.skip("paths is not registered in detente.cli.main yet")
     assert cli_main.main(["paths", "elmira", "--to", "NYYNN"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ") and err.count("\n") == 1

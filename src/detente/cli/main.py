@@ -26,7 +26,14 @@ app = typer.Typer(
 )
 
 
+_registered = False
+
+
 def _register() -> None:
+    global _registered
+    if _registered:
+        return
+    _registered = True
     from detente.cli import (
         analyze,
         bargain,
