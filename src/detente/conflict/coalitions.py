@@ -75,7 +75,6 @@ large coalitions: a few seconds for every coalition of a 4,096-state conflict.
 from __future__ import annotations
 
 import itertools
-import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -85,6 +84,7 @@ from numpy.typing import NDArray
 
 import detente
 from detente.conflict.engine import ConflictModel, analyse, build_model, structure_key
+from detente.conflict.result import JsonResult
 from detente.conflict.stability import relax_last_mover, sanction_minimum
 from detente.scenario.model import Preference, Scenario
 
@@ -552,7 +552,7 @@ class CoalitionBreak:
 
 
 @dataclass(frozen=True)
-class CoalitionResult:
+class CoalitionResult(JsonResult):
     """Coalition stability of every feasible state, and what it does to the equilibria.
 
     Attributes
@@ -702,10 +702,6 @@ class CoalitionResult:
             "concepts": concepts,
             "provenance": self.provenance(),
         }
-
-    def to_json(self, **kwargs: Any) -> str:
-        """JSON text of :meth:`to_dict`."""
-        return json.dumps(self.to_dict(), **kwargs)
 
     def provenance(self) -> dict[str, Any]:
         """What produced this result."""

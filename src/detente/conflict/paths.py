@@ -39,7 +39,6 @@ Coalition improvements are computed only for the states the search reaches.
 from __future__ import annotations
 
 import io
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -58,7 +57,7 @@ from detente.conflict.coalitions import (
     make_move,
 )
 from detente.conflict.engine import ConflictModel, analyse, build_model, structure_key
-from detente.conflict.result import CONCEPT_NAMES
+from detente.conflict.result import CONCEPT_NAMES, JsonResult
 from detente.conflict.stability import CONCEPTS
 from detente.errors import ScenarioError
 from detente.scenario.model import Preference, Scenario
@@ -225,7 +224,7 @@ def legal_bfs(
 
 
 @dataclass(frozen=True)
-class PathsResult:
+class PathsResult(JsonResult):
     """Status-quo analysis: reachable states, reachable equilibria and shortest evolutions.
 
     Attributes
@@ -368,10 +367,6 @@ class PathsResult:
                       for c, steps in self.paths.items()},
             "provenance": self.provenance(),
         }
-
-    def to_json(self, **kwargs: Any) -> str:
-        """JSON text of :meth:`to_dict`."""
-        return json.dumps(self.to_dict(), **kwargs)
 
     def provenance(self) -> dict[str, Any]:
         """What produced this result."""

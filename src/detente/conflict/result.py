@@ -22,8 +22,22 @@ CONCEPT_NAMES = {
 }
 
 
+class JsonResult:
+    """Adds :meth:`to_json` to a result that has ``to_dict()``."""
+
+    def to_dict(self) -> dict[str, Any]:  # pragma: no cover - every result overrides it
+        raise NotImplementedError
+
+    def to_json(self, **kwargs: Any) -> str:
+        """JSON text of :meth:`to_dict` (numpy values and fractions converted)."""
+        from detente.jsonutil import json_default
+
+        kwargs.setdefault("default", json_default)
+        return json.dumps(self.to_dict(), **kwargs)
+
+
 @dataclass(frozen=True)
-class StabilityResult:
+class StabilityResult(JsonResult):
     """Stability of every feasible state for every actor under each concept.
 
     Attributes
@@ -117,10 +131,6 @@ class StabilityResult:
             "status_quo": None if self.status_quo is None else self.code_text(self.status_quo),
             "concepts": concepts,
         }
-
-    def to_json(self, **kwargs: Any) -> str:
-        """JSON text of :meth:`to_dict`."""
-        return json.dumps(self.to_dict(), **kwargs)
 
     def provenance(self) -> dict[str, Any]:
         """What produced this result."""
