@@ -731,6 +731,11 @@ def answer_questions(
                 moves = ", ".join(
                     f"{base.code_text(t)} ({_diff(base, target, t)})" for t in act.must_block[:4])
                 ev.append(f"{act.actor} would leave the freeze for {moves}")
+                if act.must_block:
+                    why = _deciding_statements(base, act.actor, target, act.must_block[0])
+                    if why:
+                        ev.append(f"{act.actor}'s statements that make the first of these "
+                                  f"moves an improvement: {why}")
                 change = "; ".join(inv.describe_change(act))
                 if act.change is not None:
                     ev.append(f"{act.actor}, smallest change ({act.change.swaps} pairwise swaps "
@@ -753,6 +758,23 @@ def answer_questions(
                 tuple(ev),
             ))
     return tuple(out)
+
+
+def _deciding_statements(scen: Scenario, actor: str, stay: int, leave: int) -> str:
+    """The actor's statements whose truth differs between ``stay`` and ``leave``, most
+    important first, marked by which state they favour (option prioritisation: the most
+    important differing statement decides the comparison)."""
+    pref = scen.preferences[actor]
+    if pref.kind != "statements":
+        return ""
+    codes = np.array([stay, leave], dtype=np.int64)
+    parts = []
+    for k, stm in enumerate(pref.statements, start=1):
+        at_stay, at_leave = (bool(x) for x in stm.holds(codes))
+        if at_stay != at_leave:
+            side = "favours leaving" if at_leave else "favours staying"
+            parts.append(f"#{k} «{stm.text}» ({side})")
+    return "; ".join(parts[:4])
 
 
 def _diff(scen: Scenario, a: int, b: int) -> str:
