@@ -11,8 +11,16 @@ from hypothesis import strategies as st
 
 from detente.conflict import build_model
 from detente.scenario import from_data
-from detente.strategy.analysis import move_adjacency, status_quo_search
+from detente.strategy.analysis import status_quo_search
 from tests.conflict.strategies import conflicts
+
+
+def move_adjacency(model: Any, k: int) -> sp.csr_matrix:
+    """Boolean adjacency of actor k's unilateral moves (from the engine's CSR)."""
+    n = model.space.n_states
+    csr = model.moves.csr(k)
+    return sp.csr_matrix((np.ones(csr.indices.shape[0], dtype=bool), csr.indices, csr.indptr),
+                         shape=(n, n))
 
 
 def brute_force(model: Any, payoffs: dict[str, np.ndarray], start: int,

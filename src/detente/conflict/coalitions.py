@@ -84,8 +84,14 @@ from numpy.typing import NDArray
 
 import detente
 from detente.conflict.engine import ConflictModel, analyse, build_model, structure_key
+from detente.conflict.reach import coalition_improvements
 from detente.conflict.result import JsonResult
-from detente.conflict.stability import relax_last_mover, sanction_minimum
+from detente.conflict.stability import (
+    exclusive_reduce,
+    pack_columns,
+    relax_last_mover,
+    sanction_minimum,
+)
 from detente.scenario.model import Preference, Scenario
 
 #: Concepts defined for coalitions (SIM has no coalition form here).
@@ -195,35 +201,6 @@ class Pairs:
         return out
 
 
-def _exclusive_or(arrays: list[Bits]) -> list[Bits]:
-    """For each j, the bitwise "or" of all arrays except the j-th (zeros if none)."""
-    n = len(arrays)
-    if n == 1:
-        return [np.zeros_like(arrays[0])]
-    pre = [arrays[0]]
-    for a in arrays[1:]:
-        pre.append(pre[-1] | a)
-    suf = [arrays[-1]]
-    for a in reversed(arrays[:-1]):
-        suf.append(suf[-1] | a)
-    suf.reverse()
-    out = [suf[1]]
-    for j in range(1, n - 1):
-        out.append(pre[j - 1] | suf[j + 1])
-    out.append(pre[n - 2])
-    return out
-
-
-def pack_columns(b: BoolArray) -> Bits:
-    """Pack the columns of an ``(n, K)`` Boolean array into ``(n, ceil(K/64))`` words."""
-    n, K = b.shape
-    words = max(1, -(-K // 64))
-    packed = np.packbits(b, axis=1, bitorder="little")
-    out = np.zeros((n, words * 8), dtype=np.uint8)
-    out[:, : packed.shape[1]] = packed
-    return out.view(np.uint64)
-
-
 def unpack_columns(x: Bits, K: int) -> BoolArray:
     """Inverse of :func:`pack_columns` (the first ``K`` columns)."""
     return np.unpackbits(x.view(np.uint8), axis=1, count=K, bitorder="little").astype(bool)
@@ -256,7 +233,7 @@ def legal_closure(steps: Sequence[Pairs], seed: Bits) -> Bits:
         return np.zeros_like(seed)
     X = [np.zeros_like(seed) for _ in steps]
     while True:
-        excl = _exclusive_or(X)
+        excl = exclusive_reduce(X, np.bitwise_or, 0)
         new = [st.or_over(seed | e) for st, e in zip(steps, excl, strict=True)]
         if all(np.array_equal(a, b) for a, b in zip(new, X, strict=True)):
             break
@@ -307,26 +284,10 @@ class MoveGraph:
 
     # unilateral moves ----------------------------------------------------------------------
     def moves(self, k: int) -> Pairs:
-        """``R_k``: actor ``k``'s unilateral moves (CSR over feasible indices)."""
+        """``R_k``: actor ``k``'s unilateral moves (the engine's CSR over feasible indices)."""
         if k not in self._moves:
-            space = self.space
-            block = space.blocks[k]
-            codes = space.codes
-            sub = (codes >> block.offset) & (block.size - 1)
-            context = codes & ~np.int64((block.size - 1) << block.offset)
-            srcs: list[IntArray] = []
-            dsts: list[IntArray] = []
-            for b in range(block.size):  # a loop over the actor's sub-states, not states
-                src = np.flatnonzero(block.transitions[sub, b])
-                if not src.size:
-                    continue
-                pos = space.position(context[src] | np.int64(b << block.offset))
-                ok = pos >= 0
-                srcs.append(src[ok].astype(np.int64))
-                dsts.append(pos[ok])
-            src_all = np.concatenate(srcs) if srcs else np.zeros(0, np.int64)
-            dst_all = np.concatenate(dsts) if dsts else np.zeros(0, np.int64)
-            self._moves[k] = Pairs.from_pairs(self.n, src_all, dst_all)
+            csr = self.model.moves.csr(k)
+            self._moves[k] = Pairs(csr.indptr, csr.indices)
         return self._moves[k]
 
     def moves_to(self, k: int) -> Pairs:
@@ -344,16 +305,14 @@ class MoveGraph:
 
     # coalition moves -----------------------------------------------------------------------
     def _ci_block(self, H: tuple[int, ...], rows: IntArray) -> tuple[IntArray, IntArray]:
-        """Coalition improvements (C3) of ``H`` from the states ``rows``: (source, target)."""
-        K = rows.shape[0]
-        seed = np.zeros((self.n, K), dtype=bool)
-        seed[rows, np.arange(K)] = True
-        bits = legal_closure([self.moves_to(j) for j in H], pack_columns(seed))
-        reach = unpack_columns(bits, K)
-        for j in H:
-            reach &= self.P[j][:, None] > self.P[j][rows][None, :]
-        t, col = np.nonzero(reach)
-        return rows[col], t.astype(np.int64)
+        """Coalition improvements (C3) of ``H`` from the states ``rows``: (source, target).
+
+        The states ``H`` can reach come from the engine's structure-only reach table
+        (:func:`~detente.conflict.reach.group_reach`: legal sequences reach exactly the
+        descendants in the members' move graph); a target is an improvement when every
+        member strictly prefers it.
+        """
+        return coalition_improvements(self.model.moves, self.P, H, rows)
 
     def coalition_improvements(self, H: Sequence[int]) -> Pairs:
         """``R_H^{++}`` (C3) from every feasible state (cached)."""

@@ -56,6 +56,8 @@ class MoveOps:
 
     space: StateSpace
     _csr: dict[int, _Csr] = field(default_factory=dict)
+    #: structure-only caches of other modules (e.g. coalition reach), keyed by their owner
+    cache: dict[Any, Any] = field(default_factory=dict)
 
     # -- layout helpers ----------------------------------------------------------------------
     def _shape(self, k: int) -> tuple[int, int, int]:

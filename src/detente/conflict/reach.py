@@ -13,7 +13,9 @@ and the condensation DAG, and reused across variants, perturbations and samples.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -52,13 +54,12 @@ class GroupReach:
 
 def group_reach(moves: MoveOps, actors: tuple[int, ...]) -> GroupReach:
     """Build (or fetch from ``moves``' cache) the reachability structure of ``actors``."""
-    cache = moves.__dict__.setdefault("_group_reach", {})
-    key = tuple(sorted(actors))
-    if key in cache:
-        return cache[key]
+    key = ("group_reach", tuple(sorted(actors)))
+    if key in moves.cache:
+        return moves.cache[key]
     n = moves.space.n_states
     rows, cols = [], []
-    for k in key:
+    for k in key[1]:
         csr = moves.csr(k)
         rows.append(np.repeat(np.arange(n, dtype=np.int64), np.diff(csr.indptr)))
         cols.append(csr.indices)
@@ -76,5 +77,41 @@ def group_reach(moves: MoveOps, actors: tuple[int, ...]) -> GroupReach:
     dag = sp.csr_matrix((np.ones(int(keep.sum()), dtype=bool), (lr[keep], lc[keep])),
                         shape=(ncomp, ncomp))
     gr = GroupReach(label, indptr, order, dag)
-    cache[key] = gr
+    moves.cache[key] = gr
     return gr
+
+
+def coalition_improvements(
+    moves: MoveOps,
+    payoffs: Sequence[NDArray[Any]],
+    members: Sequence[int],
+    rows: NDArray[np.int64],
+    chunk: int = 1 << 22,
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Coalition improvements of ``members`` from the states ``rows``: (source, target) pairs.
+
+    A target is reachable by a legal sequence of the members' moves (see the module
+    docstring) and strictly preferred by every member (Kilgour, Hipel, Fang and Peng 2001).
+    ``payoffs[k]`` is actor ``k``'s payoff over feasible indices. Targets of each source come
+    in increasing index order.
+    """
+    reach = group_reach(moves, tuple(members))
+    rows = np.asarray(rows, dtype=np.int64)
+    labels = reach.label[rows]
+    srcs: list[NDArray[np.int64]] = []
+    dsts: list[NDArray[np.int64]] = []
+    for comp in np.unique(labels):
+        origin = rows[labels == comp]
+        targets = np.sort(reach.reachable_states(int(comp)))
+        step = max(1, chunk // max(1, targets.shape[0]))
+        for lo in range(0, origin.shape[0], step):
+            o = origin[lo:lo + step]
+            ok = np.ones((o.shape[0], targets.shape[0]), dtype=bool)
+            for k in members:
+                ok &= payoffs[k][targets][None, :] > payoffs[k][o][:, None]
+            oi, ti = np.nonzero(ok)
+            srcs.append(o[oi])
+            dsts.append(targets[ti])
+    if not srcs:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return np.concatenate(srcs), np.concatenate(dsts)

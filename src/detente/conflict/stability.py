@@ -118,7 +118,7 @@ def relax_last_mover(v: Array, steps: Sequence[Callable[[Array], Array]], inf: i
     F = [v for _ in steps]
     while True:
         G = [step(F[j]) for j, step in enumerate(steps)]
-        excl = _exclusive_minima(G, inf)
+        excl = exclusive_reduce(G, np.minimum, inf)
         newF = [np.minimum(v, e) for e in excl]
         if all(np.array_equal(a, b) for a, b in zip(newF, F, strict=True)):
             break
@@ -129,23 +129,35 @@ def relax_last_mover(v: Array, steps: Sequence[Callable[[Array], Array]], inf: i
     return M
 
 
-def _exclusive_minima(arrays: list[Array], inf: int) -> list[Array]:
-    """For each position j, the elementwise minimum of all arrays except the j-th."""
+def exclusive_reduce(arrays: Sequence[Array], op: np.ufunc, fill: int) -> list[Array]:
+    """For each position j, ``op`` reduced over all arrays except the j-th (``fill`` when there
+    is no other array): prefix and suffix scans, ``2n`` elementwise operations in all."""
     n = len(arrays)
     if n == 1:
-        return [np.full_like(arrays[0], inf)]
+        return [np.full_like(arrays[0], fill)]
     pre = [arrays[0]]
     for a in arrays[1:]:
-        pre.append(np.minimum(pre[-1], a))
+        pre.append(op(pre[-1], a))
     suf = [arrays[-1]]
     for a in reversed(arrays[:-1]):
-        suf.append(np.minimum(suf[-1], a))
+        suf.append(op(suf[-1], a))
     suf.reverse()
     out = [suf[1]]
     for j in range(1, n - 1):
-        out.append(np.minimum(pre[j - 1], suf[j + 1]))
+        out.append(op(pre[j - 1], suf[j + 1]))
     out.append(pre[n - 2])
     return out
+
+
+def pack_columns(b: NDArray[np.bool_]) -> NDArray[np.uint64]:
+    """Pack the columns of an ``(n, K)`` Boolean array into ``(n, ceil(K/64))`` uint64 words
+    (column ``c`` is bit ``c % 64`` of word ``c // 64``)."""
+    n, K = b.shape
+    words = max(1, -(-K // 64))
+    packed = np.packbits(b, axis=1, bitorder="little")
+    out = np.zeros((n, words * 8), dtype=np.uint8)
+    out[:, : packed.shape[1]] = packed
+    return out.view(np.uint64)
 
 
 def _unstable_given(prof: _Profile, i: int, M: Array | None) -> NDArray[Any]:
@@ -392,15 +404,11 @@ def sim_stable(prof: _Profile, i: int, chunk: int = 1 << 22) -> NDArray[Any]:
 
 def _as_bits(mask: NDArray[np.bool_], cache: dict[Any, Any] | None = None,
              key: Any = None) -> NDArray[np.uint64]:
-    """Pack each row of a boolean ``(n, L)`` matrix (``L <= 64``) into one uint64, bit ``c``
-    for column ``c``."""
+    """One uint64 per row of a boolean ``(n, L)`` matrix (``L <= 64``), bit ``c`` for column
+    ``c`` (cached under ``key`` when a cache is given)."""
     if cache is not None and key in cache:
         return cache[key]
-    n, width = mask.shape
-    padded = np.zeros((n, 64), dtype=bool)
-    padded[:, :width] = mask
-    out = np.packbits(padded, axis=1, bitorder="little").view("<u8").reshape(n)
-    out = out.astype(np.uint64)
+    out: NDArray[np.uint64] = np.ascontiguousarray(pack_columns(mask)[:, 0])
     if cache is not None:
         cache[key] = out
     return out

@@ -22,7 +22,7 @@ from numpy.typing import NDArray
 
 import detente
 from detente.conflict import ConflictModel, StabilityResult, analyse, build_model
-from detente.conflict.reach import group_reach
+from detente.conflict.reach import coalition_improvements
 from detente.scenario import Scenario, load_scenario
 from detente.scenario.model import Preference
 
@@ -207,15 +207,6 @@ def improvement_graph(model: ConflictModel, payoffs: Mapping[str, NDArray[Any]])
     return sp.csr_matrix((d, (r, c)), shape=(n, n))
 
 
-def move_adjacency(model: ConflictModel, k: int) -> sp.csr_matrix:
-    """Boolean adjacency of actor ``k``'s unilateral moves over feasible-state indices."""
-    n = model.space.n_states
-    csr = model.moves.csr(k)
-    return sp.csr_matrix(
-        (np.ones(csr.indices.shape[0], dtype=bool), csr.indices, csr.indptr), shape=(n, n)
-    )
-
-
 @dataclass(frozen=True)
 class Search:
     """Breadth-first search from the status quo (feasible indices).
@@ -243,11 +234,7 @@ def status_quo_search(
     scen = model.scenario
     n = model.space.n_states
     graph = improvement_graph(model, payoffs)
-    coal_reach = [
-        ([scen.actor_ids.index(m) for m in members],
-         group_reach(model.moves, tuple(scen.actor_ids.index(m) for m in members)))
-        for members in coalitions
-    ]
+    coal_idx = [[scen.actor_ids.index(m) for m in members] for members in coalitions]
     pred = np.full(n, -1, dtype=np.int64)
     mover = np.zeros(n, dtype=np.int64)
     seen = np.zeros(n, dtype=bool)
@@ -264,23 +251,12 @@ def status_quo_search(
         cand_src.append(frontier[sub.row])
         cand_dst.append(sub.col.astype(np.int64))
         cand_mov.append(sub.data.astype(np.int64))
-        for c, (idx, reach) in enumerate(coal_reach):
-            labels = reach.label[frontier]
-            for comp in np.unique(labels):
-                origin = frontier[labels == comp]
-                targets = reach.reachable_states(int(comp))
-                step = max(1, (1 << 22) // max(1, targets.shape[0]))
-                for lo in range(0, origin.shape[0], step):
-                    o = origin[lo:lo + step]
-                    ok = np.ones((o.shape[0], targets.shape[0]), dtype=bool)
-                    for k in idx:
-                        ok &= P[k][targets][None, :] > P[k][o][:, None]
-                    oi, ti = np.nonzero(ok)
-                    if oi.size:
-                        improvable[np.unique(o[oi])] = True
-                    cand_src.append(o[oi])
-                    cand_dst.append(targets[ti])
-                    cand_mov.append(np.full(oi.shape[0], -(c + 1), dtype=np.int64))
+        for c, idx in enumerate(coal_idx):
+            o, t = coalition_improvements(model.moves, P, idx, frontier)
+            improvable[np.unique(o)] = True
+            cand_src.append(o)
+            cand_dst.append(t)
+            cand_mov.append(np.full(o.shape[0], -(c + 1), dtype=np.int64))
         src = np.concatenate(cand_src)
         dst = np.concatenate(cand_dst)
         mov = np.concatenate(cand_mov)
