@@ -159,3 +159,10 @@ def test_freeze_then_cap_reduction_by_hand() -> None:
                     ["NK.freeze iff US.negotiate"])
     assert r.equilibria("nash") == ["YY"]
     assert r.equilibria("seq") == ["YY"]
+
+
+def test_unknown_variant_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["analyze", "--variant", "appeasement", "--no-sensitivity"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown variant 'appeasement'" in err and "freeze-then-cap" in err
+    assert err.count("\n") == 1

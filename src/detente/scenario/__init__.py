@@ -1,6 +1,12 @@
 """Scenario files: load, validate and resolve variants into a frozen :class:`Scenario`."""
 
-from detente.scenario.loader import apply_variant_data, from_data, load_scenario, loads_scenario
+from detente.scenario.loader import (
+    apply_variant_data,
+    from_data,
+    load_scenario,
+    loads_scenario,
+    variant_of,
+)
 from detente.scenario.model import (
     Actor,
     Condition,
@@ -23,4 +29,5 @@ __all__ = [
     "from_data",
     "load_scenario",
     "loads_scenario",
+    "variant_of",
 ]

@@ -354,6 +354,27 @@ def _replace_variant(built: Scenario, vid: str, base: Scenario) -> Scenario:
     return replace(built, variant=vid, variants=base.variants)
 
 
+def variant_of(base: Scenario, variant: str) -> Scenario:
+    """The scenario with variant ``variant`` of ``base`` applied (``"base"`` gives ``base``).
+
+    Built from the base's validated data, so no file is read again.
+    """
+    if variant == "base":
+        return base
+    known = [v.id for v in base.variants]
+    if variant not in known:
+        raise ScenarioError(
+            f"unknown variant {variant!r}; choose one of: {', '.join(known) or 'none defined'}",
+            source=base.source, field="variants",
+        )
+    from dataclasses import replace
+
+    from detente.scenario.model import plain_data
+
+    data = apply_variant_data(plain_data(base.raw), variant)
+    return replace(from_data(data, source=base.source), variant=variant, variants=base.variants)
+
+
 def apply_variant_data(data: Mapping[str, Any], variant: str) -> dict[str, Any]:
     """Return a copy of raw scenario data with the named variant's overlay applied.
 

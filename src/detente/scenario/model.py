@@ -219,7 +219,7 @@ class Scenario:
     @property
     def digest(self) -> str:
         """SHA-256 of the canonical JSON of the scenario data (identifies the input)."""
-        blob = json.dumps(_plain(self.raw), sort_keys=True, separators=(",", ":"), default=str)
+        blob = json.dumps(plain_data(self.raw), sort_keys=True, separators=(",", ":"), default=str)
         return hashlib.sha256(blob.encode()).hexdigest()
 
     def describe_state(self, code: int) -> dict[str, list[str]]:
@@ -229,9 +229,10 @@ class Scenario:
         }
 
 
-def _plain(obj: Any) -> Any:
+def plain_data(obj: Any) -> Any:
+    """A deep copy of scenario data as plain dicts and lists (JSON-able, picklable)."""
     if isinstance(obj, Mapping):
-        return {str(k): _plain(v) for k, v in obj.items()}
+        return {str(k): plain_data(v) for k, v in obj.items()}
     if isinstance(obj, list | tuple):
-        return [_plain(v) for v in obj]
+        return [plain_data(v) for v in obj]
     return obj

@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 import detente
 from detente.conflict import ConflictModel, StabilityResult, analyse, build_model
 from detente.conflict.reach import coalition_improvements
-from detente.scenario import Scenario, load_scenario
+from detente.scenario import Scenario, load_scenario, variant_of
 from detente.scenario.model import Preference
 
 DEFAULT_CONCEPTS = ("nash", "gmr", "smr", "seq")
@@ -523,17 +523,7 @@ def analyze_scenario(
         source = detente.scenario_path()
     base = source if isinstance(source, Scenario) else load_scenario(source)
     ids = list(variants) if variants else [v.id for v in base.variants]
-    known = {v.id for v in base.variants}
-    for vid in ids:
-        if vid not in known and vid != "base":
-            raise ValueError(
-                f"unknown variant {vid!r}; choose from {', '.join(sorted(known)) or 'none'}"
-            )
-    scenarios = [
-        base if vid == "base" else load_scenario(base.source, variant=vid) if not
-        isinstance(source, Scenario) else _variant_from(base, vid)
-        for vid in ids
-    ] or [base]
+    scenarios = [variant_of(base, vid) for vid in ids] or [base]
     models: dict[str, ConflictModel] = {}
     for s in scenarios:
         models.setdefault(_key(s), build_model(s))
@@ -564,13 +554,6 @@ def analyze_scenario(
         parameters={"concepts": list(concepts), "seconds": round(time.perf_counter() - t0, 2),
                     "source": base.source},
     )
-
-
-def _variant_from(base: Scenario, vid: str) -> Scenario:
-    from detente.scenario import apply_variant_data, from_data
-
-    return replace(from_data(apply_variant_data(dict(base.raw), vid), source=base.source),
-                   variant=vid, variants=base.variants)
 
 
 # -- questions ---------------------------------------------------------------------------------
@@ -620,7 +603,7 @@ def answer_questions(
     found = []
     without = []
     for a in analyses:
-        scen_a = _scenario_of(base, a.variant)
+        scen_a = variant_of(base, a.variant)
         united = any(len(c) >= 5 for c in (scen_a.coalitions or ()))
         n_frz = int(a.flags["freeze"]["reachable_count"])
         ev.append(f"{a.variant}: five-party coalition {'yes' if united else 'no'}; reachable "
@@ -757,12 +740,6 @@ def _diff(scen: Scenario, a: int, b: int) -> str:
     parts = [f"+{o.ref}" for o in scen.options if (b >> o.index) & 1 and not (a >> o.index) & 1]
     parts += [f"-{o.ref}" for o in scen.options if (a >> o.index) & 1 and not (b >> o.index) & 1]
     return ", ".join(parts)
-
-
-def _scenario_of(base: Scenario, vid: str) -> Scenario:
-    if vid == "base":
-        return base
-    return _variant_from(base, vid)
 
 
 def supporting_models(base: Scenario) -> dict[str, Any]:

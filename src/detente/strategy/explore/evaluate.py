@@ -114,9 +114,9 @@ class Job:
 def make_job(scenario: Scenario, variants: Sequence[str], concept: str, coalitions: bool = True,
              cache_size: int = 4096) -> Job:
     """Build the :class:`Job` for ``scenario`` (the base model, not a variant)."""
-    from detente.strategy.explore.spec import plain
+    from detente.scenario.model import plain_data
 
-    data = plain(scenario.raw)
+    data = plain_data(scenario.raw)
     blob = json.dumps([data, list(variants), concept, coalitions], sort_keys=True, default=str)
     key = hashlib.sha256(blob.encode()).hexdigest()
     return Job(data, scenario.source, tuple(variants), concept, coalitions, cache_size, key)

@@ -57,7 +57,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from detente.errors import ScenarioError
 from detente.scenario.expr import ConditionSyntaxError, parse_condition
-from detente.scenario.loader import ErrorContext, parse_text, pydantic_error
+from detente.scenario.loader import ErrorContext, parse_text, pydantic_error, variant_of
 from detente.scenario.model import Condition, Scenario
 
 #: Probabilities of one statement's alternatives must sum to 1 within this tolerance.
@@ -291,29 +291,8 @@ def resolver(scenario: Scenario) -> dict[str, int]:
 
 def variant_scenarios(base: Scenario, variants: Sequence[str] | None = None) -> dict[str, Scenario]:
     """The base model (``"base"``) and each named variant, built from the base's data."""
-    from dataclasses import replace
-
-    from detente.scenario import apply_variant_data, from_data
-
     ids = [v.id for v in base.variants] if variants is None else list(variants)
-    out: dict[str, Scenario] = {}
-    for vid in ids:
-        if vid == "base":
-            out[vid] = base
-            continue
-        data = apply_variant_data(plain(base.raw), vid)
-        out[vid] = replace(from_data(data, source=base.source), variant=vid,
-                           variants=base.variants)
-    return out
-
-
-def plain(obj: Any) -> Any:
-    """A deep copy of scenario data as plain dicts and lists (picklable)."""
-    if isinstance(obj, Mapping):
-        return {str(k): plain(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [plain(v) for v in obj]
-    return obj
+    return {vid: variant_of(base, vid) for vid in ids}
 
 
 # -- validation --------------------------------------------------------------------------------
