@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import functools
 import itertools
+import os
 import time
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
@@ -472,24 +474,34 @@ def sensitivity(
     the variant ranking or the variant's best reachable outcome."""
     base_rank = rank_variants(base)
     by_id = {v.variant: v for v in base}
-    out: list[Perturbation] = []
+    jobs = [
+        (scen, actor, label, pref)
+        for scen in variants
+        for actor in scen.actor_ids
+        if actors is None or actor in actors
+        for label, pref in perturbations(scen.preferences[actor])
+    ]
+    # the variants' models are built and their move tables cached before the threads start
     for scen in variants:
+        model = models[_key(scen)]
+        for k in range(len(scen.actors)):
+            model.moves.csr(k)
+
+    def run(job: tuple[Scenario, str, str, Preference]) -> Perturbation:
+        scen, actor, label, pref = job
         vid = scen.variant or "base"
-        for actor in scen.actor_ids:
-            if actors is not None and actor not in actors:
-                continue
-            for label, pref in perturbations(scen.preferences[actor]):
-                va = analyze_variant(scen, models[_key(scen)], (concept,), concept,
-                                     preferences={actor: pref}, max_outcomes=1)
-                others = [by_id[k] if k != vid else va for k in by_id]
-                rank = rank_variants(others)
-                best_state = va.best.state if va.best else None
-                prev = by_id[vid].best
-                old_best = prev.state if prev is not None else None
-                out.append(
-                    Perturbation(vid, actor, label, rank, best_state, rank != base_rank,
-                                 best_state != old_best)
-                )
+        va = analyze_variant(scen, models[_key(scen)], (concept,), concept,
+                             preferences={actor: pref}, max_outcomes=1)
+        rank = rank_variants([by_id[k] if k != vid else va for k in by_id])
+        best_state = va.best.state if va.best else None
+        prev = by_id[vid].best
+        old_best = prev.state if prev is not None else None
+        return Perturbation(vid, actor, label, rank, best_state, rank != base_rank,
+                            best_state != old_best)
+
+    # independent re-analyses; numpy releases the GIL, so a thread per core helps
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        out = list(pool.map(run, jobs))
     return tuple(out)
 
 
