@@ -18,6 +18,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 import typer
 from hypothesis import HealthCheck, given, settings
@@ -92,6 +93,7 @@ def test_outputs(elmira: Any) -> None:
     r = status_quo_paths(elmira, coalitions=True)
     d = json.loads(r.to_json())
     assert d["status_quo"] == S1 and d["reachable_equilibria"] == [S5, S8]
+    assert d["resolutions"] == [S8]  # {MoE, U} can still leave 5 (Kilgour et al. 2001)
     assert d["paths"][S8][1]["mover"] == "MoE+U" and len(d["paths"][S8][1]["via"]) == 2
     assert d["provenance"]["digest"] == elmira.digest
     dot = r.to_dot()
@@ -192,6 +194,11 @@ def check_paths(data: dict[str, Any], layout: str, seed: int | None, start_seed:
     assert got == expected
     eq = {c for c, e in zip(codes, r.equilibrium, strict=True) if e}
     assert set(r.paths) == eq & set(expected)
+    # resolutions: reachable equilibria that no coalition among the movers can improve on
+    coal = [u for u in units if len(u) > 1]
+    settled = {c for c in eq & set(expected)
+               if not any(coalition_improvements(ref, H, c) for H in coal)}
+    assert {int(r.codes[i]) for i in np.flatnonzero(r.resolution)} == settled
     for target, steps in r.paths.items():
         assert len(steps) == expected[target]
         state, last = start, None

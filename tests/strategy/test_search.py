@@ -1,7 +1,9 @@
-"""The status-quo search with coalition moves agrees with a brute-force closure."""
+"""The status-quo search behind analyze and explore (with coalition moves) agrees with a
+brute-force closure."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -11,7 +13,7 @@ from hypothesis import strategies as st
 
 from detente.conflict import build_model
 from detente.scenario import from_data
-from detente.strategy.analysis import status_quo_search
+from detente.strategy.analysis import reachable_outcomes
 from tests.conflict.strategies import conflicts
 
 
@@ -73,14 +75,16 @@ def test_coalition_search_matches_brute_force(data: dict[str, Any], draw: Any) -
     start = draw.draw(st.integers(0, n - 1))
     coalition = draw.draw(st.lists(st.sampled_from(scen.actor_ids), min_size=2, unique=True))
     payoffs = model.payoffs()
-    search = status_quo_search(model, payoffs, start, [coalition])
-    got = set(int(x) for x in search.order)
+    codes = model.space.codes
+    scen = replace(scen, status_quo=int(codes[start]))
+    eq = np.zeros(n, dtype=bool)
+    sq = reachable_outcomes(scen, model, payoffs, eq, "nash", [coalition])
+    assert sq is not None
+    got = set(int(x) for x in np.flatnonzero(sq.reachable))
     assert got == brute_force(model, payoffs, start, coalition)
-    # every step on a recorded path is an improvement for its mover
+    # every step on a shortest evolution is an improvement for its mover
+    pos = {int(c): i for i, c in enumerate(codes)}
     for t in got - {start}:
-        p = int(search.pred[t])
-        m = int(search.mover[t])
-        if m > 0:
-            assert payoffs[scen.actor_ids[m - 1]][t] > payoffs[scen.actor_ids[m - 1]][p]
-        else:
-            assert all(payoffs[a][t] > payoffs[a][p] for a in coalition)
+        for step in sq.path(int(codes[t])):
+            a, b = pos[step.source], pos[step.target]
+            assert all(payoffs[m][b] > payoffs[m][a] for m in step.members)

@@ -88,6 +88,14 @@ def paths(
         out.print(f"wrote {path}", markup=False)
 
 
+def _listed(states: list[str]) -> str:
+    """At most :data:`MAX_PRINTED` states, comma-separated."""
+    if not states:
+        return "none"
+    more = f" … and {len(states) - MAX_PRINTED} more" if len(states) > MAX_PRINTED else ""
+    return ", ".join(states[:MAX_PRINTED]) + more
+
+
 def _print_steps(out: Console, steps: tuple[Move, ...]) -> None:
     for k, m in enumerate(steps, start=1):
         out.print(f"  {k}. {escape(m.describe())}  ({m.source_state} → {m.target_state})")
@@ -112,8 +120,11 @@ def render(result: PathsResult) -> None:
               f"(at most {depth} step{'s' if depth != 1 else ''}).")
     eqs = result.equilibria()
     reach = result.reachable_equilibria()
-    out.print(f"{name} equilibria: {len(eqs)}; reachable: "
-              f"{', '.join(reach) if reach else 'none'}")
+    out.print(f"{name} equilibria: {len(eqs)}; reachable ({len(reach)}): {_listed(reach)}")
+    if any("+" in m for m in result.movers):
+        settled = result.resolutions()
+        out.print(f"reachable equilibria no coalition can improve on ({len(settled)}): "
+                  f"{_listed(settled)}")
     unreachable = result.unreachable_equilibria()
     if unreachable:
         shown = ", ".join(unreachable[:MAX_PRINTED])
@@ -132,6 +143,8 @@ def render(result: PathsResult) -> None:
         t = result.code_text(code)
         idx = int(result.codes.searchsorted(code))
         what = f"{name} equilibrium" if result.equilibrium[idx] else "not an equilibrium"
+        if result.improvable is not None and result.improvable[idx]:
+            what += ", a coalition can still improve on it"
         n = len(steps)
         out.print(f"\n[bold]Path to {t}[/bold] ({what}; {n} step{'s' if n != 1 else ''})")
         if steps:

@@ -259,6 +259,10 @@ class PathsResult(JsonResult):
     edges
         ``(from, to, mover)`` index rows of every step leaving a reachable state, or ``None``
         when there are more than :data:`EDGE_LIMIT`.
+    improvable
+        Per feasible state: some coalition among the movers (two or more actors) has a
+        coalition improvement from it (computed for reachable states; all ``False`` without
+        coalitions).
     parameters
         Anything else that shaped the result.
     """
@@ -281,8 +285,10 @@ class PathsResult(JsonResult):
     target: int | None
     paths: Mapping[int, tuple[Move, ...]]
     edges: IntArray | None
+    improvable: NDArray[np.bool_] | None = None
     parameters: Mapping[str, Any] = field(default_factory=dict)
     version: str = detente.__version__
+    _trace: Any = field(default=None, repr=False, compare=False)
 
     # -- helpers --------------------------------------------------------------------------
     def code_text(self, code: int) -> str:
@@ -316,6 +322,21 @@ class PathsResult(JsonResult):
         """Equilibria reachable from the status quo, nearest first."""
         return self._codes_where(self.equilibrium & self.reachable)
 
+    @property
+    def resolution(self) -> NDArray[np.bool_]:
+        """Per feasible state: a *resolution*, a reachable equilibrium (under :attr:`concept`)
+        that no coalition among the movers can improve on; without coalitions, every
+        reachable equilibrium."""
+        out = self.equilibrium & self.reachable
+        if self.improvable is not None:
+            out &= ~self.improvable
+        return np.asarray(out)
+
+    def resolutions(self) -> list[str]:
+        """Reachable equilibria that no coalition among the movers can improve on, nearest
+        first (the same as :meth:`reachable_equilibria` without coalitions)."""
+        return self._codes_where(self.resolution)
+
     def unreachable_equilibria(self) -> list[str]:
         """Equilibria no evolution reaches."""
         return [self.code_text(int(c)) for c in self.codes[self.equilibrium & ~self.reachable]]
@@ -333,8 +354,10 @@ class PathsResult(JsonResult):
         if self.depth[idx] < 0:
             raise ValueError(f"state {self.code_text(code)} is not reachable from the status "
                              f"quo {self.code_text(self.status_quo)}")
-        raise ValueError(f"no path kept for {self.code_text(code)}; call status_quo_paths with "
-                         f"target={self.code_text(code)!r}")
+        if self._trace is None:
+            raise ValueError(f"no path kept for {self.code_text(code)}; call "
+                             f"status_quo_paths with target={self.code_text(code)!r}")
+        return self._trace(idx)
 
     def _index(self, state: str | int) -> int:
         code = state if isinstance(state, int) else _parse(state, len(self.options))
@@ -361,6 +384,7 @@ class PathsResult(JsonResult):
                            "depth": int(self.depth[i])} for i in idx],
             "equilibria": self.equilibria(),
             "reachable_equilibria": self.reachable_equilibria(),
+            "resolutions": self.resolutions(),
             "unreachable_equilibria": self.unreachable_equilibria(),
             "target": None if self.target is None else self.code_text(self.target),
             "paths": {self.code_text(c): [m.to_dict() for m in steps]
@@ -588,6 +612,8 @@ def status_quo_paths(
     payoffs: Mapping[str, NDArray[np.unsignedinteger]] | None = None,
     max_states: int | None = None,
     edge_limit: int = EDGE_LIMIT,
+    equilibrium: NDArray[np.bool_] | None = None,
+    max_paths: int | None = None,
 ) -> PathsResult:
     """Status-quo analysis (Li, Kilgour and Hipel 2005; Xu et al. 2010).
 
@@ -614,7 +640,14 @@ def status_quo_paths(
     model, preferences, payoffs, max_states
         As for :func:`~detente.conflict.engine.analyse`.
     edge_limit
-        Keep the reachable sub-graph's edges (for drawing) only up to this many.
+        Keep the reachable sub-graph's edges (for drawing) only up to this many (``0``: keep
+        none).
+    equilibrium
+        The equilibria under ``concept`` when already computed (per feasible state); skips
+        the stability analysis.
+    max_paths
+        Compute the shortest evolutions of only the first this many destinations (nearest
+        first); :meth:`PathsResult.path` computes any other on request.
 
     Returns
     -------
@@ -654,8 +687,11 @@ def status_quo_paths(
     s0 = _state_index(scenario, model, start, "status quo")
     t_idx = None if target is None else _state_index(scenario, model, target, "target state")
     pay = payoffs if payoffs is not None else model.payoffs(preferences, scenario)
-    stab = analyse(scenario, concept, sanctions, model=model, payoffs=pay)
-    eq = stab.equilibrium_mask(concept)
+    if equilibrium is None:
+        stab = analyse(scenario, concept, sanctions, model=model, payoffs=pay)
+        eq = stab.equilibrium_mask(concept)
+    else:
+        eq = np.asarray(equilibrium, dtype=bool)
     g = MoveGraph(model, pay)
     ids = g.actor_ids
     movers: list[str] = list(ids)
@@ -669,32 +705,46 @@ def status_quo_paths(
             movers.append("+".join(ids[k] for k in H))
             members.append(H)
             succ.append(_joint_successors(g, H))
-    tree = legal_bfs(g.n, succ, s0, legal=legal, collect_edges=True, edge_limit=edge_limit)
+    tree = legal_bfs(g.n, succ, s0, legal=legal, collect_edges=edge_limit > 0,
+                     edge_limit=edge_limit)
     depth = tree.state_depth()
     codes = model.space.codes
     options = tuple(scenario.option_refs)
+    reach = np.flatnonzero(depth >= 0)
+    improvable = np.zeros(g.n, dtype=bool)
+    for k in range(len(ids), len(movers)):  # coalition movers: who can still improve
+        pos, _ = succ[k](reach)
+        improvable[reach[pos]] = True
 
-    if t_idx is None:
-        dest = np.flatnonzero(eq & (depth >= 0))
-        dest = dest[np.lexsort((codes[dest], depth[dest]))]
-    else:
-        dest = np.array([t_idx] if depth[t_idx] >= 0 else [], dtype=np.int64)
-    paths: dict[int, tuple[Move, ...]] = {}
-    for t in dest:  # one loop per destination, over the steps of its path
+    vias: dict[tuple[int, int, int], tuple[Move, ...]] = {}
+
+    def trace(t: int) -> tuple[Move, ...]:
+        """The steps of a shortest evolution to state index ``t`` (one loop per step)."""
         steps = []
         for a, b, mv in tree.path_to(int(t)):
             who = tuple(ids[k] for k in members[mv])
             via: tuple[Move, ...] = ()
             if len(members[mv]) > 1:
-                sub = legal_bfs(g.n, [g.moves(k).rows for k in members[mv]], a, stop_at=b)
-                via = tuple(make_move(options, (ids[members[mv][k]],), int(codes[x]),
-                                      int(codes[y])) for x, y, k in sub.path_to(b))
+                if (a, b, mv) not in vias:  # paths share their first joint steps
+                    sub = legal_bfs(g.n, [g.moves(k).rows for k in members[mv]], a, stop_at=b)
+                    vias[a, b, mv] = tuple(
+                        make_move(options, (ids[members[mv][k]],), int(codes[x]),
+                                  int(codes[y])) for x, y, k in sub.path_to(b))
+                via = vias[a, b, mv]
             steps.append(make_move(options, who, int(codes[a]), int(codes[b]), via))
-        paths[int(codes[t])] = tuple(steps)
+        return tuple(steps)
+
+    if t_idx is None:
+        dest = np.flatnonzero(eq & (depth >= 0))
+        dest = dest[np.lexsort((codes[dest], depth[dest]))]
+        if max_paths is not None:
+            dest = dest[:max(0, max_paths)]
+    else:
+        dest = np.array([t_idx] if depth[t_idx] >= 0 else [], dtype=np.int64)
+    paths: dict[int, tuple[Move, ...]] = {int(codes[t]): trace(int(t)) for t in dest}
 
     parent = np.full(g.n, -1, dtype=np.int64)
     parent_mover = np.full(g.n, -1, dtype=np.int32)
-    reach = np.flatnonzero(depth >= 0)
     if reach.size:
         d = np.where(tree.depth >= 0, tree.depth, np.iinfo(np.int32).max)
         best = np.argmin(d[reach], axis=1)
@@ -719,6 +769,7 @@ def status_quo_paths(
         target=None if t_idx is None else int(codes[t_idx]),
         paths=paths,
         edges=tree.edges,
+        improvable=improvable,
         parameters={
             "n_states": g.n,
             "layout": "dense" if model.space.dense else "sparse",
@@ -726,6 +777,7 @@ def status_quo_paths(
             "steps": "unilateral and coalition improvements" if len(movers) > len(ids)
             else "unilateral improvements",
         },
+        _trace=trace,
     )
 
 

@@ -1,15 +1,16 @@
 """The main analysis of a scenario: every variant, its equilibria, the outcomes reachable from
 the status quo, interest scores, a sensitivity pass and answers to the questions of a strategy.
 
-Status-quo reachability follows Li, Hipel, Kilgour, Fang and Noakes (2004): the conflict moves
-from the status quo by unilateral improvements; the equilibria it can reach, and the shortest
-such path, are found by breadth-first search over the union of all actors' improvement edges.
+Status-quo reachability is the status-quo analysis of :mod:`detente.conflict.paths` (Li,
+Kilgour and Hipel 2005; Xu et al. 2010): the conflict moves from the status quo by legal
+sequences of unilateral improvements and of the scenario's coalitions' improvements; the
+outcomes are the reachable equilibria that no such coalition can improve on, each with a
+shortest evolution.
 """
 
 from __future__ import annotations
 
 import functools
-import itertools
 import os
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -19,12 +20,12 @@ from fractions import Fraction
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 from numpy.typing import NDArray
 
 import detente
 from detente.conflict import ConflictModel, StabilityResult, analyse, build_model
-from detente.conflict.reach import coalition_improvements
+from detente.conflict.coalitions import Move
+from detente.conflict.paths import PathsResult, status_quo_paths
 from detente.scenario import Scenario, load_scenario, variant_of
 from detente.scenario.model import Preference
 
@@ -190,107 +191,42 @@ def _outcome_dict(o: Outcome) -> dict[str, Any]:
 # -- status-quo reachability -------------------------------------------------------------------
 
 
-def improvement_graph(model: ConflictModel, payoffs: Mapping[str, NDArray[Any]]) -> sp.csr_matrix:
-    """Directed graph of unilateral improvements over feasible-state indices; the edge value
-    is the mover's index + 1."""
-    n = model.space.n_states
-    rows, cols, data = [], [], []
-    for k, actor in enumerate(model.scenario.actor_ids):
-        csr = model.moves.csr(k)
-        src = np.repeat(np.arange(n), np.diff(csr.indptr))
-        P = payoffs[actor]
-        keep = P[csr.indices] > P[src]
-        rows.append(src[keep])
-        cols.append(csr.indices[keep])
-        data.append(np.full(int(keep.sum()), k + 1, dtype=np.int16))
-    r = np.concatenate(rows) if rows else np.zeros(0, np.int64)
-    c = np.concatenate(cols) if cols else np.zeros(0, np.int64)
-    d = np.concatenate(data) if data else np.zeros(0, np.int16)
-    return sp.csr_matrix((d, (r, c)), shape=(n, n))
-
-
-@dataclass(frozen=True)
-class Search:
-    """Breadth-first search from the status quo (feasible indices).
-
-    ``mover[t]`` is ``k + 1`` when actor ``k`` made the last step to ``t`` and ``-(c + 1)`` for
-    coalition ``c``; ``coalition_improvable[t]`` says a coalition can still improve from ``t``.
-    """
-
-    order: NDArray[np.int64]
-    pred: NDArray[np.int64]
-    mover: NDArray[np.int64]
-    coalition_improvable: NDArray[np.bool_]
-
-
-def status_quo_search(
+def reachable_outcomes(
+    scenario: Scenario,
     model: ConflictModel,
     payoffs: Mapping[str, NDArray[Any]],
-    start: int,
-    coalitions: Sequence[Sequence[str]] = (),
-) -> Search:
-    """States reachable from ``start`` by unilateral improvements and, for the given
-    coalitions, by coalition improvements: a coalition moves by a sequence of its members'
-    unilateral moves to a state every member strictly prefers (Kilgour, Hipel, Fang and Peng
-    2001; Li et al. 2004 for the status-quo search). Level-by-level, vectorised per level."""
-    scen = model.scenario
-    n = model.space.n_states
-    graph = improvement_graph(model, payoffs)
-    coal_idx = [[scen.actor_ids.index(m) for m in members] for members in coalitions]
-    pred = np.full(n, -1, dtype=np.int64)
-    mover = np.zeros(n, dtype=np.int64)
-    seen = np.zeros(n, dtype=bool)
-    improvable = np.zeros(n, dtype=bool)
-    seen[start] = True
-    order = [np.array([start], dtype=np.int64)]
-    frontier = order[0]
-    P = [payoffs[a] for a in scen.actor_ids]
-    while frontier.size:
-        cand_src: list[NDArray[np.int64]] = []
-        cand_dst: list[NDArray[np.int64]] = []
-        cand_mov: list[NDArray[np.int64]] = []
-        sub = graph[frontier].tocoo()
-        cand_src.append(frontier[sub.row])
-        cand_dst.append(sub.col.astype(np.int64))
-        cand_mov.append(sub.data.astype(np.int64))
-        for c, idx in enumerate(coal_idx):
-            o, t = coalition_improvements(model.moves, P, idx, frontier)
-            improvable[np.unique(o)] = True
-            cand_src.append(o)
-            cand_dst.append(t)
-            cand_mov.append(np.full(o.shape[0], -(c + 1), dtype=np.int64))
-        src = np.concatenate(cand_src)
-        dst = np.concatenate(cand_dst)
-        mov = np.concatenate(cand_mov)
-        fresh = ~seen[dst]
-        dst, first = np.unique(dst[fresh], return_index=True)
-        pred[dst] = src[fresh][first]
-        mover[dst] = mov[fresh][first]
-        seen[dst] = True
-        frontier = dst
-        if dst.size:
-            order.append(dst)
-    return Search(np.concatenate(order), pred, mover, improvable)
+    equilibrium: NDArray[np.bool_],
+    concept: str = "seq",
+    coalitions: Sequence[Sequence[str]] | None = None,
+) -> PathsResult | None:
+    """The status-quo analysis behind ``analyze`` and ``explore``: one rule for both, the one
+    of :func:`detente.conflict.paths.status_quo_paths` (legal evolutions of unilateral
+    improvements and of the scenario's coalitions' improvements; outcomes are its
+    *resolutions*, the reachable equilibria no such coalition can improve on).
+
+    ``coalitions`` defaults to the scenario's (those of two or more actors); ``[]`` allows
+    unilateral improvements only. Returns ``None`` when the scenario has no status quo. No
+    path is computed here; ask the result's :meth:`~detente.conflict.paths.PathsResult.path`
+    for the ones needed.
+    """
+    if scenario.status_quo is None:
+        return None
+    if coalitions is None:
+        coalitions = scenario.coalitions or ()
+    chosen = [list(c) for c in coalitions if len(c) > 1]
+    return status_quo_paths(scenario, concept, coalitions=chosen or False, model=model,
+                            payoffs=payoffs, equilibrium=equilibrium, max_paths=0,
+                            edge_limit=0)
 
 
-def path_to(scenario: Scenario, codes: NDArray[np.int64], search: Search, target: int,
-            coalitions: Sequence[Sequence[str]] = ()) -> tuple[Step, ...]:
-    """The shortest path found by :func:`status_quo_search` from the status quo to ``target``."""
-    chain = [target]
-    while search.pred[chain[-1]] >= 0:
-        chain.append(int(search.pred[chain[-1]]))
-    chain.reverse()
-    steps = []
-    for a, b in itertools.pairwise(chain):
-        m = int(search.mover[b])
-        who = scenario.actors[m - 1].id if m > 0 else "+".join(coalitions[-m - 1])
-        ca, cb = int(codes[a]), int(codes[b])
-        taken = tuple(o.ref for o in scenario.options if (cb >> o.index) & 1 and not
-                      (ca >> o.index) & 1)
-        withdrawn = tuple(o.ref for o in scenario.options if (ca >> o.index) & 1 and not
-                          (cb >> o.index) & 1)
-        steps.append(Step(who, scenario.code_text(ca), scenario.code_text(cb), taken, withdrawn))
-    return tuple(steps)
+def steps_of(moves: Sequence[Move]) -> tuple[Step, ...]:
+    """Report form of an evolution: mover, states before and after, options taken and
+    withdrawn."""
+    return tuple(
+        Step(m.mover, m.source_state, m.target_state,
+             tuple(ref for ref, on in m.changes if on),
+             tuple(ref for ref, on in m.changes if not on))
+        for m in moves)
 
 
 def interest_scores(scenario: Scenario, codes: NDArray[np.int64]) -> dict[str, NDArray[Any]]:
@@ -362,20 +298,14 @@ def analyze_variant(
     reach: list[Outcome] = []
     n_reach = 0
     reach_mask = np.zeros(codes.shape[0], dtype=bool)
-    coalitions = [c for c in (scenario.coalitions or ()) if len(c) > 1]
-    if scenario.status_quo is not None:
-        start = int(model.space.position(np.array([scenario.status_quo]))[0])
-        search = status_quo_search(model, payoffs, start, coalitions)
-        n_reach = int(search.order.shape[0])
-        reach_mask[search.order] = True
-        reach_mask &= result.equilibrium_mask(concept) & ~search.coalition_improvable
-        # best total first; among ties, the one found first by the breadth-first search
-        # (fewest moves from the status quo), then the lowest code
-        discovered = np.empty(codes.shape[0], dtype=np.int64)
-        discovered[search.order] = np.arange(search.order.shape[0])
+    sq = reachable_outcomes(scenario, model, payoffs, result.equilibrium_mask(concept), concept)
+    if sq is not None:
+        n_reach = sq.n_reachable
+        reach_mask = sq.resolution.copy()
+        # best total first; among ties, the nearest to the status quo, then the lowest code
         idx_all = np.flatnonzero(reach_mask)
         tot = np.round(totals[idx_all], 9) if totals.size else np.zeros(idx_all.shape[0])
-        ranked = idx_all[np.lexsort((codes[idx_all], discovered[idx_all], -tot))][:max_outcomes]
+        ranked = idx_all[np.lexsort((codes[idx_all], sq.depth[idx_all], -tot))][:max_outcomes]
         masks = {c: result.equilibrium_mask(c) for c in result.concepts}
         for idx in ranked:
             code = int(codes[idx])
@@ -383,7 +313,7 @@ def analyze_variant(
                 Outcome(
                     state=scenario.code_text(code),
                     concepts=tuple(c for c in result.concepts if masks[c][idx]),
-                    path=path_to(scenario, codes, search, int(idx), coalitions),
+                    path=steps_of(sq.path(code)),
                     interests={k: float(v[idx]) for k, v in scores.items()},
                     total=float(totals[idx]) if totals.size else 0.0,
                     options={k: tuple(v) for k, v in scenario.describe_state(code).items()},

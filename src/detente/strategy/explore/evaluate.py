@@ -9,7 +9,7 @@ What a row holds (all deterministic; timings go to the run log, never here):
 ``reached``, ``n_equilibria``
     Whether an equilibrium under the chosen concept is reachable from the status quo, and how
     many are (Li, Hipel, Kilgour, Fang and Noakes 2004; coalition moves as in
-    :func:`detente.strategy.analysis.status_quo_search`, Kilgour et al. 2001). Without a
+    :func:`detente.strategy.analysis.reachable_outcomes`, Kilgour et al. 2001). Without a
     status quo every equilibrium counts as reachable.
 ``best_state``, ``outcome``
     The reachable equilibrium with the highest total interest score (on ties the one found
@@ -312,18 +312,19 @@ class _Context:
                     self.stats["cache_hits"] += 1
                     return hit
         t0 = time.perf_counter()
-        from detente.strategy.analysis import status_quo_search
+        from detente.strategy.analysis import reachable_outcomes
 
         concept = self.job.concept
         pay = v.model.payoffs(prefs or None, v.scenario)
         res = analyse(v.scenario, [concept], model=v.model, payoffs=pay)
         eq = res.equilibrium_mask(concept)
-        if v.start is None:
+        sq = None if v.start is None else reachable_outcomes(v.scenario, v.model, pay, eq,
+                                                              concept, v.coalitions)
+        if sq is None:
             reach = np.flatnonzero(eq).astype(np.int64)
-        else:
-            search = status_quo_search(v.model, pay, v.start, v.coalitions)
-            order = search.order
-            reach = order[eq[order] & ~search.coalition_improvable[order]].astype(np.int64)
+        else:  # nearest to the status quo first, then by code (as analyze_variant)
+            reach = np.flatnonzero(sq.resolution).astype(np.int64)
+            reach = reach[np.argsort(sq.depth[reach], kind="stable")]
         out = _EngineOut(reach, {n: bool((m & eq).any()) for n, m in v.flag_masks.items()})
         with self.lock:
             self.stats["engine_s"] += time.perf_counter() - t0
@@ -435,8 +436,8 @@ class _Context:
         r: dict[str, Any] = {"reached": bool(reach.size), "n_equilibria": int(reach.size)}
         if reach.size:
             totals = _weighted(v.scores[reach], weights)
-            # best total (to 9 decimals); on ties the first found by the breadth-first search,
-            # i.e. the fewest moves from the status quo (as analyze_variant)
+            # best total (to 9 decimals); on ties the fewest moves from the status quo, then
+            # the lowest code (as analyze_variant)
             rounded = np.round(totals, 9)
             b = int(np.flatnonzero(rounded == rounded.max())[0])
             best = int(reach[b])
