@@ -8,6 +8,7 @@ import typer
 from rich.markup import escape
 
 from detente.cli._common import console, print_json, resolve_scenario
+from detente.conflict.edits import StatementChange, statement_edits
 from detente.conflict.inverse import INVERSE_CONCEPTS, ActorInverse, InverseResult, inverse
 
 
@@ -36,11 +37,17 @@ def inverse_command(
                      "definition); distinct: each opponent moves at most once (GMCR+)."),
     ] = "legal",
     variant: Annotated[str | None, typer.Option(help="Apply a variant from the file.")] = None,
+    edits: Annotated[
+        int, typer.Option("--edits", help="Also find the fewest edits (drop, move, add a "
+                          "one-option statement) to each actor's preference statements, trying "
+                          "up to this many edits; 0 skips it.", min=0, max=4)
+    ] = 2,
     json_out: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Inverse analysis (Kinsara, Kilgour and Hipel 2015): for each actor, the preference
     conditions under which TARGET is stable, the improvements that must be blocked, and the
-    smallest change to its ranking (fewest pairwise swaps) that makes TARGET stable."""
+    smallest change to its ranking (fewest pairwise swaps) that makes TARGET stable; for
+    actors whose preferences are statements, also the fewest statement edits."""
     concept = concept.strip().lower()
     if concept not in (*INVERSE_CONCEPTS, "r"):
         raise ValueError(f"inverse analysis supports the concepts "
@@ -49,13 +56,23 @@ def inverse_command(
         raise ValueError(f"--sanctions must be 'legal' or 'distinct'; got {sanctions!r}")
     scenario = resolve_scenario(file, variant)
     result = inverse(scenario, target, concept, actors=actor or None, sanctions=sanctions)
+    changes: dict[str, StatementChange] = {}
+    if edits > 0:
+        who = [a.actor for a in result.actors
+               if scenario.preferences[a.actor].kind == "statements"]
+        if who:
+            changes = statement_edits(scenario, target, concept, actors=who,
+                                      sanctions=sanctions, max_edits=edits)
     if json_out:
-        print_json(result.to_dict())
+        data = result.to_dict()
+        data["statement_edits"] = {k: v.to_dict() for k, v in changes.items()}
+        print_json(data)
         return
-    render(result)
+    render(result, changes)
 
 
-def _actor_block(result: InverseResult, a: ActorInverse) -> list[str]:
+def _actor_block(result: InverseResult, a: ActorInverse,
+                 change: StatementChange | None = None) -> list[str]:
     T = result.code_text(result.target)
     name = result.concept_name
     text = result.code_text
@@ -86,13 +103,21 @@ def _actor_block(result: InverseResult, a: ActorInverse) -> list[str]:
     ch = a.change
     assert ch is not None
     how = "minimal" if ch.exact else "best found; minimality not proven"
-    lines.append(f"  Smallest change: {ch.swaps} pairwise swap{'s' if ch.swaps != 1 else ''} "
+    if change is not None and change.found:
+        how_s = "fewest" if change.exact else "fewest found; budget reached"
+        lines.append(f"  In statements ({how_s}, {len(change.edits)} edit"
+                     f"{'s' if len(change.edits) != 1 else ''}): {escape(change.describe())}")
+        for alt in change.alternatives:
+            lines.append("      or: " + escape("; ".join(e.describe() for e in alt)))
+    elif change is not None:
+        lines.append(f"  In statements: {escape(change.describe())}")
+    lines.append(f"  In the ranking: {ch.swaps} pairwise swap{'s' if ch.swaps != 1 else ''} "
                  f"({how}): " + "; ".join(escape(s) for s in result.describe_change(a)))
     return lines
 
 
-def render(result: InverseResult) -> None:
-    """Print the inverse analysis readably."""
+def render(result: InverseResult, changes: dict[str, StatementChange] | None = None) -> None:
+    """Print the inverse analysis readably (with the statement edits, when given)."""
     out = console()
     T = result.code_text(result.target)
     name = result.concept_name
@@ -108,7 +133,7 @@ def render(result: InverseResult) -> None:
               f"{'s' if len(result.actors) != 1 else ''}.")
     for a in result.actors:
         out.print("")
-        for line in _actor_block(result, a):
+        for line in _actor_block(result, a, (changes or {}).get(a.actor)):
             out.print(line)
     if result.after is not None and any(a.change is not None for a in result.actors):
         ok = [k for k, v in result.after.items() if v]

@@ -122,8 +122,11 @@ def analyse(
     >>> import detente
     >>> from detente.conflict import analyse
     >>> pd = detente.load_scenario(detente.scenario_path("prisoners-dilemma"))
-    >>> analyse(pd, "nash").equilibria("nash")
-    ['YY']
+    >>> r = analyse(pd, ["nash", "gmr"])
+    >>> r.equilibria("nash")  # both defect (codes: P1.cooperate P2.cooperate)
+    ['NN']
+    >>> r.equilibria("gmr")  # mutual cooperation is stable once defection can be punished
+    ['NN', 'YY']
     """
     conc = _concepts(concepts)
     if sanctions not in SANCTIONS:

@@ -699,6 +699,47 @@ def _target_index(scenario: Scenario, space: StateSpace, target: str | int) -> t
     return code, pos
 
 
+def sanction_sets(
+    space: StateSpace,
+    P_all: Sequence[NDArray[Any]],
+    i: int,
+    s: int,
+    concept: str,
+    sanctions: str,
+    ops: _Moves | None = None,
+) -> tuple[IntArray, IntArray, IntArray]:
+    """Actor ``i``'s unilateral moves from the target ``s`` and the states that can answer
+    each: ``R_{N-i}(t)`` (GMR, SMR) or ``R^+_{N-i}(t)`` (SEQ, from the opponents' payoffs in
+    ``P_all``), by legal sequences (``sanctions="distinct"``: each opponent at most once).
+
+    Opponents never change ``i``'s options, so the sets of different moves are disjoint; all
+    are found by one breadth-first search.
+
+    Returns
+    -------
+    moves, reached, owner
+        The moves (feasible indices, increasing); every sanction state; the position in
+        ``moves`` of the move each sanction state answers. Empty ``reached`` for Nash.
+    """
+    ops = _Moves(space) if ops is None else ops
+    codes = space.codes
+    _, moves = ops.neighbours(i, np.array([s], dtype=np.int64))
+    moves = np.unique(moves)
+    n_moves = moves.shape[0]
+    if concept == "nash" or not n_moves:
+        return moves, np.zeros(0, np.int64), np.zeros(0, np.int64)
+    others = [k for k in range(len(P_all)) if k != i]
+    mask = reachable(space, others, moves,
+                     payoffs=list(P_all) if concept == "seq" else None,
+                     distinct=sanctions == "distinct", moves=ops)
+    reached = np.flatnonzero(mask)
+    block = space.blocks[i]
+    slot = np.full(block.size, -1, dtype=np.int64)
+    slot[(codes[moves] >> block.offset) & (block.size - 1)] = np.arange(n_moves)
+    owner = slot[(codes[reached] >> block.offset) & (block.size - 1)]
+    return moves, reached, owner
+
+
 def _analyse_actor(
     model: ConflictModel,
     P_all: Sequence[NDArray[Any]],
@@ -714,26 +755,12 @@ def _analyse_actor(
     rk = _Ranking(P_all[i], s)
     P, rs = rk.P, rk.rs
     ops = _Moves(space) if moves_ops is None else moves_ops
-    _, moves = ops.neighbours(i, np.array([s], dtype=np.int64))
-    moves = np.unique(moves)
+    moves, reached, owner = sanction_sets(space, P_all, i, s, concept, sanctions, ops)
     n_moves = moves.shape[0]
-
-    # sanction states of every move at once (disjoint sub-spaces: i's options stay as in t)
-    owner = np.zeros(0, np.int64)
-    reached = np.zeros(0, np.int64)
     group_max = np.zeros(0, np.int64)
     members_g = np.zeros(0, np.int64)  # (group, member) pairs of SMR groups
     members_x = np.zeros(0, np.int64)
     if concept != "nash" and n_moves:
-        others = [k for k in range(len(P_all)) if k != i]
-        mask = reachable(space, others, moves,
-                         payoffs=list(P_all) if concept == "seq" else None,
-                         distinct=sanctions == "distinct", moves=ops)
-        reached = np.flatnonzero(mask)
-        block = space.blocks[i]
-        slot = np.full(block.size, -1, dtype=np.int64)
-        slot[(codes[moves] >> block.offset) & (block.size - 1)] = np.arange(n_moves)
-        owner = slot[(codes[reached] >> block.offset) & (block.size - 1)]
         order = np.lexsort((P[reached], owner))
         reached, owner = reached[order], owner[order]
         group_max = P[reached].copy()

@@ -613,6 +613,7 @@ def answer_questions(
     # 5. Inverse (Kinsara, Kilgour and Hipel 2015): what must change for NK and CN so that a
     #    freeze holds in the world of late 2017 (the base model), and is it already stable
     #    under the freeze-then-cap plan?
+    from detente.conflict.edits import statement_edits
     from detente.conflict.inverse import inverse
 
     if base.status_quo is not None:
@@ -623,7 +624,11 @@ def answer_questions(
                 target &= ~(1 << base.option_refs.index(ref))
         if base.is_feasible(target):
             who = [a for a in ("NK", "CN") if a in base.actor_ids]
-            inv = inverse(base, target, "seq" if concept == "seq" else concept, actors=who)
+            conc = "seq" if concept == "seq" else concept
+            inv = inverse(base, target, conc, actors=who)
+            worded = [a.actor for a in inv.actors
+                      if not a.stable and base.preferences[a.actor].kind == "statements"]
+            edits = statement_edits(base, target, conc, actors=worded) if worded else {}
             ev = []
             for act in inv.actors:
                 if act.stable:
@@ -637,6 +642,10 @@ def answer_questions(
                     if why:
                         ev.append(f"{act.actor}'s statements that make the first of these "
                                   f"moves an improvement: {why}")
+                edit = edits.get(act.actor)
+                if edit is not None and edit.found:
+                    ev.append(f"{act.actor}, fewest edits to its preference statements "
+                              f"({len(edit.edits)}): {edit.describe()}")
                 change = "; ".join(inv.describe_change(act))
                 if act.change is not None:
                     ev.append(f"{act.actor}, smallest change ({act.change.swaps} pairwise swaps "
@@ -655,6 +664,8 @@ def answer_questions(
                  + (f"It is not {cname}-stable for {' and '.join(unstable)}: the moves listed "
                     "must stop being improvements, by a change of preference or a credible "
                     "sanction." if unstable else f"It is already {cname}-stable for both.")
+                 + "".join(f" For {k}, the fewest edits to its stated priorities that make it "
+                           f"hold: {v.describe()}." for k, v in edits.items() if v.found)
                  + ftc_note),
                 tuple(ev),
             ))
