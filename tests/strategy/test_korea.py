@@ -68,6 +68,15 @@ def report():  # type: ignore[no-untyped-def]
                             with_sensitivity=False)
 
 
+def test_progress_reports_advance_to_done() -> None:
+    seen: list[tuple[float, str]] = []
+    analyze_scenario(None, ["max-pressure"], sensitivity_actors=["CN"],
+                     progress=lambda f, stage: seen.append((f, stage)))
+    fractions = [f for f, _ in seen]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    assert any("sensitivity" in stage for _, stage in seen) and seen[-1][1] == "done"
+
+
 def test_unity_reaches_freeze(report) -> None:  # type: ignore[no-untyped-def]
     ftc = report.variant("freeze-then-cap")
     assert ftc.flags["freeze"]["reachable"]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
 import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -54,3 +56,26 @@ def write_atomic(path: str | os.PathLike[str], text: str | bytes) -> None:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+@contextlib.contextmanager
+def progress_bar(label: str) -> Iterator[Callable[[float, str], None]]:
+    """A rich progress bar on stderr when it is a terminal; silent otherwise (piped, CI).
+
+    Yields a callback ``(fraction done, stage)`` for the analysis functions.
+    """
+    err = Console(stderr=True)
+    if not err.is_terminal:
+        yield lambda fraction, stage: None
+        return
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn(label), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+                  TimeElapsedColumn(), TextColumn("{task.fields[stage]}"), console=err,
+                  transient=True) as bar:
+        task = bar.add_task(label, total=1.0, stage="")
+
+        def update(fraction: float, stage: str) -> None:
+            bar.update(task, completed=fraction, stage=stage)
+
+        yield update

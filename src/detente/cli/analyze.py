@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from detente.cli._common import console, print_json, write_atomic
+from detente.cli._common import console, print_json, progress_bar, write_atomic
 
 
 def register(app: typer.Typer) -> None:
@@ -43,8 +43,10 @@ def analyze(
         raise ValueError(f"--concept must be nash, gmr, smr or seq; got {concept!r}")
     scenario = resolve_scenario(file)
     actors = [a for a in sensitivity_actors.split(",") if a] or None
-    report = analyze_scenario(scenario, variant or None, concept=concept,
-                              with_sensitivity=sensitivity, sensitivity_actors=actors)
+    with progress_bar("analyze") as bar:
+        report = analyze_scenario(scenario, variant or None, concept=concept,
+                                  with_sensitivity=sensitivity, sensitivity_actors=actors,
+                                  progress=bar)
     if json_out:
         print_json(report.to_dict())
     else:

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import functools
 import os
+import threading
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
@@ -399,9 +400,11 @@ def sensitivity(
     models: Mapping[str, ConflictModel],
     concept: str,
     actors: Sequence[str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[Perturbation, ...]:
     """Perturb each actor's statements in each variant and report which perturbations change
-    the variant ranking or the variant's best reachable outcome."""
+    the variant ranking or the variant's best reachable outcome; ``progress(done, total)``
+    is called after each re-analysis."""
     base_rank = rank_variants(base)
     by_id = {v.variant: v for v in base}
     jobs = [
@@ -426,8 +429,16 @@ def sensitivity(
         best_state = va.best.state if va.best else None
         prev = by_id[vid].best
         old_best = prev.state if prev is not None else None
-        return Perturbation(vid, actor, label, rank, best_state, rank != base_rank,
-                            best_state != old_best)
+        out = Perturbation(vid, actor, label, rank, best_state, rank != base_rank,
+                           best_state != old_best)
+        if progress is not None:
+            with lock:
+                done[0] += 1
+                progress(done[0], len(jobs))
+        return out
+
+    lock = threading.Lock()
+    done = [0]
 
     # independent re-analyses; numpy releases the GIL, so a thread per core helps
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
@@ -442,6 +453,7 @@ def analyze_scenario(
     concepts: Sequence[str] = DEFAULT_CONCEPTS,
     with_sensitivity: bool = True,
     sensitivity_actors: Sequence[str] | None = None,
+    progress: Callable[[float, str], None] | None = None,
 ) -> StrategyReport:
     """Run every analysis that applies to a scenario and answer its questions.
 
@@ -459,8 +471,20 @@ def analyze_scenario(
         Concepts reported for every variant.
     with_sensitivity
         Run the statement-perturbation pass.
+    sensitivity_actors
+        Actors whose statements are perturbed (default: every actor).
+    progress
+        Called as ``progress(fraction done, what is being done)`` as the work advances (from
+        worker threads during the sensitivity pass; calls are serialised).
     """
     t0 = time.perf_counter()
+    lock = threading.Lock()
+
+    def report_progress(fraction: float, stage: str) -> None:
+        if progress is not None:
+            with lock:
+                progress(min(1.0, max(0.0, fraction)), stage)
+
     if source is None:
         source = detente.scenario_path()
     base = source if isinstance(source, Scenario) else load_scenario(source)
@@ -469,13 +493,25 @@ def analyze_scenario(
     models: dict[str, ConflictModel] = {}
     for s in scenarios:
         models.setdefault(_key(s), build_model(s))
-    analyses = [analyze_variant(s, models[_key(s)], concepts, concept) for s in scenarios]
+    share = 0.3 if with_sensitivity else 0.8  # of the whole, for the variants' analyses
+    analyses = []
+    for k, s in enumerate(scenarios):
+        report_progress(share * k / len(scenarios), f"analysing {s.variant or 'the base model'}")
+        analyses.append(analyze_variant(s, models[_key(s)], concepts, concept))
     ranking = rank_variants(analyses)
     sens: tuple[Perturbation, ...] = ()
     if with_sensitivity:
-        sens = sensitivity(scenarios, analyses, models, concept, sensitivity_actors)
+        def tick(done: int, total: int) -> None:
+            report_progress(share + 0.6 * done / max(1, total),
+                            f"sensitivity: {done} of {total} perturbations")
+
+        sens = sensitivity(scenarios, analyses, models, concept, sensitivity_actors,
+                           progress=tick)
+    report_progress(0.9, "verification and bargaining")
     extras = supporting_models(base)
+    report_progress(0.93, "answering the questions")
     answers = answer_questions(base, analyses, models, concept)
+    report_progress(1.0, "done")
     return StrategyReport(
         scenario=base.name,
         digest=base.digest,

@@ -57,6 +57,10 @@ def run_job(conn: Sender, job: dict[str, Any]) -> None:
                    f"({os.path.basename(last.filename)}:{last.lineno}); please report it"))
 
 
+#: Evolutions drawn in a variant's status-quo figure (the nearest reachable equilibria).
+MAX_PATHS_DRAWN = 12
+
+
 def compute(conn: Sender, job: dict[str, Any]) -> dict[str, Any]:
     """The analysis of one run (see :func:`run_job`); returns the stored result parts."""
     os.environ["DETENTE_MAX_STATES"] = str(int(job["max_states"]))
@@ -74,6 +78,7 @@ def compute(conn: Sender, job: dict[str, Any]) -> dict[str, Any]:
     report = analyze_scenario(
         scenario, variants or None, concept=str(job["concept"]),
         concepts=tuple(job["concepts"]), with_sensitivity=bool(job.get("sensitivity")),
+        progress=lambda fraction, stage: progress(0.05 + 0.55 * fraction, stage),
     )
     data = plain(report.to_dict())
     figures: dict[str, Any] = {"paths": {}}
@@ -88,17 +93,22 @@ def compute(conn: Sender, job: dict[str, Any]) -> dict[str, Any]:
             continue
         vs = scenario if v.variant == "base" else loads_scenario(text, source=label,
                                                                  variant=v.variant)
+        # the rule of analyze (its coalitions move jointly); only the nearest paths are drawn
+        joint = [list(c) for c in (vs.coalitions or ()) if len(c) > 1]
         try:
-            pr = status_quo_paths(vs, concept=report.concept)
+            pr = status_quo_paths(vs, concept=report.concept, coalitions=joint or False,
+                                  max_paths=MAX_PATHS_DRAWN)
         except ScenarioError as exc:
             paths[v.variant] = {"note": str(exc)}
             continue
         figures["paths"][v.variant] = pr.to_svg()
+        settled = pr.resolutions()
         paths[v.variant] = {
             "reachable": pr.n_reachable,
             "equilibria": len(pr.equilibria()),
-            "reachable_equilibria": pr.reachable_equilibria()[:20],
-            "n_reachable_equilibria": len(pr.reachable_equilibria()),
+            "reachable_equilibria": settled[:20],
+            "n_reachable_equilibria": len(settled),
+            "movers": [m for m in pr.movers if "+" in m],
             "note": None,
         }
     progress(0.87, "writing the report")
