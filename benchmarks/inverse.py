@@ -8,7 +8,9 @@ Targets: the state with no option taken, then states drawn at random (seeded). E
 in a fresh process so peak memory (ru_maxrss) is per size. Reported per concept and target:
 the inverse analysis itself (conditions and the smallest change for every actor), the whole
 call including the engine check with every change applied, how many actors need a change,
-their pairwise swaps and whether each change is proven minimal.
+their pairwise swaps and whether each change is proven minimal; then the statement-edit
+search (:mod:`detente.conflict.edits`, up to two edits, no engine re-check): its time, the
+edits found per actor (``None``: none of at most two) and the statement lists checked.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from stability import scenario_data
 def run_one(n_actors: int, n_options: int, concepts: str, n_targets: int) -> dict:
     os.environ.setdefault("DETENTE_MAX_STATES", str(1 << 26))
     from detente.conflict import build_model
+    from detente.conflict.edits import statement_edits
     from detente.conflict.inverse import inverse
     from detente.scenario import from_data
 
@@ -49,6 +52,9 @@ def run_one(n_actors: int, n_options: int, concepts: str, n_targets: int) -> dic
             r = inverse(scenario, code, concept, model=model, payoffs=payoffs)
             total = time.perf_counter() - tc
             changes = r.changes()
+            te = time.perf_counter()
+            edits = statement_edits(scenario, code, concept, model=model, verify=False)
+            edits_s = time.perf_counter() - te
             runs.append({
                 "target": r.code_text(code),
                 "concept": concept,
@@ -60,6 +66,10 @@ def run_one(n_actors: int, n_options: int, concepts: str, n_targets: int) -> dic
                 "swaps": {k: v.swaps for k, v in changes.items()},
                 "exact": all(v.exact for v in changes.values()),
                 "stable_after": None if r.after is None else all(r.after.values()),
+                "statement_edits_s": round(edits_s, 3),
+                "statement_edits": {k: len(v.edits) if v.found else None
+                                    for k, v in edits.items() if not v.stable},
+                "lists_checked": sum(v.evaluated for v in edits.values()),
             })
     return {
         "size": f"{n_actors}x{n_options}",
@@ -99,6 +109,8 @@ def main() -> None:
                   f"(with engine check {r['with_check_s']:.3f} s); moves {r['moves_per_actor']}, "
                   f"{r['sanction_states']:,} sanction states; changes {r['swaps']} "
                   f"exact={r['exact']} stable_after={r['stable_after']}", flush=True)
+            print(f"        statement edits {r['statement_edits_s']:.3f} s: "
+                  f"{r['statement_edits']} ({r['lists_checked']:,} lists checked)", flush=True)
 
 
 if __name__ == "__main__":
