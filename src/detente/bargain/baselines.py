@@ -105,6 +105,16 @@ def weighted_median(
     ------
     ValueError
         On invalid inputs or an unknown ``tie`` rule.
+
+    Examples
+    --------
+    Three actors at 0, 50 and 100 with weights 1, 1 and 3: the heavy actor holds more than
+    half the weight, so its position beats every other in a pairwise vote.
+
+    >>> weighted_median([0, 50, 100], [1, 1, 3])
+    100.0
+    >>> weighted_mean([0, 50, 100], [1, 1, 3])
+    70.0
     """
     if tie not in ("lower", "upper", "midpoint"):
         raise ValueError(f"tie must be 'lower', 'upper' or 'midpoint', not {tie!r}")

@@ -212,6 +212,12 @@ def breakout(
         For negative masses, assays outside (0, 1), a target at or below natural assay,
         tails at or above the target assay,
         non-positive capacity, or stocks too small when tails are at or above natural.
+
+    Examples
+    --------
+    >>> from detente.verify.breakout import jcpoa_breakout
+    >>> round(jcpoa_breakout().months, 1)  # the JCPOA's "about a year" lower bound
+    10.5
     """
     lots = _parse_stocks(stocks)
     capacity = check_positive("capacity_swu_per_year", capacity_swu_per_year)

@@ -147,6 +147,14 @@ def enrichment(
     ValueError
         If an assay lies outside (0, 1), the tails are not below the feed, the product is
         below the feed, or the product mass is negative.
+
+    Examples
+    --------
+    1.5 kg of 5 % product from natural feed with 0.25 % tails (the case in PyNE's tests):
+
+    >>> r = enrichment(1.5, 0.05, 0.0072, 0.0025)
+    >>> round(r.feed_kg, 3), round(r.tails_kg, 3), round(r.swu, 2)
+    (15.16, 13.66, 11.77)
     """
     p = check_nonnegative("product_kg", product_kg)
     xp = check_fraction_open("product_assay", product_assay)

@@ -129,6 +129,13 @@ def dresher_value(n: int, m: int, b: Number = 1) -> Fraction:
     ------
     ValueError
         If n or m is negative or not an integer, m > n, or b < 0.
+
+    Examples
+    --------
+    Dresher (1962): two inspections in four periods leave the inspectee a value of 3/11.
+
+    >>> dresher_value(4, 2)
+    Fraction(3, 11)
     """
     nn, mm = _check_nm(n, m)
     return _table(nn, _as_cost(b), mm)[nn][mm]
