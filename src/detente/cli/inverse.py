@@ -88,7 +88,8 @@ def _actor_block(result: InverseResult, a: ActorInverse,
     for c in a.conditions:
         if c.met:
             continue
-        lines.append(f"  ✗ move to {text(c.move)}: needs {escape(result.describe_condition(a, c))}")
+        lines.append(f"  ✗ move to {text(c.move)} ({escape(result.changes_from_target(c.move))}):"
+                     f" needs {escape(result.describe_condition(a, c))}")
         if c.closest:
             parts = []
             for sn in c.closest:

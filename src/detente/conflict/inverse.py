@@ -325,6 +325,13 @@ class InverseResult:
             return ", ".join(names[:-1]) + " and " + names[-1]
         return names[0] if names else ""
 
+    def changes_from_target(self, code: int) -> str:
+        """The options that differ from the target, e.g. ``NK.freeze Y→N``."""
+        diff = int(code) ^ int(self.target)
+        parts = [f"{ref} {'N→Y' if (int(code) >> k) & 1 else 'Y→N'}"
+                 for k, ref in enumerate(self.options) if (diff >> k) & 1]
+        return ", ".join(parts) or "no change"
+
     def describe_condition(self, actor: ActorInverse, cond: MoveCondition) -> str:
         """The condition one move puts on the actor's preference, in words."""
         T, t = self.code_text(self.target), self.code_text(cond.move)
