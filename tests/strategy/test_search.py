@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from detente.conflict import build_model
 from detente.scenario import from_data
-from detente.strategy.analysis import reachable_outcomes
+from detente.strategy.analysis import analyze_variant, best_reachable, reachable_outcomes
 from tests.conflict.strategies import conflicts
 
 
@@ -88,3 +88,28 @@ def test_coalition_search_matches_brute_force(data: dict[str, Any], draw: Any) -
         for step in sq.path(int(codes[t])):
             a, b = pos[step.source], pos[step.target]
             assert all(payoffs[m][b] > payoffs[m][a] for m in step.members)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(conflicts(min_actors=2, max_actors=4, max_options=7), st.data(),
+       st.sampled_from(["nash", "seq"]))
+def test_best_reachable_matches_full_analysis(data: dict[str, Any], draw: Any,
+                                              concept: str) -> None:
+    """The sensitivity pass's shortcut (stability of the reachable states only) picks the
+    same best outcome as analyze_variant."""
+    scen = from_data(data)
+    model = build_model(scen)
+    n = model.space.n_states
+    if n == 0:
+        return
+    codes = model.space.codes
+    coalition = draw.draw(st.lists(st.sampled_from(scen.actor_ids), max_size=3, unique=True))
+    scen = replace(scen, status_quo=int(codes[draw.draw(st.integers(0, n - 1))]),
+                   coalitions=(tuple(coalition),) if len(coalition) > 1 else ())
+    va = analyze_variant(scen, model, (concept,), concept, max_outcomes=1)
+    got = best_reachable(scen, model, model.payoffs(), concept)
+    if va.best is None:
+        assert got is None
+    else:
+        assert got is not None and scen.code_text(int(codes[got[0]])) == va.best.state
+        assert got[1] == va.best.total

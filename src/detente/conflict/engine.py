@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from detente.conflict.moves import MoveOps
+from detente.conflict.moves import MoveOps, _Csr
 from detente.conflict.preferences import payoff_ranks
 from detente.conflict.result import StabilityResult
 from detente.conflict.stability import CONCEPTS, SANCTIONS, _Profile, analyse_profile
@@ -58,6 +58,36 @@ def build_model(scenario: Scenario, *, max_states: int | None = None, layout: st
     """Build the reusable state space and move structure of ``scenario``."""
     space = build_state_space(scenario, max_states=max_states, layout=layout)
     return ConflictModel(scenario, space, MoveOps(space), structure_key(scenario))
+
+
+def submodel(model: ConflictModel, states: NDArray[np.int64]) -> ConflictModel:
+    """The model restricted to some feasible states (indices): a sparse layout whose moves
+    are the full model's moves between those states.
+
+    Nash and SEQ stability use only unilateral improvements (Fang, Hipel and Kilgour 1993,
+    §3.1-3.2: ``R_i^+`` and the opponents' ``R_H^+``). On a set of states closed under every
+    actor's improvements -- the states reachable from a status quo by improvements are one --
+    the restricted model therefore gives the same Nash and SEQ results for its states as the
+    whole model. GMR and SMR use every move, so they do not restrict this way.
+    """
+    idx = np.unique(np.asarray(states, dtype=np.int64))
+    full = model.space
+    space = StateSpace(full.n_options, full.blocks, full.codes[idx], False, None)
+    moves = MoveOps(space)
+    where = np.full(full.n_states, -1, dtype=np.int64)
+    where[idx] = np.arange(idx.shape[0])
+    for k in range(len(full.blocks)):
+        csr = model.moves.csr(k)
+        counts = csr.indptr[idx + 1] - csr.indptr[idx]
+        rows = np.repeat(np.arange(idx.shape[0]), counts)
+        first = np.repeat(csr.indptr[idx] - np.cumsum(counts) + counts, counts)
+        targets = where[csr.indices[first + np.arange(rows.shape[0])]]
+        keep = targets >= 0
+        kept = np.bincount(rows[keep], minlength=idx.shape[0])
+        indptr = np.zeros(idx.shape[0] + 1, dtype=np.int64)
+        np.cumsum(kept, out=indptr[1:])
+        moves._csr[k] = _Csr(indptr, targets[keep])
+    return ConflictModel(model.scenario, space, moves, f"{model.key}:sub:{idx.shape[0]}")
 
 
 def _concepts(concepts: Iterable[str] | str | None) -> tuple[str, ...]:

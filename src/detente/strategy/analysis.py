@@ -26,7 +26,9 @@ from numpy.typing import NDArray
 import detente
 from detente.conflict import ConflictModel, StabilityResult, analyse, build_model
 from detente.conflict.coalitions import Move
+from detente.conflict.engine import submodel
 from detente.conflict.paths import PathsResult, status_quo_paths
+from detente.conflict.stability import analyse_profile
 from detente.scenario import Scenario, load_scenario, variant_of
 from detente.scenario.model import Preference
 
@@ -365,14 +367,50 @@ def _variant_description(scenario: Scenario) -> str:
 def rank_variants(analyses: Iterable[VariantAnalysis]) -> tuple[str, ...]:
     """Variants ordered by the total interest score of their best reachable equilibrium
     (variants that reach no equilibrium last), ties by name."""
-    items = list(analyses)
-    return tuple(
-        v.variant
-        for v in sorted(
-            items,
-            key=lambda v: (-round(v.best.total if v.best else -1e18, 9), v.variant),
-        )
-    )
+    return _rank((v.variant, v.best.total if v.best else None) for v in analyses)
+
+
+def _rank(totals: Iterable[tuple[str, float | None]]) -> tuple[str, ...]:
+    """Variant ids by best total (``None``: reaches nothing, last), ties by id."""
+    return tuple(vid for vid, _ in sorted(
+        totals, key=lambda vt: (-round(vt[1] if vt[1] is not None else -1e18, 9), vt[0])))
+
+
+def best_reachable(
+    scenario: Scenario,
+    model: ConflictModel,
+    payoffs: Mapping[str, NDArray[Any]],
+    concept: str,
+) -> tuple[int, float] | None:
+    """The best reachable outcome (state index, total score) by the rule of
+    :func:`analyze_variant`, computed on the reachable states only.
+
+    For Nash and SEQ the reachable states are closed under every actor's improvements, so
+    their stability is that of the sub-model on them
+    (:func:`detente.conflict.engine.submodel`); the sensitivity pass uses this to skip the
+    rest of the state space. ``None`` when nothing is reachable or there is no status quo.
+    """
+    if concept not in ("nash", "seq"):
+        raise ValueError(f"best_reachable restricts to the reachable states, valid for Nash and "
+                         f"SEQ only; got {concept!r}")
+    if scenario.status_quo is None:
+        return None  # as analyze_variant: no status quo, nothing reachable
+    n = model.space.n_states
+    sq = reachable_outcomes(scenario, model, payoffs, np.zeros(n, dtype=bool), concept)
+    assert sq is not None
+    idx = np.flatnonzero(sq.reachable)
+    sub = submodel(model, idx)
+    stable = analyse_profile(sub.profile({a: np.asarray(payoffs[a])[idx]
+                                          for a in scenario.actor_ids}), (concept,))[concept]
+    ok = stable.all(axis=0) & ~np.asarray(sq.improvable)[idx]
+    cand = idx[ok]
+    if not cand.size:
+        return None
+    codes = model.space.codes
+    totals = total_score(scenario, interest_scores(scenario, codes[cand]))
+    tot = np.round(totals, 9) if totals.size else np.zeros(cand.shape[0])
+    k = int(np.lexsort((codes[cand], sq.depth[cand], -tot))[0])
+    return int(cand[k]), float(totals[k]) if totals.size else 0.0
 
 
 def perturbations(pref: Preference) -> list[tuple[str, Preference]]:
@@ -423,10 +461,18 @@ def sensitivity(
     def run(job: tuple[Scenario, str, str, Preference]) -> Perturbation:
         scen, actor, label, pref = job
         vid = scen.variant or "base"
-        va = analyze_variant(scen, models[_key(scen)], (concept,), concept,
-                             preferences={actor: pref}, max_outcomes=1)
-        rank = rank_variants([by_id[k] if k != vid else va for k in by_id])
-        best_state = va.best.state if va.best else None
+        model = models[_key(scen)]
+        if concept in ("nash", "seq"):  # stability of the reachable states only
+            found = best_reachable(scen, model, model.payoffs({actor: pref}, scen), concept)
+            best_state = None if found is None else scen.code_text(
+                int(model.space.codes[found[0]]))
+            total = None if found is None else found[1]
+        else:
+            va = analyze_variant(scen, model, (concept,), concept,
+                                 preferences={actor: pref}, max_outcomes=1)
+            best_state = va.best.state if va.best else None
+            total = va.best.total if va.best else None
+        rank = _rank([(k, total if k == vid else base_total[k]) for k in by_id])
         prev = by_id[vid].best
         old_best = prev.state if prev is not None else None
         out = Perturbation(vid, actor, label, rank, best_state, rank != base_rank,
@@ -439,6 +485,7 @@ def sensitivity(
 
     lock = threading.Lock()
     done = [0]
+    base_total = {k: (v.best.total if v.best is not None else None) for k, v in by_id.items()}
 
     # independent re-analyses; numpy releases the GIL, so a thread per core helps
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
