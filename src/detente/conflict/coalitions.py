@@ -303,6 +303,18 @@ class MoveGraph:
             self._imp[k] = mv.select(self.P[k][mv.indices] > self.P[k][mv.sources()])
         return self._imp[k]
 
+    def improvements_from(self, k: int, states: IntArray) -> tuple[IntArray, IntArray]:
+        """``R_k^+`` from ``states`` only: (position in ``states``, target), computed from
+        the moves without building the whole improvement table (for searches that visit a
+        small part of a large graph)."""
+        if k in self._imp:
+            return self._imp[k].rows(states)
+        states = np.asarray(states, dtype=np.int64)
+        pos, dst = self.moves(k).rows(states)
+        P = self.P[k]
+        keep = P[dst] > P[states[pos]]
+        return pos[keep], dst[keep]
+
     # coalition moves -----------------------------------------------------------------------
     def _ci_block(self, H: tuple[int, ...], rows: IntArray) -> tuple[IntArray, IntArray]:
         """Coalition improvements (C3) of ``H`` from the states ``rows``: (source, target).

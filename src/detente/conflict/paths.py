@@ -38,6 +38,7 @@ Coalition improvements are computed only for the states the search reaches.
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -696,7 +697,8 @@ def status_quo_paths(
     ids = g.actor_ids
     movers: list[str] = list(ids)
     members: list[tuple[int, ...]] = [(k,) for k in range(len(ids))]
-    succ: list[Successors] = [g.improvements(k).rows for k in range(len(ids))]
+    succ: list[Successors] = [functools.partial(g.improvements_from, k)
+                              for k in range(len(ids))]
     if coalitions is not False:
         chosen = None if coalitions is True else coalitions
         for H in coalition_class(scenario, chosen, singletons=False):
