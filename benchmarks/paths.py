@@ -14,6 +14,7 @@ coalition instead.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import resource
@@ -47,7 +48,7 @@ def run_one(n_actors: int, n_options: int, concept: str, coalitions: bool) -> di
     t2 = time.perf_counter()
     # reachability alone (unilateral improvements, legal sequences)
     g = MoveGraph(model, payoffs)
-    succ = [g.improvements(k).rows for k in range(n_actors)]
+    succ = [functools.partial(g.improvements_from, k) for k in range(n_actors)]
     start = int(model.space.position(np.array([0], dtype=np.int64))[0])
     tree = legal_bfs(g.n, succ, start)
     t3 = time.perf_counter()
