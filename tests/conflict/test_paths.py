@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import detente
+import detente.conflict.paths as paths_module
 from detente.cli.paths import register
 from detente.conflict import build_model
 from detente.conflict.coalitions import coalition_class
@@ -162,6 +163,21 @@ def test_paths_are_legal_improving_and_shortest(data: dict[str, Any], layout: st
     unilateral improvement, or a coalition improvement made of the members' moves), no mover
     acts twice in a row, and depths equal a plain set-based BFS."""
     check_paths(data, layout, seed, start_seed, with_coalitions, legal)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(*PATH_CASE)
+def test_paths_target_first_coalition_steps(data: dict[str, Any], layout: str,
+                                            seed: int | None, start_seed: int,
+                                            with_coalitions: bool, legal: bool) -> None:
+    """The same checks when coalition steps are found target-first (the bounded-memory mode
+    that large coalitions on large conflicts use): one parent per newly reached state."""
+    limit = paths_module.PAIR_LIMIT
+    paths_module.PAIR_LIMIT = 0
+    try:
+        check_paths(data, layout, seed, start_seed, True, legal)
+    finally:
+        paths_module.PAIR_LIMIT = limit
 
 
 @pytest.mark.slow

@@ -37,6 +37,7 @@ def _register() -> None:
     from detente.cli import (
         analyze,
         bargain,
+        coalitions,
         conflict,
         explore,
         gmcr,
@@ -46,7 +47,8 @@ def _register() -> None:
         verify,
     )
 
-    for module in (conflict, analyze, verify, bargain, gmcr, paths, inverse, explore, serve):
+    for module in (conflict, analyze, verify, bargain, gmcr, paths, coalitions, inverse, explore,
+                   serve):
         module.register(app)
 
 

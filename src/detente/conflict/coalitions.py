@@ -75,6 +75,7 @@ large coalitions: a few seconds for every coalition of a 4,096-state conflict.
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -92,6 +93,7 @@ from detente.conflict.stability import (
     relax_last_mover,
     sanction_minimum,
 )
+from detente.errors import StateSpaceTooLarge
 from detente.scenario.model import Preference, Scenario
 
 #: Concepts defined for coalitions (SIM has no coalition form here).
@@ -106,6 +108,22 @@ IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
 Bits = NDArray[np.uint64]
 Successors = Callable[[IntArray], tuple[IntArray, IntArray]]
+
+
+#: Default most coalition improvements held for one coalition (DETENTE_MAX_PAIRS overrides).
+DEFAULT_MAX_PAIRS = 1 << 26
+
+
+def max_pairs() -> int:
+    """The limit on stored coalition improvements per coalition (``DETENTE_MAX_PAIRS`` or
+    :data:`DEFAULT_MAX_PAIRS`, 2^26: about 3 GB of working memory)."""
+    env = os.environ.get("DETENTE_MAX_PAIRS")
+    if env:
+        try:
+            return max(1, int(env))
+        except ValueError:
+            pass
+    return DEFAULT_MAX_PAIRS
 
 
 # -- sparse helpers ---------------------------------------------------------------------------
@@ -336,8 +354,18 @@ class MoveGraph:
                 srcs: list[IntArray] = []
                 dsts: list[IntArray] = []
                 allrows = np.arange(self.n, dtype=np.int64)
+                limit = max_pairs()
+                kept = 0
                 for blk in _blocks(self.n, self.n):
                     s, t = self._ci_block(key, allrows[blk])
+                    kept += int(s.shape[0])
+                    if kept > limit:
+                        names = "+".join(self.actor_ids[k] for k in key)
+                        raise StateSpaceTooLarge(
+                            f"{self.scenario.source}: coalition {names} has more than "
+                            f"{limit:,} joint improvements over {self.n:,} states (memory "
+                            "grows with their number); list fewer or smaller coalitions "
+                            "under `coalitions:`, or raise DETENTE_MAX_PAIRS")
                     srcs.append(s)
                     dsts.append(t)
                 src = np.concatenate(srcs) if srcs else np.zeros(0, np.int64)

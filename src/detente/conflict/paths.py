@@ -42,7 +42,7 @@ import functools
 import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -58,6 +58,11 @@ from detente.conflict.coalitions import (
     make_move,
 )
 from detente.conflict.engine import ConflictModel, analyse, build_model, structure_key
+from detente.conflict.reach import (
+    first_coalition_improvements,
+    group_reach,
+    has_coalition_improvement,
+)
 from detente.conflict.result import CONCEPT_NAMES, JsonResult
 from detente.conflict.stability import CONCEPTS
 from detente.errors import ScenarioError
@@ -182,7 +187,11 @@ def legal_bfs(
                 continue
             fs, first = np.unique(fs, return_index=True)
             fc = fc[first]
-            pos, dst = succ(fs)
+            col = j if legal else 0
+            if getattr(succ, "wants_mask", False):  # it may skip states already reached
+                pos, dst = cast(Any, succ)(fs, depth[:, col] < 0)
+            else:
+                pos, dst = succ(fs)
             if not dst.size:
                 continue
             src = fs[pos]
@@ -194,7 +203,6 @@ def legal_bfs(
                 else:
                     edge_parts.append(np.stack(
                         [src, dst, np.full(dst.shape[0], j, dtype=np.int64)], axis=1))
-            col = j if legal else 0
             new = depth[dst, col] < 0
             if not new.any():
                 continue
@@ -592,11 +600,33 @@ def _state_index(scenario: Scenario, model: ConflictModel, state: str | int, wha
     return pos
 
 
-def _joint_successors(g: MoveGraph, H: tuple[int, ...]) -> Successors:
-    def succ(states: IntArray) -> tuple[IntArray, IntArray]:
-        return g.coalition_improvements_from(H, states)
+#: Above this many (origin, target) comparisons a coalition's steps are found target-first:
+#: one parent per newly reached state instead of every pair.
+PAIR_LIMIT = 1 << 22
 
-    return succ
+
+class _JointSteps:
+    """A coalition's steps for :func:`legal_bfs`: every pair while the sub-graph is small
+    (for drawing), else one step to each state not yet reached (bounded memory)."""
+
+    wants_mask = True
+
+    def __init__(self, g: MoveGraph, H: tuple[int, ...]) -> None:
+        self.g, self.H = g, H
+
+    def __call__(self, states: IntArray, wanted: NDArray[np.bool_] | None = None
+                 ) -> tuple[IntArray, IntArray]:
+        g, H = self.g, self.H
+        reach = group_reach(g.model.moves, H)
+        if wanted is None or reach.pair_count(reach.label[np.asarray(states)]) <= PAIR_LIMIT:
+            return g.coalition_improvements_from(H, states)
+        src, dst = first_coalition_improvements(g.model.moves, g.P, H, states, wanted)
+        pos = np.searchsorted(states, src)  # states are unique and increasing here
+        return pos, dst
+
+    def improvable(self, states: IntArray) -> NDArray[np.bool_]:
+        """Per state: the coalition has an improvement from it."""
+        return has_coalition_improvement(self.g.model.moves, self.g.P, self.H, states)
 
 
 def status_quo_paths(
@@ -706,7 +736,7 @@ def status_quo_paths(
                 continue
             movers.append("+".join(ids[k] for k in H))
             members.append(H)
-            succ.append(_joint_successors(g, H))
+            succ.append(_JointSteps(g, H))
     tree = legal_bfs(g.n, succ, s0, legal=legal, collect_edges=edge_limit > 0,
                      edge_limit=edge_limit)
     depth = tree.state_depth()
@@ -715,8 +745,9 @@ def status_quo_paths(
     reach = np.flatnonzero(depth >= 0)
     improvable = np.zeros(g.n, dtype=bool)
     for k in range(len(ids), len(movers)):  # coalition movers: who can still improve
-        pos, _ = succ[k](reach)
-        improvable[reach[pos]] = True
+        joint = succ[k]
+        assert isinstance(joint, _JointSteps)
+        improvable[reach] |= joint.improvable(reach)
 
     vias: dict[tuple[int, int, int], tuple[Move, ...]] = {}
 

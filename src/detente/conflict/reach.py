@@ -43,6 +43,17 @@ class GroupReach:
             self._cache[comp] = np.asarray(order, dtype=np.int64)
         return self._cache[comp]
 
+    def reachable_count(self, comp: int) -> int:
+        """Number of states reachable from component ``comp`` (itself included)."""
+        comps = self.reachable_components(comp)
+        return int((self.members_indptr[comps + 1] - self.members_indptr[comps]).sum())
+
+    def pair_count(self, labels: NDArray[np.int32]) -> int:
+        """Candidate (origin, target) pairs for origins in the components ``labels``."""
+        comps, counts = np.unique(labels, return_counts=True)
+        return int(sum(int(n) * self.reachable_count(int(c))
+                       for c, n in zip(comps, counts, strict=True)))
+
     def reachable_states(self, comp: int) -> NDArray[np.int64]:
         """All states reachable from any state of component ``comp`` (the component included).
         A state reaches itself only if its component has another state or a cycle; callers that
@@ -115,3 +126,79 @@ def coalition_improvements(
     if not srcs:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     return np.concatenate(srcs), np.concatenate(dsts)
+
+
+def first_coalition_improvements(
+    moves: MoveOps,
+    payoffs: Sequence[NDArray[Any]],
+    members: Sequence[int],
+    rows: NDArray[np.int64],
+    wanted: NDArray[np.bool_],
+    chunk: int = 1 << 22,
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """For every state ``t`` with ``wanted[t]`` that is a coalition improvement of
+    ``members`` from some state of ``rows``: the pair (first such state in ``rows``, ``t``).
+
+    This is what a breadth-first search needs (a parent for each newly reached state). The
+    output has at most one pair per target and the work is chunked, so memory stays bounded
+    when the full relation :func:`coalition_improvements` would hold billions of pairs (a
+    large coalition on a large conflict).
+    """
+    reach = group_reach(moves, tuple(members))
+    rows = np.asarray(rows, dtype=np.int64)
+    labels = reach.label[rows]
+    srcs: list[NDArray[np.int64]] = []
+    dsts: list[NDArray[np.int64]] = []
+    claimed = np.zeros(wanted.shape[0], dtype=bool)
+    for comp in np.unique(labels):
+        origin = rows[labels == comp]
+        targets = np.sort(reach.reachable_states(int(comp)))
+        targets = targets[wanted[targets] & ~claimed[targets]]
+        if not targets.size:
+            continue
+        step = max(1, chunk // targets.shape[0])
+        for lo in range(0, origin.shape[0], step):
+            o = origin[lo:lo + step]
+            open_t = targets[~claimed[targets]]
+            if not open_t.size:
+                break
+            ok = np.ones((o.shape[0], open_t.shape[0]), dtype=bool)
+            for k in members:
+                ok &= payoffs[k][open_t][None, :] > payoffs[k][o][:, None]
+            hit = ok.any(axis=0)
+            if hit.any():
+                first = ok.argmax(axis=0)[hit]
+                srcs.append(o[first])
+                dsts.append(open_t[hit])
+                claimed[open_t[hit]] = True
+    if not srcs:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return np.concatenate(srcs), np.concatenate(dsts)
+
+
+def has_coalition_improvement(
+    moves: MoveOps,
+    payoffs: Sequence[NDArray[Any]],
+    members: Sequence[int],
+    rows: NDArray[np.int64],
+    chunk: int = 1 << 22,
+) -> NDArray[np.bool_]:
+    """Per state of ``rows``: whether ``members`` have a coalition improvement from it
+    (chunked; no pairs are stored)."""
+    reach = group_reach(moves, tuple(members))
+    rows = np.asarray(rows, dtype=np.int64)
+    labels = reach.label[rows]
+    out = np.zeros(rows.shape[0], dtype=bool)
+    for comp in np.unique(labels):
+        where = np.flatnonzero(labels == comp)
+        targets = np.sort(reach.reachable_states(int(comp)))
+        if not targets.size:
+            continue
+        step = max(1, chunk // targets.shape[0])
+        for lo in range(0, where.shape[0], step):
+            w = where[lo:lo + step]
+            ok = np.ones((w.shape[0], targets.shape[0]), dtype=bool)
+            for k in members:
+                ok &= payoffs[k][targets][None, :] > payoffs[k][rows[w]][:, None]
+            out[w] = ok.any(axis=1)
+    return out
