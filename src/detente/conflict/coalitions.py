@@ -75,7 +75,6 @@ large coalitions: a few seconds for every coalition of a 4,096-state conflict.
 from __future__ import annotations
 
 import itertools
-import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -93,6 +92,7 @@ from detente.conflict.stability import (
     relax_last_mover,
     sanction_minimum,
 )
+from detente.conflict.statespace import env_limit
 from detente.errors import StateSpaceTooLarge
 from detente.scenario.model import Preference, Scenario
 
@@ -117,13 +117,7 @@ DEFAULT_MAX_PAIRS = 1 << 26
 def max_pairs() -> int:
     """The limit on stored coalition improvements per coalition (``DETENTE_MAX_PAIRS`` or
     :data:`DEFAULT_MAX_PAIRS`, 2^26: about 3 GB of working memory)."""
-    env = os.environ.get("DETENTE_MAX_PAIRS")
-    if env:
-        try:
-            return max(1, int(env))
-        except ValueError:
-            pass
-    return DEFAULT_MAX_PAIRS
+    return env_limit("DETENTE_MAX_PAIRS", DEFAULT_MAX_PAIRS)
 
 
 # -- sparse helpers ---------------------------------------------------------------------------

@@ -13,7 +13,7 @@ and the condensation DAG, and reused across variants, perturbations and samples.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -92,6 +92,38 @@ def group_reach(moves: MoveOps, actors: tuple[int, ...]) -> GroupReach:
     return gr
 
 
+def _improvement_blocks(
+    moves: MoveOps,
+    payoffs: Sequence[NDArray[Any]],
+    members: Sequence[int],
+    rows: NDArray[np.int64],
+    chunk: int,
+    wanted: NDArray[np.bool_] | None = None,
+) -> Iterator[tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.bool_]]]:
+    """Blocks ``(positions in rows, targets, ok)`` with ``ok[a, b]``: every member strictly
+    prefers ``targets[b]`` to ``rows[positions[a]]``, and ``targets[b]`` is reachable by the
+    members' moves from it (the same reach component). At most ``chunk`` cells a block;
+    ``wanted`` restricts the targets."""
+    reach = group_reach(moves, tuple(members))
+    rows = np.asarray(rows, dtype=np.int64)
+    labels = reach.label[rows]
+    for comp in np.unique(labels):
+        where = np.flatnonzero(labels == comp)
+        targets = np.sort(reach.reachable_states(int(comp)))
+        if wanted is not None:
+            targets = targets[wanted[targets]]
+        if not targets.size:
+            continue
+        step = max(1, chunk // targets.shape[0])
+        for lo in range(0, where.shape[0], step):
+            w = where[lo:lo + step]
+            o = rows[w]
+            ok = np.ones((w.shape[0], targets.shape[0]), dtype=bool)
+            for k in members:
+                ok &= payoffs[k][targets][None, :] > payoffs[k][o][:, None]
+            yield w, targets, ok
+
+
 def coalition_improvements(
     moves: MoveOps,
     payoffs: Sequence[NDArray[Any]],
@@ -106,23 +138,13 @@ def coalition_improvements(
     ``payoffs[k]`` is actor ``k``'s payoff over feasible indices. Targets of each source come
     in increasing index order.
     """
-    reach = group_reach(moves, tuple(members))
     rows = np.asarray(rows, dtype=np.int64)
-    labels = reach.label[rows]
     srcs: list[NDArray[np.int64]] = []
     dsts: list[NDArray[np.int64]] = []
-    for comp in np.unique(labels):
-        origin = rows[labels == comp]
-        targets = np.sort(reach.reachable_states(int(comp)))
-        step = max(1, chunk // max(1, targets.shape[0]))
-        for lo in range(0, origin.shape[0], step):
-            o = origin[lo:lo + step]
-            ok = np.ones((o.shape[0], targets.shape[0]), dtype=bool)
-            for k in members:
-                ok &= payoffs[k][targets][None, :] > payoffs[k][o][:, None]
-            oi, ti = np.nonzero(ok)
-            srcs.append(o[oi])
-            dsts.append(targets[ti])
+    for w, targets, ok in _improvement_blocks(moves, payoffs, members, rows, chunk):
+        oi, ti = np.nonzero(ok)
+        srcs.append(rows[w[oi]])
+        dsts.append(targets[ti])
     if not srcs:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     return np.concatenate(srcs), np.concatenate(dsts)
@@ -144,33 +166,17 @@ def first_coalition_improvements(
     when the full relation :func:`coalition_improvements` would hold billions of pairs (a
     large coalition on a large conflict).
     """
-    reach = group_reach(moves, tuple(members))
     rows = np.asarray(rows, dtype=np.int64)
-    labels = reach.label[rows]
     srcs: list[NDArray[np.int64]] = []
     dsts: list[NDArray[np.int64]] = []
     claimed = np.zeros(wanted.shape[0], dtype=bool)
-    for comp in np.unique(labels):
-        origin = rows[labels == comp]
-        targets = np.sort(reach.reachable_states(int(comp)))
-        targets = targets[wanted[targets] & ~claimed[targets]]
-        if not targets.size:
-            continue
-        step = max(1, chunk // targets.shape[0])
-        for lo in range(0, origin.shape[0], step):
-            o = origin[lo:lo + step]
-            open_t = targets[~claimed[targets]]
-            if not open_t.size:
-                break
-            ok = np.ones((o.shape[0], open_t.shape[0]), dtype=bool)
-            for k in members:
-                ok &= payoffs[k][open_t][None, :] > payoffs[k][o][:, None]
-            hit = ok.any(axis=0)
-            if hit.any():
-                first = ok.argmax(axis=0)[hit]
-                srcs.append(o[first])
-                dsts.append(open_t[hit])
-                claimed[open_t[hit]] = True
+    for w, targets, ok in _improvement_blocks(moves, payoffs, members, rows, chunk, wanted):
+        ok &= ~claimed[targets][None, :]
+        hit = ok.any(axis=0)
+        if hit.any():
+            srcs.append(rows[w[ok.argmax(axis=0)[hit]]])
+            dsts.append(targets[hit])
+            claimed[targets[hit]] = True
     if not srcs:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     return np.concatenate(srcs), np.concatenate(dsts)
@@ -185,20 +191,7 @@ def has_coalition_improvement(
 ) -> NDArray[np.bool_]:
     """Per state of ``rows``: whether ``members`` have a coalition improvement from it
     (chunked; no pairs are stored)."""
-    reach = group_reach(moves, tuple(members))
-    rows = np.asarray(rows, dtype=np.int64)
-    labels = reach.label[rows]
-    out = np.zeros(rows.shape[0], dtype=bool)
-    for comp in np.unique(labels):
-        where = np.flatnonzero(labels == comp)
-        targets = np.sort(reach.reachable_states(int(comp)))
-        if not targets.size:
-            continue
-        step = max(1, chunk // targets.shape[0])
-        for lo in range(0, where.shape[0], step):
-            w = where[lo:lo + step]
-            ok = np.ones((w.shape[0], targets.shape[0]), dtype=bool)
-            for k in members:
-                ok &= payoffs[k][targets][None, :] > payoffs[k][rows[w]][:, None]
-            out[w] = ok.any(axis=1)
+    out = np.zeros(np.shape(rows)[0], dtype=bool)
+    for w, _targets, ok in _improvement_blocks(moves, payoffs, members, rows, chunk):
+        out[w] = ok.any(axis=1)
     return out

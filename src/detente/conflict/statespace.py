@@ -42,15 +42,21 @@ MAX_ENUMERATED_CODES = 1 << 28
 MAX_DENSE_CODES = 1 << 25
 
 
-def max_states_limit() -> int:
-    """The state-space refusal limit (``DETENTE_MAX_STATES`` or the default, 2**22)."""
-    env = os.environ.get("DETENTE_MAX_STATES")
+def env_limit(name: str, default: int) -> int:
+    """A positive integer limit from the environment variable ``name`` (``default`` when it
+    is unset or not a number)."""
+    env = os.environ.get(name)
     if env:
         try:
             return max(1, int(env))
         except ValueError:
             pass
-    return DEFAULT_MAX_STATES
+    return default
+
+
+def max_states_limit() -> int:
+    """The state-space refusal limit (``DETENTE_MAX_STATES`` or the default, 2**22)."""
+    return env_limit("DETENTE_MAX_STATES", DEFAULT_MAX_STATES)
 
 
 @dataclass(frozen=True)
