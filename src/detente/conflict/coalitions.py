@@ -367,6 +367,31 @@ class MoveGraph:
                 self._ci[key] = Pairs.from_pairs(self.n, src, dst)
         return self._ci[key]
 
+    def kept_pairs(self, H: Sequence[int]) -> int:
+        """Coalition improvements of ``H`` kept so far by :meth:`coalition_improvements_from`."""
+        key = tuple(sorted(H))
+        if key in self._ci:
+            return self._ci[key].nnz
+        part = self._ci_partial.get(key)
+        return 0 if part is None else sum(int(x.shape[0]) for x in part[1])
+
+    def known_improvable(self, H: Sequence[int], states: IntArray
+                         ) -> tuple[BoolArray, BoolArray]:
+        """For ``states``: whether the kept pairs cover them, and whether ``H`` has an
+        improvement from them (meaningful where covered)."""
+        key = tuple(sorted(H))
+        states = np.asarray(states, dtype=np.int64)
+        if key in self._ci:
+            ci = self._ci[key]
+            return (np.ones(states.shape[0], dtype=bool),
+                    ci.indptr[states + 1] > ci.indptr[states])
+        part = self._ci_partial.get(key)
+        if part is None:
+            return np.zeros(states.shape[0], dtype=bool), np.zeros(states.shape[0], dtype=bool)
+        done, src_store, _ = part
+        src = np.concatenate(src_store) if src_store else np.zeros(0, np.int64)
+        return done[states], np.isin(states, src)
+
     def coalition_improvements_from(self, H: Sequence[int], states: IntArray
                                     ) -> tuple[IntArray, IntArray]:
         """``R_H^{++}`` from ``states`` only (computed lazily, for large graphs).

@@ -600,14 +600,18 @@ def _state_index(scenario: Scenario, model: ConflictModel, state: str | int, wha
     return pos
 
 
-#: Above this many (origin, target) comparisons a coalition's steps are found target-first:
-#: one parent per newly reached state instead of every pair.
-PAIR_LIMIT = 1 << 22
+#: Largest number of (origin, target) comparisons in one call for which a coalition's steps
+#: are all listed (and kept for reuse); above it, or once :data:`PAIR_BUDGET` pairs are kept,
+#: steps are found target-first: one parent per newly reached state (bounded memory).
+PAIR_LIMIT = 1 << 26
+#: Most coalition improvements kept per coalition during one search.
+PAIR_BUDGET = 1 << 24
 
 
 class _JointSteps:
-    """A coalition's steps for :func:`legal_bfs`: every pair while the sub-graph is small
-    (for drawing), else one step to each state not yet reached (bounded memory)."""
+    """A coalition's steps for :func:`legal_bfs`: every pair (kept, and reused for
+    :meth:`improvable`) while that stays small, else one step to each state not yet
+    reached."""
 
     wants_mask = True
 
@@ -618,15 +622,25 @@ class _JointSteps:
                  ) -> tuple[IntArray, IntArray]:
         g, H = self.g, self.H
         reach = group_reach(g.model.moves, H)
-        if wanted is None or reach.pair_count(reach.label[np.asarray(states)]) <= PAIR_LIMIT:
+        if wanted is None or (
+                g.kept_pairs(H) < PAIR_BUDGET
+                and reach.pair_count(reach.label[np.asarray(states)]) <= PAIR_LIMIT):
             return g.coalition_improvements_from(H, states)
         src, dst = first_coalition_improvements(g.model.moves, g.P, H, states, wanted)
         pos = np.searchsorted(states, src)  # states are unique and increasing here
         return pos, dst
 
     def improvable(self, states: IntArray) -> NDArray[np.bool_]:
-        """Per state: the coalition has an improvement from it."""
-        return has_coalition_improvement(self.g.model.moves, self.g.P, self.H, states)
+        """Per state: the coalition has an improvement from it (from the kept pairs where
+        they cover the state)."""
+        states = np.asarray(states, dtype=np.int64)
+        known, has = self.g.known_improvable(self.H, states)
+        out = has.copy()
+        todo = ~known
+        if todo.any():
+            out[todo] = has_coalition_improvement(self.g.model.moves, self.g.P, self.H,
+                                                  states[todo])
+        return out
 
 
 def status_quo_paths(
