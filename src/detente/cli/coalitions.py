@@ -63,8 +63,13 @@ def render(result: CoalitionResult) -> None:
     """Print the coalition analysis readably."""
     out = console()
     joint = [label for label in result.labels if "+" in label]
+    n = len(result.actors)
+    if n > 3 and len(joint) == (1 << n) - 1 - n:
+        which = f"every coalition of two or more of the {n} actors ({len(joint)})"
+    else:
+        which = ", ".join(joint) or "none (single actors only)"
     out.print(f"[bold]{escape(result.scenario)}[/bold]: coalition analysis; coalitions that can "
-              f"move jointly: {escape(', '.join(joint)) or 'none (single actors only)'}")
+              f"move jointly: {escape(which)}")
     for c in result.concepts:
         name = CONCEPT_NAMES.get(c, c)
         ind = result.individual_equilibria(c)
