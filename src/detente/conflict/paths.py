@@ -142,8 +142,11 @@ def legal_bfs(
     n_states
         Number of states (indices ``0 .. n_states - 1``).
     successors
-        One function per mover: given an array of states, it returns ``(position, target)``
-        for every step of that mover leaving them (vectorised).
+        One function per mover: given an array of states (unique, increasing), it returns
+        ``(position, target)`` for every step of that mover leaving them (vectorised). A
+        function with a true ``wants_mask`` attribute is also given the mask of states not
+        yet reached in that mover's column, and may return only steps to those (one per
+        target is enough: the search keeps the first parent).
     start
         Start state index.
     legal
