@@ -109,9 +109,12 @@ def render(result: PathsResult) -> None:
     out = console()
     name = CONCEPT_NAMES.get(result.concept, result.concept)
     sq = result.code_text(result.status_quo)
-    kinds = ("unilateral and coalition improvements "
-             f"({', '.join(m for m in result.movers if '+' in m)})"
-             if any("+" in m for m in result.movers) else "unilateral improvements")
+    joint = [m for m in result.movers if "+" in m]
+    n = len(result.actors)
+    which = (f"every coalition of two or more of the {n} actors, {len(joint)}"
+             if n > 3 and len(joint) == (1 << n) - 1 - n else ", ".join(joint))
+    kinds = (f"unilateral and coalition improvements ({which})" if joint
+             else "unilateral improvements")
     rule = "no mover twice in a row" if result.legal else "movers may repeat"
     out.print(f"[bold]{escape(result.scenario)}[/bold]: evolution from the status quo {sq} "
               f"by {escape(kinds)} ({rule})")
