@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from detente.cli._common import console, print_json, resolve_scenario, write_atomic
+from detente.cli._common import console, print_json, progress_bar, resolve_scenario, write_atomic
 from detente.conflict.coalitions import Move
 from detente.conflict.paths import PathsResult, status_quo_paths
 from detente.conflict.result import CONCEPT_NAMES
@@ -67,8 +67,9 @@ def paths(
     if plot is not None and not plot.lower().endswith(".svg"):
         raise ValueError(f"--plot writes SVG; give a file ending in .svg (got {plot!r})")
     scenario = resolve_scenario(file, variant)
-    result = status_quo_paths(scenario, concept=concept, coalitions=coalitions, target=to,
-                              start=start)
+    with progress_bar("paths") as bar:
+        result = status_quo_paths(scenario, concept=concept, coalitions=coalitions, target=to,
+                                  start=start, progress=bar)
     written = []
     for path, make in ((dot, result.to_dot), (plot, result.to_svg)):
         if path is None:

@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import functools
 import io
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -134,6 +134,7 @@ def legal_bfs(
     stop_at: int | None = None,
     collect_edges: bool = False,
     edge_limit: int = EDGE_LIMIT,
+    progress: Callable[[int, int], None] | None = None,
 ) -> BfsTree:
     """Breadth-first search from ``start`` by steps of several movers.
 
@@ -158,6 +159,8 @@ def legal_bfs(
         ``edge_limit``).
     edge_limit
         Largest number of edges kept.
+    progress
+        Called as ``progress(level, states reached)`` after each level.
 
     Returns
     -------
@@ -225,6 +228,8 @@ def legal_bfs(
         pcol[t, col_] = pc
         mover[t, col_] = mv
         f_states, f_cols = t, col_.astype(np.int32)
+        if progress is not None:
+            progress(d, int((depth >= 0).any(axis=1).sum()))
     edges: IntArray | None = None
     if collect_edges and keep_edges:
         edges = (np.unique(np.concatenate(edge_parts), axis=0) if edge_parts
@@ -662,6 +667,7 @@ def status_quo_paths(
     edge_limit: int = EDGE_LIMIT,
     equilibrium: NDArray[np.bool_] | None = None,
     max_paths: int | None = None,
+    progress: Callable[[float, str], None] | None = None,
 ) -> PathsResult:
     """Status-quo analysis (Li, Kilgour and Hipel 2005; Xu et al. 2010).
 
@@ -696,6 +702,8 @@ def status_quo_paths(
     max_paths
         Compute the shortest evolutions of only the first this many destinations (nearest
         first); :meth:`PathsResult.path` computes any other on request.
+    progress
+        Called as ``progress(fraction of the states reached, stage)`` during the search.
 
     Returns
     -------
@@ -754,9 +762,15 @@ def status_quo_paths(
             movers.append("+".join(ids[k] for k in H))
             members.append(H)
             succ.append(_JointSteps(g, H))
+    def level(d: int, reached: int) -> None:
+        if progress is not None:
+            progress(reached / max(1, g.n), f"step {d}: {reached:,} states reached")
+
     tree = legal_bfs(g.n, succ, s0, legal=legal, collect_edges=edge_limit > 0,
-                     edge_limit=edge_limit)
+                     edge_limit=edge_limit, progress=level if progress is not None else None)
     depth = tree.state_depth()
+    if progress is not None:
+        progress(1.0, f"{int((depth >= 0).sum()):,} states reachable; tracing the paths")
     codes = model.space.codes
     options = tuple(scenario.option_refs)
     reach = np.flatnonzero(depth >= 0)
