@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from detente.cli._common import console, print_json, resolve_scenario
+from detente.cli._common import console, print_json, progress_bar, resolve_scenario
 from detente.conflict.coalitions import COALITION_CONCEPTS, CoalitionResult, analyse_coalitions
 from detente.conflict.result import CONCEPT_NAMES
 
@@ -43,7 +43,8 @@ def coalitions_command(
     chosen: str | list[list[str]] | None = "all" if all_coalitions else None
     if coalition:
         chosen = [[m.strip() for m in c.split(",") if m.strip()] for c in coalition]
-    result = analyse_coalitions(scenario, concept, chosen)
+    with progress_bar("coalitions") as bar:
+        result = analyse_coalitions(scenario, concept, chosen, progress=bar)
     if json_out:
         print_json(result.to_dict())
         return

@@ -858,6 +858,7 @@ def analyse_coalitions(
     preferences: Mapping[str, Preference] | None = None,
     payoffs: Mapping[str, NDArray[np.unsignedinteger]] | None = None,
     max_states: int | None = None,
+    progress: Callable[[float, str], None] | None = None,
 ) -> CoalitionResult:
     """Coalition stability (CNash, CGMR, CSMR, CSEQ) of every state for a class of coalitions.
 
@@ -873,6 +874,8 @@ def analyse_coalitions(
         has none), ``"all"``, or a list of lists of actor ids. Single actors are always added.
     model, preferences, payoffs, max_states
         As for :func:`~detente.conflict.engine.analyse`.
+    progress
+        Called as ``progress(fraction done, stage)`` before each coalition.
 
     Returns
     -------
@@ -904,6 +907,8 @@ def analyse_coalitions(
     witness: dict[str, IntArray] = {c: np.full((len(cls), N), -1, dtype=np.int64) for c in conc}
     coalition_units = [c for c in cls if len(c) > 1]
     for h, H in enumerate(cls):
+        if progress is not None:
+            progress(h / len(cls), "coalition " + "+".join(ids[k] for k in H))
         ci = g.coalition_improvements(H)
         src = ci.sources()
         dst = ci.indices
@@ -975,6 +980,8 @@ def analyse_coalitions(
             ))
         breaks[c] = tuple(out)
 
+    if progress is not None:
+        progress(1.0, "done")
     return CoalitionResult(
         scenario=scenario.name,
         digest=scenario.digest,
