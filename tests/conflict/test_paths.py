@@ -260,6 +260,11 @@ def test_cli_text_and_files(tmp_path: Path) -> None:
     assert "YNYNY" in res.output
     assert dot.read_text().startswith("digraph") and "<svg" in svg.read_text()
     assert not list(tmp_path.glob(".out.*"))  # no temporary files left
+    png = tmp_path / "out.png"
+    res = CliRunner().invoke(_app(), ["paths", detente.scenario_path("elmira"), "--plot",
+                                      str(png)])
+    assert res.exit_code == 0, res.output
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_cli_json_and_to(tmp_path: Path) -> None:
@@ -279,7 +284,7 @@ def test_cli_errors(tmp_path: Path) -> None:
     assert isinstance(res.exception, ValueError)
     res = CliRunner().invoke(_app(), ["paths", "elmira", "--to", "NYYNN"])
     assert isinstance(res.exception, ValueError)
-    res = CliRunner().invoke(_app(), ["paths", "elmira", "--plot", str(tmp_path / "x.png")])
+    res = CliRunner().invoke(_app(), ["paths", "elmira", "--plot", str(tmp_path / "x.pdf")])
     assert isinstance(res.exception, ValueError)
     data = dict(load_scenario(detente.scenario_path("elmira")).raw)
     data.pop("status_quo")

@@ -53,7 +53,7 @@ def paths(
     ] = None,
     plot: Annotated[
         str | None,
-        typer.Option("--plot", help="Draw the status-quo diagram to this SVG file.",
+        typer.Option("--plot", help="Draw the status-quo diagram to this file (.svg or .png).",
                      show_default=False),
     ] = None,
 ) -> None:
@@ -64,14 +64,17 @@ def paths(
     if concept not in (*CONCEPTS, "r"):
         raise ValueError(f"unknown stability concept {concept!r}; choose from "
                          f"{', '.join(CONCEPTS)}")
-    if plot is not None and not plot.lower().endswith(".svg"):
-        raise ValueError(f"--plot writes SVG; give a file ending in .svg (got {plot!r})")
+    if plot is not None and not plot.lower().endswith((".svg", ".png")):
+        raise ValueError(f"--plot writes SVG or PNG; give a file ending in .svg or .png "
+                         f"(got {plot!r})")
     scenario = resolve_scenario(file, variant)
     with progress_bar("paths") as bar:
         result = status_quo_paths(scenario, concept=concept, coalitions=coalitions, target=to,
                                   start=start, progress=bar)
     written = []
-    for path, make in ((dot, result.to_dot), (plot, result.to_svg)):
+    drawing = result.to_png if plot is not None and plot.lower().endswith(".png") \
+        else result.to_svg
+    for path, make in ((dot, result.to_dot), (plot, drawing)):
         if path is None:
             continue
         try:

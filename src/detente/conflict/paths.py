@@ -503,6 +503,21 @@ class PathsResult(JsonResult):
         depth); colours and the ``max_nodes`` rule are as in :meth:`to_dot`.
         """
         from matplotlib import rc_context
+
+        fig = self._figure(max_nodes)
+        buf = io.StringIO()
+        with rc_context({"svg.hashsalt": "detente"}):  # stable element ids
+            fig.savefig(buf, format="svg", metadata={"Date": None})
+        return buf.getvalue()
+
+    def to_png(self, max_nodes: int = MAX_DRAWN, dpi: int = 150) -> bytes:
+        """PNG image of the diagram of :meth:`to_svg`."""
+        buf = io.BytesIO()
+        self._figure(max_nodes).savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+        return buf.getvalue()
+
+    def _figure(self, max_nodes: int) -> Any:
+        """The matplotlib figure of the status-quo diagram."""
         from matplotlib.figure import Figure
         from matplotlib.patches import FancyArrowPatch
 
@@ -574,10 +589,7 @@ class PathsResult(JsonResult):
             if i == sq:
                 ax.text(xpos[i], ypos[i] - 0.22, "status quo", fontsize=7, ha="center",
                         va="top", color="#1f4e79", zorder=4)
-        buf = io.StringIO()
-        with rc_context({"svg.hashsalt": "detente"}):  # stable element ids
-            fig.savefig(buf, format="svg", metadata={"Date": None})
-        return buf.getvalue()
+        return fig
 
 
 def _dot_escape(text: str) -> str:
