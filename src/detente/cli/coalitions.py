@@ -34,9 +34,11 @@ def coalitions_command(
     variant: Annotated[str | None, typer.Option(help="Apply a variant from the file.")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
-    """Coalition analysis (Kilgour, Hipel, Fang and Peng 2001; Inohara and Hipel 2008): which
-    equilibria of the individual analysis survive when coalitions can move jointly, and the
-    joint move that upsets each of the others."""
+    """Coalition analysis: which equilibria survive when actors can move jointly.
+
+    The equilibria of the individual analysis that survive coalition analysis, and the joint
+    move that upsets each of the others (Kilgour, Hipel, Fang and Peng 2001; Inohara and Hipel
+    2008)."""
     if coalition and all_coalitions:
         raise ValueError("give either --coalition (repeatable) or --all, not both")
     scenario = resolve_scenario(file, variant)

@@ -44,10 +44,12 @@ def inverse_command(
     ] = 2,
     json_out: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
-    """Inverse analysis (Kinsara, Kilgour and Hipel 2015): for each actor, the preference
-    conditions under which TARGET is stable, the improvements that must be blocked, and the
-    smallest change to its ranking (fewest pairwise swaps) that makes TARGET stable; for
-    actors whose preferences are statements, also the fewest statement edits."""
+    """Inverse analysis: what each actor's preferences must be for TARGET to be stable.
+
+    For each actor: the preference conditions under which TARGET is stable, the improvements
+    that must be blocked, and the smallest change to its ranking (fewest pairwise swaps) that
+    makes TARGET stable; for actors whose preferences are statements, also the fewest
+    statement edits (Kinsara, Kilgour and Hipel 2015)."""
     concept = concept.strip().lower()
     if concept not in (*INVERSE_CONCEPTS, "r"):
         raise ValueError(f"inverse analysis supports the concepts "

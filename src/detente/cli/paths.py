@@ -57,9 +57,11 @@ def paths(
                      show_default=False),
     ] = None,
 ) -> None:
-    """Status-quo analysis: the states reachable from the status quo by unilateral (and,
-    with --coalitions, coalition) improvements, and a shortest evolution to each reachable
-    equilibrium (Li, Kilgour and Hipel 2005; Xu et al. 2010)."""
+    """Status-quo analysis: where the conflict can go from the status quo.
+
+    The states reachable by unilateral (and, with --coalitions, coalition) improvements, and a
+    shortest evolution to each reachable equilibrium (Li, Kilgour and Hipel 2005; Xu et al.
+    2010)."""
     concept = concept.strip().lower()
     if concept not in (*CONCEPTS, "r"):
         raise ValueError(f"unknown stability concept {concept!r}; choose from "
