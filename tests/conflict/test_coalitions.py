@@ -278,3 +278,39 @@ def check_against_reference(data: dict[str, Any], layout: str, seed: int | None,
                 assert m.source == state and m.target in moves(ref, k, state)
                 state, last = m.target, who
             assert state == t
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(conflicts(min_actors=3, max_actors=4, max_options=7), st.data())
+def test_member_paths_are_shortest_legal_sequences(data: dict[str, Any], draw: Any) -> None:
+    """The joint move shown for a break (each changing member moving once, straight to its
+    options at the target, or a search when no order stays feasible) is a legal sequence of
+    the members' moves as short as a breadth-first search finds."""
+    from detente.conflict.coalitions import MoveGraph, _legal_path, _searched_path
+    from detente.conflict.reach import group_reach
+
+    scen = from_data(data)
+    model = build_model(scen)
+    n = model.space.n_states
+    if n == 0:
+        return
+    members = tuple(sorted(draw.draw(st.lists(st.integers(0, len(scen.actors) - 1),
+                                              min_size=2, max_size=3, unique=True))))
+    source = draw.draw(st.integers(0, n - 1))
+    reach = group_reach(model.moves, members)
+    targets = reach.reachable_states(int(reach.label[source]))
+    targets = targets[targets != source]
+    if not targets.size:
+        return
+    target = int(draw.draw(st.sampled_from(sorted(int(t) for t in targets))))
+    g = MoveGraph(model, model.payoffs())
+    got = _legal_path(g, members, source, target)
+    ref = _searched_path(g, members, source, target)
+    assert len(got) == len(ref)
+    at, last = source, None
+    for a, b, i in got:
+        assert a == at and i != last
+        csr = model.moves.csr(members[i])
+        assert b in csr.indices[csr.indptr[a]:csr.indptr[a + 1]]
+        at, last = b, i
+    assert at == target

@@ -84,7 +84,7 @@ from numpy.typing import NDArray
 
 import detente
 from detente.conflict.engine import ConflictModel, analyse, build_model, structure_key
-from detente.conflict.reach import coalition_improvements
+from detente.conflict.reach import coalition_improvements, group_reach
 from detente.conflict.result import JsonResult
 from detente.conflict.stability import (
     exclusive_reduce,
@@ -841,12 +841,64 @@ def _smr_unsanctioned(g: MoveGraph, H: tuple[int, ...], others: list[int], ci: P
 def _legal_path(g: MoveGraph, members: Sequence[int], source: int, target: int
                 ) -> list[tuple[int, int, int]]:
     """Shortest legal sequence of the members' unilateral moves from ``source`` to
-    ``target``: ``(from, to, index in members)`` per step."""
+    ``target``: ``(from, to, index in members)`` per step.
+
+    Each member whose options differ must move at least once, so a sequence in which each of
+    them moves once, straight to its options at ``target``, is shortest; the orders are
+    tried with the highest-indexed member first (as the breadth-first search would report
+    them). When no order keeps every intermediate state feasible, a breadth-first search
+    over the states the members can reach finds the path.
+    """
+    space = g.space
+    codes = space.codes
+    cs, ct = int(codes[source]), int(codes[target])
+    movers: list[tuple[int, int]] = []
+    for i, k in enumerate(members):
+        b = space.blocks[k]
+        a_sub, b_sub = (cs >> b.offset) & (b.size - 1), (ct >> b.offset) & (b.size - 1)
+        if a_sub != b_sub:
+            if not b.transitions[a_sub, b_sub]:
+                movers = []
+                break
+            movers.append((k, i))
+    for order in itertools.islice(itertools.permutations(movers[::-1]), 720):
+        cur, steps, ok = cs, [], True
+        for k, i in order:
+            b = space.blocks[k]
+            mask = (b.size - 1) << b.offset
+            nxt = (cur & ~mask) | (ct & mask)
+            a_idx = int(space.position(np.array([cur]))[0])
+            b_idx = int(space.position(np.array([nxt]))[0])
+            if b_idx < 0:
+                ok = False
+                break
+            steps.append((a_idx, b_idx, i))
+            cur = nxt
+        if ok and movers and cur == ct:
+            return steps
+    return _searched_path(g, members, source, target)
+
+
+def _searched_path(g: MoveGraph, members: Sequence[int], source: int, target: int
+                   ) -> list[tuple[int, int, int]]:
+    """:func:`_legal_path` by breadth-first search over the states the members can reach."""
     from detente.conflict.paths import legal_bfs  # late import: paths imports this module
 
-    succ = [g.moves(j).rows for j in members]
-    tree = legal_bfs(g.n, succ, source, stop_at=target)
-    return tree.path_to(target)
+    reach = group_reach(g.model.moves, tuple(sorted(members)))
+    local = np.union1d(reach.reachable_states(int(reach.label[source])),
+                       np.array([source], dtype=np.int64))
+
+    def on_local(j: int) -> Successors:
+        def succ(states: IntArray) -> tuple[IntArray, IntArray]:
+            pos, dst = g.moves(j).rows(local[states])
+            return pos, np.searchsorted(local, dst)
+
+        return succ
+
+    start = int(np.searchsorted(local, source))
+    goal = int(np.searchsorted(local, target))
+    tree = legal_bfs(local.shape[0], [on_local(j) for j in members], start, stop_at=goal)
+    return [(int(local[a]), int(local[b]), mv) for a, b, mv in tree.path_to(goal)]
 
 
 def analyse_coalitions(
