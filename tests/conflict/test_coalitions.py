@@ -286,7 +286,7 @@ def test_member_paths_are_shortest_legal_sequences(data: dict[str, Any], draw: A
     """The joint move shown for a break (each changing member moving once, straight to its
     options at the target, or a search when no order stays feasible) is a legal sequence of
     the members' moves as short as a breadth-first search finds."""
-    from detente.conflict.coalitions import MoveGraph, _legal_path, _searched_path
+    from detente.conflict.coalitions import MoveGraph, _searched_path, member_path
     from detente.conflict.reach import group_reach
 
     scen = from_data(data)
@@ -304,7 +304,7 @@ def test_member_paths_are_shortest_legal_sequences(data: dict[str, Any], draw: A
         return
     target = int(draw.draw(st.sampled_from(sorted(int(t) for t in targets))))
     g = MoveGraph(model, model.payoffs())
-    got = _legal_path(g, members, source, target)
+    got = member_path(g, members, source, target)
     ref = _searched_path(g, members, source, target)
     assert len(got) == len(ref)
     at, last = source, None

@@ -838,7 +838,7 @@ def _smr_unsanctioned(g: MoveGraph, H: tuple[int, ...], others: list[int], ci: P
     return out
 
 
-def _legal_path(g: MoveGraph, members: Sequence[int], source: int, target: int
+def member_path(g: MoveGraph, members: Sequence[int], source: int, target: int
                 ) -> list[tuple[int, int, int]]:
     """Shortest legal sequence of the members' unilateral moves from ``source`` to
     ``target``: ``(from, to, index in members)`` per step.
@@ -881,7 +881,7 @@ def _legal_path(g: MoveGraph, members: Sequence[int], source: int, target: int
 
 def _searched_path(g: MoveGraph, members: Sequence[int], source: int, target: int
                    ) -> list[tuple[int, int, int]]:
-    """:func:`_legal_path` by breadth-first search over the states the members can reach."""
+    """:func:`member_path` by breadth-first search over the states the members can reach."""
     from detente.conflict.paths import legal_bfs  # late import: paths imports this module
 
     reach = group_reach(g.model.moves, tuple(sorted(members)))
@@ -1019,7 +1019,7 @@ def analyse_coalitions(
             if key not in witness_moves:  # the same move often breaks several concepts
                 witness_moves[key] = tuple(
                     make_move(options, (ids[members[mv]],), int(codes[a]), int(codes[b]))
-                    for a, b, mv in _legal_path(g, members, int(s), t)
+                    for a, b, mv in member_path(g, members, int(s), t)
                 )
             moves = witness_moves[key]
             out.append(CoalitionBreak(

@@ -56,6 +56,7 @@ from detente.conflict.coalitions import (
     coalition_class,
     code_text,
     make_move,
+    member_path,
 )
 from detente.conflict.engine import ConflictModel, analyse, build_model, structure_key
 from detente.conflict.reach import (
@@ -802,10 +803,9 @@ def status_quo_paths(
             via: tuple[Move, ...] = ()
             if len(members[mv]) > 1:
                 if (a, b, mv) not in vias:  # paths share their first joint steps
-                    sub = legal_bfs(g.n, [g.moves(k).rows for k in members[mv]], a, stop_at=b)
                     vias[a, b, mv] = tuple(
                         make_move(options, (ids[members[mv][k]],), int(codes[x]),
-                                  int(codes[y])) for x, y, k in sub.path_to(b))
+                                  int(codes[y])) for x, y, k in member_path(g, members[mv], a, b))
                 via = vias[a, b, mv]
             steps.append(make_move(options, who, int(codes[a]), int(codes[b]), via))
         return tuple(steps)
