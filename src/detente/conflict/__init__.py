@@ -1,6 +1,7 @@
 """Graph Model for Conflict Resolution: state spaces, preferences and stability analysis."""
 
 from detente.conflict.coalitions import CoalitionResult, analyse_coalitions
+from detente.conflict.edits import StatementChange, statement_edits
 from detente.conflict.engine import ConflictModel, analyse, build_model, structure_key
 from detente.conflict.inverse import INVERSE_CONCEPTS, InverseResult, inverse
 from detente.conflict.paths import PathsResult, status_quo_paths
@@ -18,11 +19,13 @@ __all__ = [
     "PathsResult",
     "StabilityResult",
     "StateSpace",
+    "StatementChange",
     "analyse",
     "analyse_coalitions",
     "build_model",
     "build_state_space",
     "inverse",
+    "statement_edits",
     "status_quo_paths",
     "structure_key",
 ]
