@@ -131,3 +131,10 @@ def test_bad_input() -> None:
     with pytest.raises(ValueError, match="unknown actor"):
         statement_edits(k, 0, "gmr", actors=["XX"])
     assert statement_edits(pd, "YY", "nash") == {}  # no actor uses statements
+
+
+def test_budget_runs_out_clearly() -> None:
+    k = detente.load_scenario(detente.scenario_path())
+    r = statement_edits(k, "NYNNNYNNNNNNYNNNYN", "seq", actors=["NK"], budget=1)["NK"]
+    assert not r.found and not r.exact and r.evaluated == 1
+    assert "search budget" in r.describe()

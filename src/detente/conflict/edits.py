@@ -73,6 +73,10 @@ MAX_EDITS = 2
 MAX_ALTERNATIVES = 4
 #: Candidate statement lists evaluated at most (then the answer is not proven minimal).
 BUDGET = 200_000
+#: Most multiply-adds spent on checking lists per actor (about 10 s on one core), so the
+#: search stays interactive on large conflicts; at least :data:`MIN_LISTS` lists are checked.
+WORK = 1 << 34
+MIN_LISTS = 2_000
 #: Longest statement list scored exactly in float64 (2^52 needs 53 bits of mantissa).
 MAX_EXACT = min(MAX_STATEMENTS, 52)
 #: Matrix cells (candidates × relevant states) per batch.
@@ -165,6 +169,9 @@ class StatementChange:
         """The change in words."""
         if self.stable:
             return "nothing: already stable"
+        if not self.found and not self.exact:
+            return (f"none found among the {self.evaluated:,} statement lists the search "
+                    "budget allowed; read the pairwise change instead")
         if not self.found:
             return (f"no list of at most {self.max_edits} statement edits (drop, move, add a "
                     "one-option statement) does it")
@@ -328,7 +335,8 @@ def statement_edits(
     verify
         Re-run the engine with the edited statements.
     budget
-        Most candidate statement lists evaluated per actor.
+        Most candidate statement lists evaluated per actor (fewer on large conflicts: see
+        :data:`WORK`); when it runs out the answer says ``exact=False``.
     max_states
         State-space refusal limit.
 
@@ -411,6 +419,8 @@ def statement_edits(
         evaluated = 1
         exact = True
         batch = max(1, BATCH_CELLS // max(1, check.states.shape[0]))
+        # lists checked: at most ``budget``, and at most WORK multiply-adds in the products
+        limit = min(budget, max(MIN_LISTS, WORK // max(1, len(pool) * check.states.shape[0])))
         for add in (False, True):  # the actor's own statements first, then additions
             seen = {base}
             level: list[tuple[tuple[int, ...], tuple[_Op, ...]]] = [(base, ())]
@@ -423,8 +433,8 @@ def statement_edits(
                             continue
                         seen.add(new)
                         nxt.append((new, (*path, op)))
-                if evaluated + len(nxt) > budget:
-                    nxt = nxt[: max(0, budget - evaluated)]
+                if evaluated + len(nxt) > limit:
+                    nxt = nxt[: max(0, limit - evaluated)]
                     exact = False
                 for lo in range(0, len(nxt), batch):
                     chunk = nxt[lo:lo + batch]
