@@ -171,13 +171,32 @@ def test_paths_target_first_coalition_steps(data: dict[str, Any], layout: str,
                                             seed: int | None, start_seed: int,
                                             with_coalitions: bool, legal: bool) -> None:
     """The same checks when coalition steps are found target-first (the bounded-memory mode
-    that large coalitions on large conflicts use): one parent per newly reached state."""
+    that large coalitions on large conflicts use), and the same search as with every pair:
+    one parent per newly reached state, the one the search would pick."""
+    scenario = from_data(data)
+    model = build_model(scenario, layout=layout)
+    n = model.space.n_states
+    if n == 0:
+        return
+    pay = _payoffs(model, scenario, seed)
+    start = int(model.space.codes[start_seed % n])
+
+    def run() -> Any:
+        return status_quo_paths(scenario, "nash", coalitions="all", start=start, legal=legal,
+                                model=model, payoffs=pay, edge_limit=0)
+
+    every_pair = run()
     limit = paths_module.PAIR_LIMIT
     paths_module.PAIR_LIMIT = 0
     try:
         check_paths(data, layout, seed, start_seed, True, legal)
+        target_first = run()
     finally:
         paths_module.PAIR_LIMIT = limit
+    assert (target_first.depth == every_pair.depth).all()
+    assert (target_first.parent == every_pair.parent).all()
+    assert (target_first.improvable == every_pair.improvable).all()
+    assert target_first.paths == every_pair.paths
 
 
 @pytest.mark.slow

@@ -79,3 +79,11 @@ def progress_bar(label: str) -> Iterator[Callable[[float, str], None]]:
             bar.update(task, completed=fraction, stage=stage)
 
         yield update
+
+
+def coalition_list(joint: list[str], n_actors: int) -> str:
+    """The coalitions that move jointly, in words: listed, or summarised when they are every
+    coalition of two or more actors (there are 2^n - n - 1 of them)."""
+    if n_actors > 3 and len(joint) == (1 << n_actors) - 1 - n_actors:
+        return f"every coalition of two or more of the {n_actors} actors ({len(joint)})"
+    return ", ".join(joint)

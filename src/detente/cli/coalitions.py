@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from detente.cli._common import console, print_json, progress_bar, resolve_scenario
+from detente.cli._common import coalition_list, console, print_json, progress_bar, resolve_scenario
 from detente.conflict.coalitions import COALITION_CONCEPTS, CoalitionResult, analyse_coalitions
 from detente.conflict.result import CONCEPT_NAMES
 
@@ -66,11 +66,7 @@ def render(result: CoalitionResult) -> None:
     """Print the coalition analysis readably."""
     out = console()
     joint = [label for label in result.labels if "+" in label]
-    n = len(result.actors)
-    if n > 3 and len(joint) == (1 << n) - 1 - n:
-        which = f"every coalition of two or more of the {n} actors ({len(joint)})"
-    else:
-        which = ", ".join(joint) or "none (single actors only)"
+    which = coalition_list(joint, len(result.actors)) or "none (single actors only)"
     out.print(f"[bold]{escape(result.scenario)}[/bold]: coalition analysis; coalitions that can "
               f"move jointly: {escape(which)}")
     for c in result.concepts:

@@ -8,7 +8,14 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from detente.cli._common import console, print_json, progress_bar, resolve_scenario, write_atomic
+from detente.cli._common import (
+    coalition_list,
+    console,
+    print_json,
+    progress_bar,
+    resolve_scenario,
+    write_atomic,
+)
 from detente.conflict.coalitions import Move
 from detente.conflict.paths import PathsResult, status_quo_paths
 from detente.conflict.result import CONCEPT_NAMES
@@ -116,9 +123,7 @@ def render(result: PathsResult) -> None:
     name = CONCEPT_NAMES.get(result.concept, result.concept)
     sq = result.code_text(result.status_quo)
     joint = [m for m in result.movers if "+" in m]
-    n = len(result.actors)
-    which = (f"every coalition of two or more of the {n} actors, {len(joint)}"
-             if n > 3 and len(joint) == (1 << n) - 1 - n else ", ".join(joint))
+    which = coalition_list(joint, len(result.actors))
     kinds = (f"unilateral and coalition improvements ({which})" if joint
              else "unilateral improvements")
     rule = "no mover twice in a row" if result.legal else "movers may repeat"

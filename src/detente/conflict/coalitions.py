@@ -116,7 +116,8 @@ DEFAULT_MAX_PAIRS = 1 << 26
 
 def max_pairs() -> int:
     """The limit on stored coalition improvements per coalition (``DETENTE_MAX_PAIRS`` or
-    :data:`DEFAULT_MAX_PAIRS`, 2^26: about 3 GB of working memory)."""
+    :data:`DEFAULT_MAX_PAIRS`, 2^26 pairs: 1 GiB as two int64 arrays, more while they are
+    sorted)."""
     return env_limit("DETENTE_MAX_PAIRS", DEFAULT_MAX_PAIRS)
 
 
@@ -852,29 +853,26 @@ def member_path(g: MoveGraph, members: Sequence[int], source: int, target: int
     space = g.space
     codes = space.codes
     cs, ct = int(codes[source]), int(codes[target])
-    movers: list[tuple[int, int]] = []
+    movers: list[tuple[int, int]] = []  # (actor, index in members) of those that change
     for i, k in enumerate(members):
         b = space.blocks[k]
         a_sub, b_sub = (cs >> b.offset) & (b.size - 1), (ct >> b.offset) & (b.size - 1)
         if a_sub != b_sub:
             if not b.transitions[a_sub, b_sub]:
-                movers = []
-                break
+                return _searched_path(g, members, source, target)
             movers.append((k, i))
     for order in itertools.islice(itertools.permutations(movers[::-1]), 720):
-        cur, steps, ok = cs, [], True
+        at, cur, steps = source, cs, []
         for k, i in order:
             b = space.blocks[k]
             mask = (b.size - 1) << b.offset
-            nxt = (cur & ~mask) | (ct & mask)
-            a_idx = int(space.position(np.array([cur]))[0])
-            b_idx = int(space.position(np.array([nxt]))[0])
-            if b_idx < 0:
-                ok = False
+            cur = (cur & ~mask) | (ct & mask)
+            nxt = int(space.position(np.array([cur]))[0])
+            if nxt < 0:  # an intermediate state is infeasible: try another order
                 break
-            steps.append((a_idx, b_idx, i))
-            cur = nxt
-        if ok and movers and cur == ct:
+            steps.append((at, nxt, i))
+            at = nxt
+        else:
             return steps
     return _searched_path(g, members, source, target)
 

@@ -51,7 +51,7 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -65,16 +65,15 @@ from detente.conflict.stability import SANCTIONS
 from detente.scenario.expr import parse_condition
 from detente.scenario.model import Condition, Preference, Scenario
 
-IntArray = NDArray[np.int64]
-
 #: Default largest number of edits tried.
 MAX_EDITS = 2
 #: Other answers of the same length that are listed.
 MAX_ALTERNATIVES = 4
 #: Candidate statement lists evaluated at most (then the answer is not proven minimal).
 BUDGET = 200_000
-#: Most multiply-adds spent on checking lists per actor (about 10 s on one core), so the
-#: search stays interactive on large conflicts; at least :data:`MIN_LISTS` lists are checked.
+#: Most multiply-adds spent on checking lists per actor (2^34 took 1.7-7 s as one matrix
+#: product on the 2-core development machine), so the search stays interactive on large
+#: conflicts; at least :data:`MIN_LISTS` lists are checked.
 WORK = 1 << 34
 MIN_LISTS = 2_000
 #: Longest statement list scored exactly in float64 (2^52 needs 53 bits of mantissa).
@@ -130,12 +129,10 @@ class StatementChange:
         Actor id.
     stable
         Whether the target is already stable for it (then ``edits`` is empty).
-    found
-        Whether an edit list of at most ``max_edits`` edits works.
     edits
         The chosen edit list (empty if already stable or none found).
-    statements
-        The actor's statements after the edits (texts, most important first).
+    conditions
+        The actor's statements after the edits, most important first.
     alternatives
         Other edit lists of the same length that also work.
     exact
@@ -151,19 +148,28 @@ class StatementChange:
 
     actor: str
     stable: bool
-    found: bool
     edits: tuple[StatementEdit, ...]
-    statements: tuple[str, ...]
+    conditions: tuple[Condition, ...]
     alternatives: tuple[tuple[StatementEdit, ...], ...]
     exact: bool
     max_edits: int
     evaluated: int
     verified: bool | None
-    _conditions: tuple[Condition, ...] = ()
+
+    @property
+    def found(self) -> bool:
+        """Whether an edit list of at most ``max_edits`` edits works (the target was not
+        stable, so a working list has at least one edit)."""
+        return bool(self.edits)
+
+    @property
+    def statements(self) -> tuple[str, ...]:
+        """The statements after the edits (texts, most important first)."""
+        return tuple(c.text for c in self.conditions)
 
     def preference(self, base: Preference) -> Preference:
         """``base`` with the edits applied (for ``analyse(preferences=...)``)."""
-        return replace(base, statements=self._conditions)
+        return replace(base, statements=self.conditions)
 
     def describe(self) -> str:
         """The change in words."""
@@ -299,6 +305,43 @@ def _describe(base: tuple[int, ...], ops: Sequence[_Op], texts: Sequence[str]
     return tuple(out)
 
 
+_Found = list[tuple[tuple[int, ...], tuple[_Op, ...]]]
+
+
+def _search(base: tuple[int, ...], n_pool: int, max_edits: int, limit: int, batch: int,
+            stable_many: Callable[[Sequence[tuple[int, ...]]], NDArray[np.bool_]]
+            ) -> tuple[_Found, int, bool]:
+    """Breadth-first search in the number of edits, first without additions, then with
+    them (statement ids ``< len(base)`` are the actor's own). Returns the working lists of
+    the first successful length (with their edits, in candidate order), the number of lists
+    checked (the base included) and whether the search was complete up to that length."""
+    evaluated = 1
+    for add in (False, True):
+        seen = {base}
+        level: _Found = [(base, ())]
+        for _depth in range(max_edits):
+            nxt: _Found = []
+            for lst, path in level:
+                for op in _ops(lst, n_pool, len(base), add):
+                    new = _apply(lst, op)
+                    if new not in seen and len(new) <= MAX_EXACT:
+                        seen.add(new)
+                        nxt.append((new, (*path, op)))
+            exact = evaluated + len(nxt) <= limit
+            nxt = nxt[:max(0, limit - evaluated)]
+            winners: _Found = []
+            for lo in range(0, len(nxt), batch):
+                chunk = nxt[lo:lo + batch]
+                evaluated += len(chunk)
+                winners.extend(itertools.compress(chunk, stable_many([c[0] for c in chunk])))
+                if len(winners) > MAX_ALTERNATIVES:
+                    break
+            if winners or not exact:
+                return winners, evaluated, exact
+            level = nxt
+    return [], evaluated, True
+
+
 def statement_edits(
     scenario: Scenario,
     target: str | int,
@@ -412,45 +455,16 @@ def statement_edits(
 
         now = bool(stable_many([base])[0])
         if now:
-            out[a] = StatementChange(a, True, False, (), tuple(texts), (), True, max_edits, 1,
-                                     None, tuple(own))
+            out[a] = StatementChange(a, True, (), tuple(own), (), True, max_edits, 1, None)
             continue
-        winners: list[tuple[tuple[int, ...], tuple[_Op, ...]]] = []
-        evaluated = 1
-        exact = True
         batch = max(1, BATCH_CELLS // max(1, check.states.shape[0]))
         # lists checked: at most ``budget``, and at most WORK multiply-adds in the products
         limit = min(budget, max(MIN_LISTS, WORK // max(1, len(pool) * check.states.shape[0])))
-        for add in (False, True):  # the actor's own statements first, then additions
-            seen = {base}
-            level: list[tuple[tuple[int, ...], tuple[_Op, ...]]] = [(base, ())]
-            for _depth in range(max_edits):
-                nxt: list[tuple[tuple[int, ...], tuple[_Op, ...]]] = []
-                for lst, path in level:
-                    for op in _ops(lst, len(pool), len(own), add):
-                        new = _apply(lst, op)
-                        if new in seen or len(new) > MAX_EXACT:
-                            continue
-                        seen.add(new)
-                        nxt.append((new, (*path, op)))
-                if evaluated + len(nxt) > limit:
-                    nxt = nxt[: max(0, limit - evaluated)]
-                    exact = False
-                for lo in range(0, len(nxt), batch):
-                    chunk = nxt[lo:lo + batch]
-                    ok = stable_many([c[0] for c in chunk])
-                    evaluated += len(chunk)
-                    winners.extend(itertools.compress(chunk, ok))
-                    if len(winners) > MAX_ALTERNATIVES:
-                        break
-                if winners or not exact:
-                    break
-                level = nxt
-            if winners or not exact:
-                break
+        winners, evaluated, exact = _search(base, len(pool), max_edits, limit, batch,
+                                            stable_many)
         if not winners:
-            out[a] = StatementChange(a, False, False, (), tuple(texts), (), exact, max_edits,
-                                     evaluated, None, tuple(own))
+            out[a] = StatementChange(a, False, (), tuple(own), (), exact, max_edits,
+                                     evaluated, None)
             continue
         best_list, best_ops = winners[0]
         new_conds = tuple(pool[k] for k in best_list)
@@ -460,13 +474,11 @@ def statement_edits(
                           preferences={a: replace(pref, statements=new_conds)})
             verified = res.is_stable(conc, code, a)
         out[a] = StatementChange(
-            actor=a, stable=False, found=True,
-            edits=_describe(base, best_ops, names),
-            statements=tuple(names[k] for k in best_list),
+            actor=a, stable=False, edits=_describe(base, best_ops, names),
+            conditions=new_conds,
             alternatives=tuple(_describe(base, w[1], names)
                                for w in winners[1:1 + MAX_ALTERNATIVES]),
             exact=exact, max_edits=max_edits, evaluated=evaluated, verified=verified,
-            _conditions=new_conds,
         )
     return out
 

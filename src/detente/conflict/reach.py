@@ -159,27 +159,24 @@ def first_coalition_improvements(
     chunk: int = 1 << 22,
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """For every state ``t`` with ``wanted[t]`` that is a coalition improvement of
-    ``members`` from some state of ``rows``: the pair (first such state in ``rows``, ``t``).
+    ``members`` from some state of ``rows``: the pair (smallest such state, ``t``).
 
-    This is what a breadth-first search needs (a parent for each newly reached state). The
-    output has at most one pair per target and the work is chunked, so memory stays bounded
-    when the full relation :func:`coalition_improvements` would hold billions of pairs (a
-    large coalition on a large conflict).
+    This is what a breadth-first search needs: one parent for each newly reached state, the
+    one it would pick among all pairs (the smallest source). The output has at most one pair
+    per target and the work is chunked, so memory stays bounded when the full relation
+    :func:`coalition_improvements` would hold billions of pairs (a large coalition on a
+    large conflict).
     """
     rows = np.asarray(rows, dtype=np.int64)
-    srcs: list[NDArray[np.int64]] = []
-    dsts: list[NDArray[np.int64]] = []
-    claimed = np.zeros(wanted.shape[0], dtype=bool)
+    none = np.iinfo(np.int64).max
+    parent = np.full(wanted.shape[0], none, dtype=np.int64)
     for w, targets, ok in _improvement_blocks(moves, payoffs, members, rows, chunk, wanted):
-        ok &= ~claimed[targets][None, :]
         hit = ok.any(axis=0)
-        if hit.any():
-            srcs.append(rows[w[ok.argmax(axis=0)[hit]]])
-            dsts.append(targets[hit])
-            claimed[targets[hit]] = True
-    if not srcs:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    return np.concatenate(srcs), np.concatenate(dsts)
+        if hit.any():  # smallest source per target in this block, then over the blocks
+            src = np.where(ok[:, hit], rows[w][:, None], none).min(axis=0)
+            np.minimum.at(parent, targets[hit], src)
+    dst = np.flatnonzero(parent != none)
+    return parent[dst], dst
 
 
 def has_coalition_improvement(

@@ -196,11 +196,14 @@ def _outcome_dict(o: Outcome) -> dict[str, Any]:
 
 def reachable_outcomes(
     scenario: Scenario,
-    model: ConflictModel,
-    payoffs: Mapping[str, NDArray[Any]],
-    equilibrium: NDArray[np.bool_],
+    model: ConflictModel | None = None,
+    payoffs: Mapping[str, NDArray[Any]] | None = None,
+    equilibrium: NDArray[np.bool_] | None = None,
     concept: str = "seq",
     coalitions: Sequence[Sequence[str]] | None = None,
+    *,
+    max_paths: int = 0,
+    edge_limit: int = 0,
 ) -> PathsResult | None:
     """The status-quo analysis behind ``analyze`` and ``explore``: one rule for both, the one
     of :func:`detente.conflict.paths.status_quo_paths` (legal evolutions of unilateral
@@ -208,9 +211,10 @@ def reachable_outcomes(
     *resolutions*, the reachable equilibria no such coalition can improve on).
 
     ``coalitions`` defaults to the scenario's (those of two or more actors); ``[]`` allows
-    unilateral improvements only. Returns ``None`` when the scenario has no status quo. No
-    path is computed here; ask the result's :meth:`~detente.conflict.paths.PathsResult.path`
-    for the ones needed.
+    unilateral improvements only. ``model``, ``payoffs`` and ``equilibrium`` are computed
+    when not given. Returns ``None`` when the scenario has no status quo. By default no path
+    is traced and no edge kept (``max_paths``, ``edge_limit`` as for ``status_quo_paths``);
+    the result's :meth:`~detente.conflict.paths.PathsResult.path` traces any on request.
     """
     if scenario.status_quo is None:
         return None
@@ -218,8 +222,15 @@ def reachable_outcomes(
         coalitions = scenario.coalitions or ()
     chosen = [list(c) for c in coalitions if len(c) > 1]
     return status_quo_paths(scenario, concept, coalitions=chosen or False, model=model,
-                            payoffs=payoffs, equilibrium=equilibrium, max_paths=0,
-                            edge_limit=0)
+                            payoffs=payoffs, equilibrium=equilibrium, max_paths=max_paths,
+                            edge_limit=edge_limit)
+
+
+def best_first(codes: NDArray[np.int64], depth: NDArray[Any], totals: NDArray[Any]
+                ) -> NDArray[np.intp]:
+    """Order of reachable outcomes: highest total interest score first (to 9 decimals);
+    among ties the nearest to the status quo, then the lowest code."""
+    return np.lexsort((codes, depth, -np.round(totals, 9)))
 
 
 def steps_of(moves: Sequence[Move]) -> tuple[Step, ...]:
@@ -305,10 +316,9 @@ def analyze_variant(
     if sq is not None:
         n_reach = sq.n_reachable
         reach_mask = sq.resolution.copy()
-        # best total first; among ties, the nearest to the status quo, then the lowest code
         idx_all = np.flatnonzero(reach_mask)
-        tot = np.round(totals[idx_all], 9) if totals.size else np.zeros(idx_all.shape[0])
-        ranked = idx_all[np.lexsort((codes[idx_all], sq.depth[idx_all], -tot))][:max_outcomes]
+        tot = totals[idx_all] if totals.size else np.zeros(idx_all.shape[0])
+        ranked = idx_all[best_first(codes[idx_all], sq.depth[idx_all], tot)][:max_outcomes]
         masks = {c: result.equilibrium_mask(c) for c in result.concepts}
         for idx in ranked:
             code = int(codes[idx])
@@ -408,9 +418,9 @@ def best_reachable(
         return None
     codes = model.space.codes
     totals = total_score(scenario, interest_scores(scenario, codes[cand]))
-    tot = np.round(totals, 9) if totals.size else np.zeros(cand.shape[0])
-    k = int(np.lexsort((codes[cand], sq.depth[cand], -tot))[0])
-    return int(cand[k]), float(totals[k]) if totals.size else 0.0
+    tot = totals if totals.size else np.zeros(cand.shape[0])
+    k = int(best_first(codes[cand], sq.depth[cand], tot)[0])
+    return int(cand[k]), float(tot[k])
 
 
 def perturbations(pref: Preference) -> list[tuple[str, Preference]]:

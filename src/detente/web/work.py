@@ -14,12 +14,12 @@ import os
 import traceback
 from typing import Any, Protocol
 
-from detente.conflict import status_quo_paths
-from detente.errors import DetenteError, ScenarioError, StateSpaceTooLarge
+from detente.conflict.paths import EDGE_LIMIT
+from detente.errors import DetenteError, StateSpaceTooLarge
 from detente.jsonutil import plain
 from detente.report import render_html
-from detente.scenario import loads_scenario
-from detente.strategy.analysis import analyze_scenario
+from detente.scenario import loads_scenario, variant_of
+from detente.strategy.analysis import analyze_scenario, reachable_outcomes
 from detente.web.views import build_view
 
 
@@ -88,18 +88,12 @@ def compute(conn: Sender, job: dict[str, Any]) -> dict[str, Any]:
     for v in report.variants:
         progress(done, f"status-quo paths of {v.variant}")
         done += step
-        if scenario.status_quo is None:
+        vs = scenario if v.variant == "base" else variant_of(scenario, v.variant)
+        # analyze's rule (its coalitions move jointly); only the nearest paths are drawn
+        pr = reachable_outcomes(vs, concept=report.concept, max_paths=MAX_PATHS_DRAWN,
+                                edge_limit=EDGE_LIMIT)
+        if pr is None:
             paths[v.variant] = {"note": "the scenario has no status quo"}
-            continue
-        vs = scenario if v.variant == "base" else loads_scenario(text, source=label,
-                                                                 variant=v.variant)
-        # the rule of analyze (its coalitions move jointly); only the nearest paths are drawn
-        joint = [list(c) for c in (vs.coalitions or ()) if len(c) > 1]
-        try:
-            pr = status_quo_paths(vs, concept=report.concept, coalitions=joint or False,
-                                  max_paths=MAX_PATHS_DRAWN)
-        except ScenarioError as exc:
-            paths[v.variant] = {"note": str(exc)}
             continue
         figures["paths"][v.variant] = pr.to_svg()
         settled = pr.resolutions()

@@ -12,8 +12,8 @@ What a row holds (all deterministic; timings go to the run log, never here):
     :func:`detente.strategy.analysis.reachable_outcomes`, Kilgour et al. 2001). Without a
     status quo every equilibrium counts as reachable.
 ``best_state``, ``outcome``
-    The reachable equilibrium with the highest total interest score (on ties the one found
-    first by the breadth-first search, as :attr:`VariantAnalysis.best`) and its outcome
+    The reachable equilibrium with the highest total interest score (on ties the nearest
+    to the status quo, then the lowest code, as :attr:`VariantAnalysis.best`) and its outcome
     class: the first ``outcomes:`` class whose condition holds there; else, for scenarios
     with a North Korean freeze option, ``cvid`` / ``freeze and cap`` / ``freeze`` /
     ``no freeze`` (those whose options exist); else the state code. ``no equilibrium``
@@ -194,7 +194,8 @@ class _Variant:
 
 @dataclass(frozen=True)
 class _EngineOut:
-    reach: NDArray[np.int64]
+    reach: NDArray[np.int64]  # reachable equilibria (indices, increasing)
+    depth: NDArray[np.int32]  # their distance from the status quo (0 without one)
     stable: Mapping[str, bool]
 
 
@@ -322,10 +323,12 @@ class _Context:
                                                               concept, v.coalitions)
         if sq is None:
             reach = np.flatnonzero(eq).astype(np.int64)
-        else:  # nearest to the status quo first, then by code (as analyze_variant)
+            depth = np.zeros(reach.shape[0], dtype=np.int32)
+        else:
             reach = np.flatnonzero(sq.resolution).astype(np.int64)
-            reach = reach[np.argsort(sq.depth[reach], kind="stable")]
-        out = _EngineOut(reach, {n: bool((m & eq).any()) for n, m in v.flag_masks.items()})
+            depth = sq.depth[reach]
+        out = _EngineOut(reach, depth,
+                         {n: bool((m & eq).any()) for n, m in v.flag_masks.items()})
         with self.lock:
             self.stats["engine_s"] += time.perf_counter() - t0
             self.stats["engine_calls"] += 1
@@ -436,10 +439,10 @@ class _Context:
         r: dict[str, Any] = {"reached": bool(reach.size), "n_equilibria": int(reach.size)}
         if reach.size:
             totals = _weighted(v.scores[reach], weights)
-            # best total (to 9 decimals); on ties the fewest moves from the status quo, then
-            # the lowest code (as analyze_variant)
-            rounded = np.round(totals, 9)
-            b = int(np.flatnonzero(rounded == rounded.max())[0])
+            from detente.strategy.analysis import best_first
+
+            # the rule of analyze_variant: best total, then nearest, then lowest code
+            b = int(best_first(v.model.space.codes[reach], eng.depth, totals)[0])
             best = int(reach[b])
             r["best_state"] = s.code_text(int(v.model.space.codes[best]))
             r["score"] = float(totals[b])
