@@ -173,13 +173,10 @@ def test_paths_target_first_coalition_steps(data: dict[str, Any], layout: str,
     """The same checks when coalition steps are found target-first (the bounded-memory mode
     that large coalitions on large conflicts use), and the same search as with every pair:
     one parent per newly reached state, the one the search would pick."""
-    scenario = from_data(data)
-    model = build_model(scenario, layout=layout)
-    n = model.space.n_states
-    if n == 0:
+    case = _case(data, layout, seed, start_seed)
+    if case is None:
         return
-    pay = _payoffs(model, scenario, seed)
-    start = int(model.space.codes[start_seed % n])
+    scenario, model, pay, start = case
 
     def run() -> Any:
         return status_quo_paths(scenario, "nash", coalitions="all", start=start, legal=legal,
@@ -207,16 +204,25 @@ def test_paths_many(data: dict[str, Any], layout: str, seed: int | None, start_s
     check_paths(data, layout, seed, start_seed, with_coalitions, legal)
 
 
-def check_paths(data: dict[str, Any], layout: str, seed: int | None, start_seed: int,
-                with_coalitions: bool, legal: bool) -> None:
-    """The checks of :func:`test_paths_are_legal_improving_and_shortest`."""
+def _case(data: dict[str, Any], layout: str, seed: int | None, start_seed: int
+          ) -> tuple[Any, Any, Any, int] | None:
+    """Scenario, model, payoffs and start state of a generated case (None if no state)."""
     scenario = from_data(data)
     model = build_model(scenario, layout=layout)
     n = model.space.n_states
     if n == 0:
+        return None
+    return scenario, model, _payoffs(model, scenario, seed), int(
+        model.space.codes[start_seed % n])
+
+
+def check_paths(data: dict[str, Any], layout: str, seed: int | None, start_seed: int,
+                with_coalitions: bool, legal: bool) -> None:
+    """The checks of :func:`test_paths_are_legal_improving_and_shortest`."""
+    case = _case(data, layout, seed, start_seed)
+    if case is None:
         return
-    pay = _payoffs(model, scenario, seed)
-    start = int(model.space.codes[start_seed % n])
+    scenario, model, pay, start = case
     r = status_quo_paths(scenario, "nash", coalitions="all" if with_coalitions else False,
                          start=start, legal=legal, model=model, payoffs=pay)
     ref = to_reference(scenario, model, pay)
