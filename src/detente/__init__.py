@@ -18,6 +18,7 @@ __all__ = [
     "__version__",
     "bundled_scenarios",
     "load_scenario",
+    "loads_scenario",
     "scenario_path",
 ]
 
@@ -45,8 +46,8 @@ def scenario_path(name: str = DEFAULT_SCENARIO) -> str:
 
 
 def __getattr__(name: str) -> object:
-    if name == "load_scenario":
-        from detente.scenario import load_scenario
+    if name in {"load_scenario", "loads_scenario"}:
+        from detente import loading
 
-        return load_scenario
+        return getattr(loading, name)
     raise AttributeError(f"module 'detente' has no attribute {name!r}")

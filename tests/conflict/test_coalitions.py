@@ -33,7 +33,7 @@ from detente.conflict.coalitions import (
     coalition_class,
 )
 from detente.conflict.preferences import compress_ranks
-from detente.scenario import from_data, load_scenario
+from detente.loading import from_data, load_scenario
 from tests.conflict.reference import moves
 from tests.conflict.reference_coalitions import coalition_improvements, coalition_stable
 from tests.conflict.strategies import conflicts

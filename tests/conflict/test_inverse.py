@@ -54,7 +54,7 @@ from detente.cli import inverse as inverse_cli
 from detente.conflict import analyse, build_model
 from detente.conflict.inverse import inverse, pair_changes
 from detente.conflict.preferences import compress_ranks
-from detente.scenario import from_data, load_scenario
+from detente.loading import from_data, load_scenario
 from tests.conflict.reference import RefConflict, moves, reach, stable
 from tests.conflict.strategies import conflicts
 from tests.conflict.test_engine_vs_reference import to_reference

@@ -32,7 +32,7 @@ from detente.conflict import build_model
 from detente.conflict.coalitions import coalition_class
 from detente.conflict.paths import status_quo_paths
 from detente.errors import ScenarioError
-from detente.scenario import from_data, load_scenario
+from detente.loading import from_data, load_scenario
 from tests.conflict.reference import improvements
 from tests.conflict.reference_coalitions import coalition_improvements, reachable_by_improvements
 from tests.conflict.strategies import conflicts

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import detente
 from detente.errors import ScenarioError
-from detente.scenario import load_scenario, loads_scenario
+from detente.loading import load_scenario, loads_scenario
 
 GOOD = """\
 detente: 1

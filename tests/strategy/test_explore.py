@@ -23,7 +23,7 @@ from detente.cli import explore as explore_cli
 from detente.cli import main as cli_main
 from detente.conflict import build_model
 from detente.errors import ScenarioError
-from detente.scenario import from_data, load_scenario
+from detente.loading import from_data, load_scenario
 from detente.strategy.analysis import analyze_variant
 from detente.strategy.explore import (
     design,

@@ -11,7 +11,7 @@ import yaml
 import detente
 from detente.cli.main import main
 from detente.conflict import analyse
-from detente.scenario import from_data, load_scenario
+from detente.loading import from_data, load_scenario
 from detente.strategy.analysis import analyze_scenario
 
 SEED_HEADINGS = ("National Interests", "Near-Term Objective", "Joint Efforts", "Bringing Beijing")

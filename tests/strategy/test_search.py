@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from detente.conflict import build_model
-from detente.scenario import from_data
+from detente.loading import from_data
 from detente.strategy.analysis import analyze_variant, best_reachable, reachable_outcomes
 from tests.conflict.strategies import conflicts
 

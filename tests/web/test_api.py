@@ -10,11 +10,11 @@ from fastapi.testclient import TestClient
 
 import detente
 from detente.cli.main import main
-from detente.scenario import loads_scenario
+from detente.loading import loads_scenario
 from detente.web import create_app
 from tests.web.conftest import SMALL, make_settings, wait_run
 
-GMCR = Path(__file__).parents[1] / "scenario" / "data" / "Prisoners.gmcr"
+GMCR = Path(__file__).parents[1] / "formats" / "data" / "Prisoners.gmcr"
 
 
 def _create(client: TestClient, text: str = SMALL, label: str = "small.yaml") -> dict:

@@ -25,7 +25,7 @@ import pytest
 
 import detente
 from detente.cli.main import main
-from detente.scenario import loads_scenario
+from detente.loading import loads_scenario
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

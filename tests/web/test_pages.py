@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from detente.web import create_app
 from tests.web.conftest import SMALL, make_settings, wait_run
 
-GMCR = Path(__file__).parents[1] / "scenario" / "data" / "Elmira.gmcr"
+GMCR = Path(__file__).parents[1] / "formats" / "data" / "Elmira.gmcr"
 
 
 def test_index_lists_scenarios_and_static_files(client: TestClient) -> None:

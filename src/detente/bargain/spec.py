@@ -25,13 +25,23 @@ from collections.abc import Mapping, Sequence
 from typing import Annotated, Any
 
 import numpy as np
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    model_validator,
+)
 
 from detente.bargain.data import IssueTable, build_issue_table
 from detente.bargain.eu import EUOptions, run_eu, variant_options
 from detente.bargain.exchange import ExchangeOptions
 from detente.bargain.forecast import ModelName, forecast_table
 from detente.bargain.results import Forecast, PackageForecast
+from detente.scenario.context import ErrorContext, pydantic_error
+from detente.scenario.model import Scenario
 
 
 class ScaleSpec(BaseModel):
@@ -165,6 +175,39 @@ def parse_issues(data: Any) -> tuple[IssueSpec, ...]:
         When the section is invalid.
     """
     return tuple(_ISSUE_LIST.validate_python(data))
+
+
+def issues_section(data: Any, scenario: Scenario, ctx: ErrorContext) -> tuple[IssueSpec, ...]:
+    """The ``issues:`` section of a scenario file, validated (the bargain family's parser).
+
+    Registered in :data:`detente.loading.SECTIONS`; each issue must be valid, ids unique and
+    every actor with a position an actor of the scenario.
+
+    Raises
+    ------
+    ScenarioError
+        One line naming the file, line and field (``issues[1].positions.US.salience``).
+    """
+    if data is None:
+        return ()
+    if not isinstance(data, list):
+        raise ctx.error((), "must be a list of issues (id, name, scale, positions)")
+    out: list[IssueSpec] = []
+    seen: set[str] = set()
+    for i, item in enumerate(data):
+        try:
+            issue = IssueSpec.model_validate(item)
+        except ValidationError as exc:
+            raise pydantic_error(exc, item, ctx.sub(i)) from None
+        if issue.id in seen:
+            raise ctx.error((i, "id"), f"issue id {issue.id!r} appears twice; ids must be unique")
+        seen.add(issue.id)
+        for actor_id in issue.positions:
+            if actor_id not in scenario.actor_ids:
+                raise ctx.error((i, "positions", actor_id), f"unknown actor {actor_id!r}; use one "
+                                f"of {', '.join(scenario.actor_ids)}")
+        out.append(issue)
+    return tuple(out)
 
 
 def _apply_overrides(issue: IssueSpec, overrides: Mapping[str, float] | None) -> list[float]:

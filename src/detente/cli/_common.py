@@ -15,7 +15,8 @@ from rich.console import Console
 
 import detente
 from detente.jsonutil import json_default
-from detente.scenario import Scenario, load_scenario
+from detente.loading import load_scenario
+from detente.scenario import Scenario
 
 
 def console() -> Console:

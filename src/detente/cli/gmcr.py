@@ -5,7 +5,7 @@ scenario; ``detente export FILE.yaml --format gmcr -o out.gmcr`` writes a scenar
 bundled name) as a GMCR+ save file. Without ``-o`` the result is printed on stdout. Files are
 written atomically (a temporary file in the same folder, then renamed), so a failed run never
 leaves a half-written file. What GMCR+ or detente cannot represent is reported as ``warning:``
-lines on stderr (see :mod:`detente.scenario.gmcrplus`). Bad input raises
+lines on stderr (see :mod:`detente.formats.gmcrplus`). Bad input raises
 :class:`~detente.errors.ScenarioError` or ``ValueError``, which :func:`detente.cli.main.main`
 prints as one ``error:`` line with exit code 2.
 """
@@ -24,8 +24,9 @@ import yaml
 
 from detente.cli._common import resolve_scenario, write_atomic
 from detente.errors import ScenarioError
-from detente.scenario.gmcrplus import GMCRPlusWarning, data_to_gmcr, gmcr_to_data, is_gmcr_data
-from detente.scenario.loader import from_data, parse_text
+from detente.formats.gmcrplus import GMCRPlusWarning, data_to_gmcr, gmcr_to_data, is_gmcr_data
+from detente.loading import from_data
+from detente.scenario.text import parse_text
 
 __all__ = ["export_command", "import_command", "register"]
 

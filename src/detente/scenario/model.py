@@ -142,6 +142,10 @@ class Scenario:
         Coalitions to analyse (tuples of actor ids), or ``None``.
     interests, variants
         Optional sections; ``variant`` names the applied overlay (``None`` for the base).
+    sections
+        The model families' own top-level sections (``verification``, ``issues``,
+        ``uncertainties``, ...), each as its family's parser returned it (see
+        :mod:`detente.loading`); the core format does not read them.
     raw
         The file's data (after the variant overlay), used for export and hashing.
     """
@@ -158,11 +162,27 @@ class Scenario:
     interests: tuple[Interest, ...] = ()
     variants: tuple[VariantInfo, ...] = ()
     variant: str | None = None
-    verification: Any = None
-    issues: tuple[Any, ...] = ()
-    uncertainties: Any = None
     source: str = "<string>"
     raw: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}), repr=False)
+    sections: Mapping[str, Any] = field(
+        default_factory=lambda: MappingProxyType({}), repr=False
+    )
+
+    # -- the families' sections (shorthands for ``sections[name]``) ---------------------------
+    @property
+    def verification(self) -> Any:
+        """The parsed ``verification:`` section (owned by :mod:`detente.verify`), or ``None``."""
+        return self.sections.get("verification")
+
+    @property
+    def issues(self) -> tuple[Any, ...]:
+        """The parsed ``issues:`` section (owned by :mod:`detente.bargain`), or ``()``."""
+        return tuple(self.sections.get("issues") or ())
+
+    @property
+    def uncertainties(self) -> Any:
+        """The ``uncertainties:`` section (owned by :mod:`detente.strategy.explore`)."""
+        return self.sections.get("uncertainties")
 
     # -- codes -------------------------------------------------------------------------------
     @property

@@ -1,7 +1,9 @@
 """Pydantic models of the scenario file format, version 1 (``detente: 1``).
 
-These models only check the *shape* of a file; :mod:`detente.scenario.loader` resolves
-references (option ids in conditions, actor ids in preferences) and builds the frozen
+These models only check the *shape* of the core of a file (the model families' sections,
+such as ``verification:`` or ``issues:``, have their own schemas in their families);
+:mod:`detente.scenario.loader` resolves references (option ids in conditions, actor ids in
+preferences) and builds the frozen
 :class:`~detente.scenario.model.Scenario`. Format changes are additive: new sections are
 optional, so every version-1 file stays valid.
 """
@@ -16,7 +18,9 @@ _ID = r"^[A-Za-z_][A-Za-z0-9_\-]*$"
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False
+    )
 
 
 class OptionSpec(_Strict):
@@ -112,7 +116,4 @@ class ScenarioSpec(_Strict):
     coalitions: list[list[str]] | None = None
     interests: list[InterestSpec] = Field(default_factory=list)
     variants: list[VariantSpec] = Field(default_factory=list)
-    verification: dict[str, Any] | None = None
-    issues: list[dict[str, Any]] | None = None
-    uncertainties: dict[str, Any] | None = None
     notes: str | None = None

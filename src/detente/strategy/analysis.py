@@ -29,7 +29,8 @@ from detente.conflict.coalitions import Move
 from detente.conflict.engine import submodel
 from detente.conflict.paths import PathsResult, status_quo_paths
 from detente.conflict.stability import analyse_profile
-from detente.scenario import Scenario, load_scenario, variant_of
+from detente.loading import load_scenario
+from detente.scenario import Scenario, variant_of
 from detente.scenario.model import Preference
 
 DEFAULT_CONCEPTS = ("nash", "gmr", "smr", "seq")

@@ -20,8 +20,9 @@ import yaml
 
 import detente
 from detente.errors import DetenteError, ScenarioError
-from detente.scenario import Scenario, loads_scenario
-from detente.scenario.loader import yaml_alias_expansion
+from detente.loading import loads_scenario
+from detente.scenario import Scenario
+from detente.scenario.text import yaml_alias_expansion
 
 log = logging.getLogger("detente.web")
 
@@ -146,15 +147,15 @@ def _gmcr_data(text: str, label: str) -> dict[str, Any] | None:
     """The parsed GMCR+ data when ``text`` is a GMCR+ save file (JSON), else ``None``."""
     if not text.lstrip().startswith("{") or "decisionMakers" not in text:
         return None
-    from detente.scenario.gmcrplus import is_gmcr_data
-    from detente.scenario.loader import parse_text
+    from detente.formats.gmcrplus import is_gmcr_data
+    from detente.scenario.text import parse_text
 
     data, _ = parse_text(text, label)
     return data if is_gmcr_data(data) else None
 
 
 def _convert_gmcr(data: dict[str, Any], label: str) -> tuple[str, tuple[str, ...]]:
-    from detente.scenario.gmcrplus import GMCRPlusWarning, gmcr_to_data
+    from detente.formats.gmcrplus import GMCRPlusWarning, gmcr_to_data
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", GMCRPlusWarning)

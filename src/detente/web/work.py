@@ -17,8 +17,9 @@ from typing import Any, Protocol
 from detente.conflict.paths import EDGE_LIMIT
 from detente.errors import DetenteError, StateSpaceTooLarge
 from detente.jsonutil import plain
+from detente.loading import loads_scenario
 from detente.report import render_html
-from detente.scenario import loads_scenario, variant_of
+from detente.scenario import variant_of
 from detente.strategy.analysis import analyze_scenario, reachable_outcomes
 from detente.web.views import build_view
 

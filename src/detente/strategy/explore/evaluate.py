@@ -203,7 +203,7 @@ class _Context:
     """Everything a process keeps between chunks of one job."""
 
     def __init__(self, job: Job) -> None:
-        from detente.scenario import from_data
+        from detente.loading import from_data
 
         self.job = job
         base = from_data(dict(job.data), source=job.source)

@@ -30,7 +30,8 @@ from pathlib import Path
 from typing import Any
 
 import detente
-from detente.scenario import Scenario, load_scenario
+from detente.loading import load_scenario
+from detente.scenario import Scenario
 from detente.strategy.explore.evaluate import (
     Chunk,
     ChunkResult,

@@ -56,9 +56,11 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from detente.errors import ScenarioError
+from detente.scenario.context import ErrorContext, pydantic_error
 from detente.scenario.expr import ConditionSyntaxError, parse_condition
-from detente.scenario.loader import ErrorContext, parse_text, pydantic_error, variant_of
+from detente.scenario.loader import option_resolver, variant_of
 from detente.scenario.model import Condition, Scenario
+from detente.scenario.text import parse_text
 
 #: Probabilities of one statement's alternatives must sum to 1 within this tolerance.
 PROBABILITY_TOLERANCE = 1e-6
@@ -278,15 +280,7 @@ def normalise(text: str) -> str:
 
 def resolver(scenario: Scenario) -> dict[str, int]:
     """The reference map used to parse conditions (``ACTOR.OPTION`` and unique bare ids)."""
-    resolve: dict[str, int] = {}
-    counts: dict[str, int] = {}
-    for opt in scenario.options:
-        resolve[opt.ref] = opt.index
-        counts[opt.id] = counts.get(opt.id, 0) + 1
-    for opt in scenario.options:
-        if opt.id not in resolve:
-            resolve[opt.id] = opt.index if counts[opt.id] == 1 else -1
-    return resolve
+    return option_resolver(scenario.options)
 
 
 def variant_scenarios(base: Scenario, variants: Sequence[str] | None = None) -> dict[str, Scenario]:
@@ -298,32 +292,27 @@ def variant_scenarios(base: Scenario, variants: Sequence[str] | None = None) -> 
 # -- validation --------------------------------------------------------------------------------
 
 
-class _Errors:
-    """One-line errors under ``uncertainties`` with the file's line numbers when the file can
-    be read (the loader's error context and pydantic translation)."""
-
-    def __init__(self, scenario: Scenario) -> None:
-        lines: Mapping[tuple[str | int, ...], int] = {}
-        try:
-            path = Path(scenario.source)
-            if path.is_file():
-                lines = parse_text(path.read_text(encoding="utf-8"), scenario.source)[1]
-        except Exception:  # line numbers are a courtesy
-            lines = {}
-        self.ctx = ErrorContext(scenario.source, lines, ("uncertainties",))
-
-    def __call__(self, path: Sequence[str | int], message: str) -> ScenarioError:
-        return self.ctx.error(tuple(path), message)
+def _file_context(scenario: Scenario) -> ErrorContext:
+    """Errors under ``uncertainties`` with the file's line numbers when the file can be read."""
+    lines: Mapping[tuple[str | int, ...], int] = {}
+    try:
+        path = Path(scenario.source)
+        if path.is_file():
+            lines = parse_text(path.read_text(encoding="utf-8"), scenario.source)[1]
+    except Exception:  # line numbers are a courtesy
+        lines = {}
+    return ErrorContext(scenario.source, lines, ("uncertainties",))
 
 
-def _pydantic(exc: ValidationError, data: Any, err: _Errors) -> ScenarioError:
-    return pydantic_error(exc, data, err.ctx)
+def uncertainties_section(data: Any, scenario: Scenario, ctx: ErrorContext) -> Any:
+    """Check the ``uncertainties:`` section at load time (the strategy family's parser).
 
-
-def _probability(p: float, err: _Errors, path: Sequence[str | int]) -> float:
-    if not (isinstance(p, int | float) and math.isfinite(p) and 0.0 <= p <= 1.0):
-        raise err(path, f"probability {p!r} is outside [0, 1]; give a number from 0 to 1")
-    return float(p)
+    Registered in :data:`detente.loading.SECTIONS`. The section is kept as written (plain
+    data), since the parameters depend on the variant set being explored;
+    :func:`parse_uncertainties` turns it into an :class:`UncertaintySpace`.
+    """
+    _space(data, scenario, None, ctx)
+    return data
 
 
 def parse_uncertainties(
@@ -352,43 +341,73 @@ def parse_uncertainties(
         field; a probability outside [0, 1]; alternatives whose probabilities do not sum to 1;
         an empty or reversed range; a condition that does not parse.
     """
-    raw = scenario.uncertainties
-    err = _Errors(scenario)
+    if scenario.uncertainties is None:
+        return UncertaintySpace(())
+    return _space(scenario.uncertainties, scenario, variants, _file_context(scenario))
+
+
+def _space(raw: Any, scenario: Scenario, variants: Mapping[str, Scenario] | None,
+           ctx: ErrorContext) -> UncertaintySpace:
     if raw is None:
         return UncertaintySpace(())
     if not isinstance(raw, Mapping):
-        raise err((), "must be a mapping with statements, swaps, weights, bargaining, "
-                       "verification or outcomes")
+        raise ctx.error((), "must be a mapping with statements, swaps, weights, bargaining, "
+                            "verification or outcomes")
     try:
         spec = UncertaintiesSpec.model_validate(raw)
     except ValidationError as exc:
-        raise _pydantic(exc, raw, err) from None
-    scen = dict(variants) if variants is not None else variant_scenarios(
-        scenario, ["base", *[v.id for v in scenario.variants]])
-    scen.setdefault("base", scenario)
-    resolve = resolver(scenario)
-    actor_ids = scenario.actor_ids
-    known_variants = ["base", *[v.id for v in scenario.variants]]
-    params: list[Parameter] = []
+        raise pydantic_error(exc, raw, ctx) from None
+    chk = _Checker(scenario, variants, ctx)
+    params = [
+        *_statement_parameters(spec, chk),
+        *_swap_parameters(spec, chk),
+        *_weight_parameters(spec, chk),
+        *_bargain_parameters(spec, scenario, chk),
+        *_verify_parameters(spec, scenario, chk),
+    ]
+    outcomes = _outcomes(spec, chk)
+    names = [p.name for p in params]
+    dup = sorted({n for n in names if names.count(n) > 1})
+    if dup:
+        raise ctx.error((), f"two uncertainties share the name {dup[0]!r}; give one an `id:`")
+    return UncertaintySpace(tuple(params), tuple(outcomes))
 
-    def check_actor(actor: str, path: Sequence[str | int]) -> None:
-        if actor not in actor_ids:
-            raise err(path, f"unknown actor {actor!r}; use one of {', '.join(actor_ids)}")
 
-    def check_variants(vs: list[str] | None, path: Sequence[str | int]) -> tuple[str, ...] | None:
+class _Checker:
+    """References in the section checked against the scenario and its variants."""
+
+    def __init__(self, scenario: Scenario, variants: Mapping[str, Scenario] | None,
+                 ctx: ErrorContext) -> None:
+        self.ctx = ctx
+        self.scenario = scenario
+        self.known_variants = ["base", *[v.id for v in scenario.variants]]
+        self.scen = dict(variants) if variants is not None else variant_scenarios(
+            scenario, self.known_variants)
+        self.scen.setdefault("base", scenario)
+        self.resolve = resolver(scenario)
+
+    def error(self, path: Sequence[str | int], message: str) -> ScenarioError:
+        return self.ctx.error(tuple(path), message)
+
+    def actor(self, actor: str, path: Sequence[str | int]) -> None:
+        ids = self.scenario.actor_ids
+        if actor not in ids:
+            raise self.error(path, f"unknown actor {actor!r}; use one of {', '.join(ids)}")
+
+    def variants(self, vs: list[str] | None, path: Sequence[str | int]) \
+            -> tuple[str, ...] | None:
         if vs is None:
             return None
         for j, v in enumerate(vs):
-            if v not in known_variants:
-                raise err((*path, j), f"unknown variant {v!r}; use one of "
-                                      f"{', '.join(known_variants)}")
+            if v not in self.known_variants:
+                raise self.error((*path, j), f"unknown variant {v!r}; use one of "
+                                             f"{', '.join(self.known_variants)}")
         return tuple(vs)
 
-    def check_statement(actor: str, text: str, vs: tuple[str, ...] | None,
-                        path: Sequence[str | int], swap: bool) -> str:
+    def statement(self, actor: str, text: str, vs: tuple[str, ...] | None,
+                  path: Sequence[str | int], swap: bool) -> str:
         want = normalise(text)
-        found = False
-        for vid, s in scen.items():
+        for vid, s in self.scen.items():
             if vs is not None and vid not in vs:
                 continue
             pref = s.preferences.get(actor)
@@ -396,124 +415,147 @@ def parse_uncertainties(
                 continue
             texts = [normalise(c.text) for c in pref.statements]
             if want in texts and (not swap or texts.index(want) < len(texts) - 1):
-                found = True
-        if not found:
-            where = "" if vs is None else f" (variants {', '.join(vs)})"
-            extra = " that has a statement after it" if swap else ""
-            raise err(path, f"no statement {want!r}{extra} in {actor}'s preference statements"
-                            f"{where}; copy a statement's text exactly from `preferences`")
-        return want
+                return want
+        where = "" if vs is None else f" (variants {', '.join(vs)})"
+        extra = " that has a statement after it" if swap else ""
+        raise self.error(path, f"no statement {want!r}{extra} in {actor}'s preference "
+                               f"statements{where}; copy a statement's text exactly from "
+                               "`preferences`")
 
-    def condition(text: str, path: Sequence[str | int]) -> Condition:
+    def condition(self, text: str, path: Sequence[str | int]) -> Condition:
         try:
-            return Condition(text=text, expr=parse_condition(text, resolve))
+            return Condition(text=text, expr=parse_condition(text, self.resolve))
         except ConditionSyntaxError as exc:
-            raise err(path, str(exc)) from None
+            raise self.error(path, str(exc)) from None
 
+    def probability(self, p: float, path: Sequence[str | int]) -> float:
+        if not (isinstance(p, int | float) and math.isfinite(p) and 0.0 <= p <= 1.0):
+            raise self.error(path, f"probability {p!r} is outside [0, 1]; give a number "
+                                   "from 0 to 1")
+        return float(p)
+
+
+def _statement_parameters(spec: UncertaintiesSpec, chk: _Checker) -> list[Parameter]:
+    params = []
     for i, st in enumerate(spec.statements):
         base_path: tuple[str | int, ...] = ("statements", i)
-        check_actor(st.actor, (*base_path, "actor"))
-        vs = check_variants(st.variants, (*base_path, "variants"))
-        text = check_statement(st.actor, st.statement, vs, (*base_path, "statement"), False)
+        chk.actor(st.actor, (*base_path, "actor"))
+        vs = chk.variants(st.variants, (*base_path, "variants"))
+        text = chk.statement(st.actor, st.statement, vs, (*base_path, "statement"), False)
         labels: list[str] = []
         probs: list[float] = []
         alts: list[Condition | None] = []
         for j, alt in enumerate(st.alternatives):
             apath = (*base_path, "alternatives", j)
             if alt.drop == (alt.when is not None):
-                raise err(apath, "give exactly one of `when: CONDITION` or `drop: true`")
-            probs.append(_probability(alt.p, err, (*apath, "p")))
-            if alt.when is None:
-                labels.append("drop")
-                alts.append(None)
-            else:
-                labels.append(normalise(alt.when))
-                alts.append(condition(alt.when, (*apath, "when")))
+                raise chk.error(apath, "give exactly one of `when: CONDITION` or `drop: true`")
+            probs.append(chk.probability(alt.p, (*apath, "p")))
+            labels.append("drop" if alt.when is None else normalise(alt.when))
+            alts.append(None if alt.when is None else chk.condition(alt.when, (*apath, "when")))
         total = math.fsum(probs)
         if abs(total - 1.0) > PROBABILITY_TOLERANCE:
-            raise err((*base_path, "alternatives"),
-                      f"probabilities sum to {total:g}, not 1; make them add up to 1")
+            raise chk.error((*base_path, "alternatives"),
+                            f"probabilities sum to {total:g}, not 1; make them add up to 1")
         params.append(Parameter(
             name=st.id or f"stmt:{st.actor}:{text}", kind="choice", target="statement",
             actor=st.actor, statement=text, labels=tuple(labels), probs=tuple(probs),
             variants=vs, alternatives=tuple(alts),
         ))
+    return params
 
+
+def _swap_parameters(spec: UncertaintiesSpec, chk: _Checker) -> list[Parameter]:
+    params = []
     for i, sw in enumerate(spec.swaps):
-        base_path = ("swaps", i)
-        check_actor(sw.actor, (*base_path, "actor"))
-        vs = check_variants(sw.variants, (*base_path, "variants"))
-        text = check_statement(sw.actor, sw.statement, vs, (*base_path, "statement"), True)
-        p = _probability(sw.p, err, (*base_path, "p"))
+        base_path: tuple[str | int, ...] = ("swaps", i)
+        chk.actor(sw.actor, (*base_path, "actor"))
+        vs = chk.variants(sw.variants, (*base_path, "variants"))
+        text = chk.statement(sw.actor, sw.statement, vs, (*base_path, "statement"), True)
+        p = chk.probability(sw.p, (*base_path, "p"))
         params.append(Parameter(
             name=sw.id or f"swap:{sw.actor}:{text}", kind="swap", target="swap",
             actor=sw.actor, statement=text, labels=("kept", "swapped"), probs=(1.0 - p, p),
             variants=vs,
         ))
+    return params
 
-    interests = {it.id for it in scenario.interests}
+
+def _weight_parameters(spec: UncertaintiesSpec, chk: _Checker) -> list[Parameter]:
+    params = []
+    interests = {it.id for it in chk.scenario.interests}
     for interest, (lo, hi) in spec.weights.items():
         if interest not in interests:
-            raise err(("weights", interest), f"unknown interest {interest!r}; use one of "
-                                             f"{', '.join(sorted(interests)) or 'none defined'}")
+            raise chk.error(("weights", interest),
+                            f"unknown interest {interest!r}; use one of "
+                            f"{', '.join(sorted(interests)) or 'none defined'}")
         if lo < 0:
-            raise err(("weights", interest), f"weights must be >= 0; got low {lo:g}")
+            raise chk.error(("weights", interest), f"weights must be >= 0; got low {lo:g}")
         params.append(Parameter(name=f"weight:{interest}", kind="range", target="weight",
                                 low=lo, high=hi, path=(interest,)))
+    return params
 
+
+def _bargain_parameters(spec: UncertaintiesSpec, scenario: Scenario, chk: _Checker) \
+        -> list[Parameter]:
+    params = []
     issues = {getattr(i, "id", None): i for i in scenario.issues}
     for issue_id, stances in spec.bargaining.items():
         issue = issues.get(issue_id)
         if issue is None:
-            raise err(("bargaining", issue_id),
-                      f"unknown issue {issue_id!r}; use one of "
-                      f"{', '.join(str(k) for k in issues) or 'none (add an issues: section)'}")
+            known = ", ".join(str(k) for k in issues) or "none (add an issues: section)"
+            raise chk.error(("bargaining", issue_id),
+                            f"unknown issue {issue_id!r}; use one of {known}")
+        bounds = {
+            "position": (issue.scale.lower, issue.scale.upper),
+            "salience": (0.0, 1.0),
+            "capability": (0.0, math.inf),
+        }
         for actor, stance in stances.items():
             path = ("bargaining", issue_id, actor)
             if actor not in issue.positions:
-                raise err(path, f"unknown actor {actor!r} on issue {issue_id!r}; use one of "
-                                f"{', '.join(issue.positions)}")
-            bounds = {
-                "position": (issue.scale.lower, issue.scale.upper),
-                "salience": (0.0, 1.0),
-                "capability": (0.0, math.inf),
-            }
+                raise chk.error(path, f"unknown actor {actor!r} on issue {issue_id!r}; use one "
+                                      f"of {', '.join(issue.positions)}")
             for fld, (blo, bhi) in bounds.items():
                 rng = getattr(stance, fld)
                 if rng is None:
                     continue
                 if rng[0] < blo or rng[1] > bhi:
-                    raise err((*path, fld), f"{fld} range [{rng[0]:g}, {rng[1]:g}] leaves "
-                                            f"[{blo:g}, {bhi:g}]; keep it inside")
+                    raise chk.error((*path, fld), f"{fld} range [{rng[0]:g}, {rng[1]:g}] leaves "
+                                                  f"[{blo:g}, {bhi:g}]; keep it inside")
                 params.append(Parameter(name=f"bargain:{issue_id}:{actor}:{fld}", kind="range",
                                         target="bargain", low=rng[0], high=rng[1],
                                         path=(issue_id, actor, fld)))
+    return params
 
-    if spec.verification:
-        if scenario.verification is None or not hasattr(scenario.verification, "model_dump"):
-            raise err(("verification",), "the scenario has no `verification:` section to vary; "
-                                         "add one or remove these ranges")
-        dump = scenario.verification.model_dump()
-        for key, (lo, hi) in spec.verification.items():
-            path_parts = _field_path(key)
-            integer = _check_verify_field(scenario.verification, dump, path_parts, lo, hi,
-                                          lambda m, key=key: err(("verification", key), m))
-            params.append(Parameter(name=f"verify:{key}", kind="range", target="verify",
-                                    low=lo, high=hi, integer=integer, path=path_parts))
 
+def _verify_parameters(spec: UncertaintiesSpec, scenario: Scenario, chk: _Checker) \
+        -> list[Parameter]:
+    if not spec.verification:
+        return []
+    section = scenario.verification
+    if section is None or not hasattr(section, "model_dump"):
+        raise chk.error(("verification",), "the scenario has no `verification:` section to "
+                                           "vary; add one or remove these ranges")
+    dump = section.model_dump()
+    params = []
+    for key, (lo, hi) in spec.verification.items():
+        path_parts = _field_path(key)
+        integer = _check_verify_field(section, dump, path_parts, lo, hi,
+                                      lambda m, key=key: chk.error(("verification", key), m))
+        params.append(Parameter(name=f"verify:{key}", kind="range", target="verify",
+                                low=lo, high=hi, integer=integer, path=path_parts))
+    return params
+
+
+def _outcomes(spec: UncertaintiesSpec, chk: _Checker) -> list[tuple[str, Condition]]:
     outcomes: list[tuple[str, Condition]] = []
-    seen_out: set[str] = set()
+    seen: set[str] = set()
     for i, oc in enumerate(spec.outcomes):
-        if oc.id in seen_out:
-            raise err(("outcomes", i, "id"), f"duplicate outcome id {oc.id!r}")
-        seen_out.add(oc.id)
-        outcomes.append((oc.id, condition(oc.when, ("outcomes", i, "when"))))
-
-    names = [p.name for p in params]
-    dup = sorted({n for n in names if names.count(n) > 1})
-    if dup:
-        raise err((), f"two uncertainties share the name {dup[0]!r}; give one an `id:`")
-    return UncertaintySpace(tuple(params), tuple(outcomes))
+        if oc.id in seen:
+            raise chk.error(("outcomes", i, "id"), f"duplicate outcome id {oc.id!r}")
+        seen.add(oc.id)
+        outcomes.append((oc.id, chk.condition(oc.when, ("outcomes", i, "when"))))
+    return outcomes
 
 
 def _field_path(key: str) -> tuple[str | int, ...]:

@@ -20,8 +20,9 @@ from detente.cli import gmcr as gmcr_cli
 from detente.conflict import analyse, build_state_space
 from detente.conflict.preferences import payoff_ranks
 from detente.errors import ScenarioError
-from detente.scenario import Scenario, load_scenario, loads_scenario
-from detente.scenario.gmcrplus import GMCRPlusWarning, data_to_gmcr, gmcr_to_data
+from detente.formats.gmcrplus import GMCRPlusWarning, data_to_gmcr, gmcr_to_data
+from detente.loading import load_scenario, loads_scenario
+from detente.scenario import Scenario
 
 DATA = Path(__file__).parent / "data"
 EXAMPLES = ["Prisoners.gmcr", "Cuban.gmcr", "Elmira.gmcr", "SI_misp.gmcr"]

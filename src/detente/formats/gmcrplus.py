@@ -164,7 +164,7 @@ def gmcr_to_data(data: dict[str, Any], source: str = "<gmcr>") -> dict[str, Any]
     Returns
     -------
     dict
-        Scenario data for :func:`detente.scenario.from_data` (``detente: 1``, ``actors`` with
+        Scenario data for :func:`detente.loading.from_data` (``detente: 1``, ``actors`` with
         contiguous options, ``infeasible``, ``preferences`` and ``notes`` on what was dropped).
         Options are regrouped by decision maker (decision-maker order, each one's options in
         its listed order), which is also how GMCR+ orders them once loaded.
