@@ -8,6 +8,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from detente.bargain.results import Forecast, PackageForecast
+from detente.fileio import atomic_path
 
 
 def _draw(ax: Axes, forecast: Forecast, title: str) -> None:
@@ -55,5 +56,6 @@ def plot_forecast(result: Forecast | PackageForecast, path: str | Path) -> Path:
         _draw(ax, forecast, title)
         if not many_actors:
             ax.legend(fontsize="small", loc="center left", bbox_to_anchor=(1.0, 0.5))
-    fig.savefig(out, format=out.suffix.lstrip(".") or "svg")
+    with atomic_path(out) as tmp:
+        fig.savefig(tmp, format=out.suffix.lstrip(".") or "svg")
     return out

@@ -6,17 +6,18 @@ import contextlib
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 
 import detente
+from detente.fileio import write_atomic
 from detente.jsonutil import json_default
 from detente.loading import load_scenario
 from detente.scenario import Scenario
+
+__all__ = ["console", "print_json", "resolve_scenario", "write_atomic"]
 
 
 def console() -> Console:
@@ -38,25 +39,6 @@ def resolve_scenario(file: str | None, variant: str | None = None) -> Scenario:
 def print_json(data: Any) -> None:
     """Print JSON to stdout (nothing else)."""
     sys.stdout.write(json.dumps(data, indent=2, default=json_default) + "\n")
-
-
-def write_atomic(path: str | os.PathLike[str], text: str | bytes) -> None:
-    """Write a file atomically (temporary file in the same folder, then rename)."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    data = text.encode("utf-8") if isinstance(text, str) else text
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the usual permissions
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 @contextlib.contextmanager

@@ -17,7 +17,6 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -29,6 +28,7 @@ from detente.conflict.coalitions import Move
 from detente.conflict.engine import submodel
 from detente.conflict.paths import PathsResult, status_quo_paths
 from detente.conflict.stability import analyse_profile
+from detente.jsonutil import plain
 from detente.loading import load_scenario
 from detente.scenario import Scenario, variant_of
 from detente.scenario.model import Preference
@@ -161,23 +161,9 @@ class StrategyReport:
                 {"question": a.question, "answer": a.answer, "evidence": list(a.evidence)}
                 for a in self.answers
             ],
-            "extras": _plain(self.extras),
+            "extras": plain(self.extras),
             "provenance": {"detente": self.version, **dict(self.parameters)},
         }
-
-
-def _plain(obj: Any) -> Any:
-    if isinstance(obj, Mapping):
-        return {str(k): _plain(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_plain(v) for v in obj]
-    if hasattr(obj, "to_dict"):
-        return obj.to_dict()
-    if isinstance(obj, np.generic):
-        return obj.item()
-    if isinstance(obj, Fraction):
-        return str(obj)
-    return obj
 
 
 def _outcome_dict(o: Outcome) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import detente
+from detente.jsonutil import plain
 from detente.web.service import ApiError, Workbench
 from detente.web.settings import Settings
 
@@ -197,7 +198,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         detail = "; ".join(_describe(e) for e in errors[:3]) or "invalid request"
         if _is_api(request):
             return JSONResponse({"detail": detail, "code": "invalid_request",
-                                 "errors": _plain(errors)}, status_code=422)
+                                 "errors": plain(errors, unknown_as_text=True)}, status_code=422)
         return pages.error_page(request, 422, detail)
 
     @app.exception_handler(StarletteHTTPException)
@@ -235,9 +236,3 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 def _describe(err: Any) -> str:
     loc = ".".join(str(x) for x in err.get("loc", ()) if x not in ("body",)) or "request"
     return f"{loc}: {err.get('msg', 'invalid')}"
-
-
-def _plain(obj: Any) -> Any:
-    import json
-
-    return json.loads(json.dumps(obj, default=str))

@@ -29,7 +29,6 @@ import io
 import json
 import os
 import shutil
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +36,8 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+
+from detente.fileio import atomic_path, write_atomic
 
 #: Key of the run's metadata in the Parquet schema (and the CSV comment line).
 META_KEY = "detente.explore"
@@ -65,23 +66,6 @@ def file_format(path: str | os.PathLike[str]) -> str:
     if name.endswith((".parquet", ".pq")):
         return "parquet"
     raise ValueError(f"{path}: results are written as .parquet or .csv; name the file so")
-
-
-def atomic_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically (temporary file in the same folder, rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 # -- tables --------------------------------------------------------------------------------
@@ -165,7 +149,7 @@ class ResultStore:
         """Write the manifest atomically."""
         body = {"format": 1, "config": dict(config), "chunk_size": chunk_size,
                 "chunks": n_chunks, "done": sorted(self.done)}
-        atomic_bytes(self.manifest, (json.dumps(body, indent=1, sort_keys=True) + "\n").encode())
+        write_atomic(self.manifest, (json.dumps(body, indent=1, sort_keys=True) + "\n").encode())
 
     def reset(self) -> None:
         """Remove the parts of an earlier run (a fresh start)."""
@@ -218,18 +202,10 @@ class ResultStore:
         if self.fmt == "parquet":
             pq = need_pyarrow()
             table = arrow_table(columns, self.schema)
-            self.parts.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=self.parts)
-            os.close(fd)
-            try:
-                pq.write_table(table, tmp, compression="zstd")
-                os.replace(tmp, path)
-            except BaseException:
-                if os.path.exists(tmp):
-                    os.unlink(tmp)
-                raise
+            with atomic_path(path) as tmp:
+                pq.write_table(table, str(tmp), compression="zstd")
         else:
-            atomic_bytes(path, csv_text(columns, self.schema).encode("utf-8"))
+            write_atomic(path, csv_text(columns, self.schema).encode("utf-8"))
         self.done.add(index)
 
     # merge -------------------------------------------------------------------------------
@@ -240,23 +216,11 @@ class ResultStore:
         if missing:
             raise ValueError(f"{len(missing)} chunk(s) missing (first: {missing[0]}); run "
                              "again with --resume")
-        self.out.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.out.name}.", suffix=".tmp",
-                                   dir=self.out.parent)
-        os.close(fd)
-        try:
+        with atomic_path(self.out) as tmp:
             if self.fmt == "parquet":
-                self._merge_parquet(n_chunks, tmp)
+                self._merge_parquet(n_chunks, str(tmp))
             else:
-                self._merge_csv(n_chunks, tmp)
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
-            os.replace(tmp, self.out)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+                self._merge_csv(n_chunks, str(tmp))
         shutil.rmtree(self.parts, ignore_errors=True)
 
     def _merge_parquet(self, n_chunks: int, tmp: str) -> None:

@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from detente.fileio import atomic_path
 from detente.strategy.explore.prim import PrimResult, prim
 from detente.strategy.explore.store import Results, read_results
 
@@ -325,5 +326,7 @@ def plot_summary(summary: ExploreSummary, folder: str | os.PathLike[str]) -> lis
 
 
 def _save(fig: Any, path: Path) -> Path:
-    fig.savefig(path, dpi=110, metadata={"Software": None})
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format=path.suffix.lstrip(".") or "png", dpi=110,
+                    metadata={"Software": None})
     return path
