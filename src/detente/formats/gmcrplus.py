@@ -53,6 +53,7 @@ import re
 import unicodedata
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from itertools import product
 from pathlib import PurePath
 from typing import Any
@@ -190,19 +191,85 @@ def gmcr_to_data(data: dict[str, Any], source: str = "<gmcr>") -> dict[str, Any]
     for key in data:
         if key not in _TOP_KEYS:
             rd.drop(f"unknown GMCR+ field {key!r} ignored")
+    lay = _layout(rd, data)
+    if list(lay.pos) != list(range(lay.n)):
+        rd.notes.append(
+            "Options regrouped by decision maker (GMCR+ index -> detente option): "
+            + ", ".join(f"{gi} -> {ref}" for gi, ref in lay.refs.items())
+            + "."
+        )
+    infeasible, inf_terms = _infeasibles(rd, data, lay)
+    preferences = _preferences(rd, data, lay, inf_terms)
+    _drop_unmodelled(rd, data, lay)
+    return _assemble(rd, data, lay, infeasible, preferences)
 
-    # -- options -------------------------------------------------------------------------------
+
+@dataclass
+class _Layout:
+    """Options and decision makers of a GMCR+ file, and their detente ids and order."""
+
+    raw_dms: list[Any]
+    opt_names: list[str]
+    directions: list[str]
+    owner: dict[int, int]  # GMCR+ option index -> decision maker index
+    dm_opts: list[list[int]]  # each decision maker's option indices
+    kept: list[int]  # decision makers with options
+    dm_names: list[str]
+    actor_of: dict[int, str]  # decision maker index -> actor id
+    opt_ids: dict[int, str]  # GMCR+ option index -> option id
+
+    @property
+    def n(self) -> int:
+        return len(self.opt_names)
+
+    @property
+    def pos(self) -> dict[int, int]:
+        """GMCR+ option index -> detente option index (grouped by decision maker)."""
+        order = [gi for j in self.kept for gi in self.dm_opts[j]]
+        return {gi: k for k, gi in enumerate(order)}
+
+    @property
+    def refs(self) -> dict[int, str]:
+        """GMCR+ option index -> ``ACTOR.OPTION``."""
+        return {gi: f"{self.actor_of[self.owner[gi]]}.{self.opt_ids[gi]}" for gi in range(self.n)}
+
+
+def _layout(rd: _Reader, data: Mapping[str, Any]) -> _Layout:
+    opt_names, directions, opt_hint = _options(rd, data)
+    raw_dms = data.get("decisionMakers")
+    if not isinstance(raw_dms, list) or not raw_dms:
+        raise rd.error("decisionMakers", "must be a non-empty list of decision makers")
+    owner, dm_opts = _ownership(rd, raw_dms, opt_names)
+    kept = [j for j in range(len(raw_dms)) if dm_opts[j]]
+    dm_names = [_name(rd, raw_dms[j], f"decisionMakers[{j}]") for j in range(len(raw_dms))]
+    for j in range(len(raw_dms)):
+        if not dm_opts[j]:
+            rd.drop(
+                f"decision maker {dm_names[j]!r} controls no options and was left out (it can "
+                "never move, so it is stable everywhere and cannot sanction)"
+            )
+    actor_ids = _unique_ids([(raw_dms[j].get("id"), dm_names[j]) for j in kept], fallback="DM")
+    opt_ids: dict[int, str] = {}
+    for j in kept:
+        ids = _unique_ids([(opt_hint[gi], opt_names[gi]) for gi in dm_opts[j]], fallback="option")
+        for gi, oid in zip(dm_opts[j], ids, strict=True):
+            opt_ids[gi] = oid
+    return _Layout(raw_dms, opt_names, directions, owner, dm_opts, kept, dm_names,
+                   {j: actor_ids[k] for k, j in enumerate(kept)}, opt_ids)
+
+
+def _options(rd: _Reader, data: Mapping[str, Any]) -> tuple[list[str], list[str], list[Any]]:
+    """Names, detente directions and id hints of the file's options."""
     raw_opts = data.get("options")
     if not isinstance(raw_opts, list) or not raw_opts:
         raise rd.error("options", "must be a non-empty list of {name, permittedDirection}")
-    n = len(raw_opts)
-    opt_names: list[str] = []
+    names: list[str] = []
     directions: list[str] = []
-    opt_hint: list[Any] = []
+    hints: list[Any] = []
     for i, o in enumerate(raw_opts):
         if not isinstance(o, Mapping):
             raise rd.error(f"options[{i}]", "each option must be an object with `name`")
-        opt_names.append(_name(rd, o, f"options[{i}]"))
+        names.append(_name(rd, o, f"options[{i}]"))
         d = o.get("permittedDirection", "both")
         if d not in DIRECTIONS:
             raise rd.error(
@@ -210,15 +277,16 @@ def gmcr_to_data(data: dict[str, Any], source: str = "<gmcr>") -> dict[str, Any]
                 f"must be 'both', 'fwd' or 'back'; got {d!r}",
             )
         directions.append(DIRECTIONS[d])
-        opt_hint.append(o.get("id"))
+        hints.append(o.get("id"))
+    return names, directions, hints
 
-    # -- decision makers -------------------------------------------------------------------------
-    raw_dms = data.get("decisionMakers")
-    if not isinstance(raw_dms, list) or not raw_dms:
-        raise rd.error("decisionMakers", "must be a non-empty list of decision makers")
+
+def _ownership(rd: _Reader, raw_dms: list[Any], opt_names: list[str]) \
+        -> tuple[dict[int, int], list[list[int]]]:
+    """Which decision maker controls each option; each one's options in its listed order."""
+    n = len(opt_names)
     owner: dict[int, int] = {}
     dm_opts: list[list[int]] = []
-    kept: list[int] = []
     for j, dm in enumerate(raw_dms):
         path = f"decisionMakers[{j}]"
         if not isinstance(dm, Mapping):
@@ -243,8 +311,6 @@ def gmcr_to_data(data: dict[str, Any], source: str = "<gmcr>") -> dict[str, Any]
             owner[gi] = j
             mine.append(gi)
         dm_opts.append(mine)
-        if mine:
-            kept.append(j)
     for gi in range(n):
         if gi not in owner:
             raise rd.error(
@@ -252,126 +318,115 @@ def gmcr_to_data(data: dict[str, Any], source: str = "<gmcr>") -> dict[str, Any]
                 f"option {gi} ({opt_names[gi]!r}) is not controlled by any decision maker; "
                 "list it in one decision maker's `options`",
             )
+    return owner, dm_opts
 
-    # Our option order: grouped by decision maker, as GMCR+ regroups them on loading.
-    order = [gi for j in kept for gi in dm_opts[j]]
-    pos = {gi: k for k, gi in enumerate(order)}
-    interleaved = order != list(range(n))
 
-    dm_names = [_name(rd, raw_dms[j], f"decisionMakers[{j}]") for j in range(len(raw_dms))]
-    for j in range(len(raw_dms)):
-        if not dm_opts[j]:
-            rd.drop(
-                f"decision maker {dm_names[j]!r} controls no options and was left out (it can "
-                "never move, so it is stable everywhere and cannot sanction)"
-            )
-    actor_ids = _unique_ids([(raw_dms[j].get("id"), dm_names[j]) for j in kept], fallback="DM")
-    actor_of = {j: actor_ids[k] for k, j in enumerate(kept)}
-    opt_ids: dict[int, str] = {}
-    for j in kept:
-        ids = _unique_ids([(opt_hint[gi], opt_names[gi]) for gi in dm_opts[j]], fallback="option")
-        for gi, oid in zip(dm_opts[j], ids, strict=True):
-            opt_ids[gi] = oid
-    refs = {gi: f"{actor_of[owner[gi]]}.{opt_ids[gi]}" for gi in range(n)}
-
+def _actors(lay: _Layout) -> list[dict[str, Any]]:
     actors = []
-    for j in kept:
+    for j in lay.kept:
         options = []
-        for gi in dm_opts[j]:
-            spec: dict[str, Any] = {"id": opt_ids[gi], "name": opt_names[gi]}
-            if directions[gi] != "both":
-                spec["reversible"] = directions[gi]
+        for gi in lay.dm_opts[j]:
+            spec: dict[str, Any] = {"id": lay.opt_ids[gi], "name": lay.opt_names[gi]}
+            if lay.directions[gi] != "both":
+                spec["reversible"] = lay.directions[gi]
             options.append(spec)
-        actors.append({"id": actor_of[j], "name": dm_names[j], "options": options})
+        actors.append({"id": lay.actor_of[j], "name": lay.dm_names[j], "options": options})
+    return actors
 
-    if interleaved:
-        rd.notes.append(
-            "Options regrouped by decision maker (GMCR+ index -> detente option): "
-            + ", ".join(f"{gi} -> {refs[gi]}" for gi in range(n))
-            + "."
-        )
 
-    # -- infeasibility ---------------------------------------------------------------------------
+def _infeasibles(rd: _Reader, data: Mapping[str, Any], lay: _Layout) \
+        -> tuple[list[str], list[Term]]:
+    """The infeasibility conditions as detente text, and as terms over GMCR+ indices."""
     raw_inf = data.get("infeasibles", [])
     if not isinstance(raw_inf, list):
         raise rd.error("infeasibles", "must be a list of conditions")
-    inf_terms: list[Term] = []
-    infeasible: list[str] = []
+    refs = lay.refs
+    terms: list[Term] = []
+    texts: list[str] = []
     for i, cond in enumerate(raw_inf):
-        term = _condition(rd, cond, n, f"infeasibles[{i}]")
+        term = _condition(rd, cond, lay.n, f"infeasibles[{i}]")
         if not term:
             raise rd.error(
                 f"infeasibles[{i}]", "an empty condition would remove every state; remove it"
             )
-        inf_terms.append(term)
-        infeasible.append(_term_text(term, refs))
+        terms.append(term)
+        texts.append(_term_text(term, refs))
+    return texts, terms
 
-    # -- preferences -----------------------------------------------------------------------------
+
+def _preferences(rd: _Reader, data: Mapping[str, Any], lay: _Layout,
+                 inf_terms: Sequence[Term]) -> dict[str, Any]:
+    """Each actor's ``statements``, or its ``ranking`` when the file uses manual rankings."""
     manual = data.get("useManualPreferenceRanking", data.get("useManualPreferenceVectors", False))
     if not isinstance(manual, bool):
         raise rd.error("useManualPreferenceRanking", f"must be true or false; got {manual!r}")
-    feasible: list[int] | None = None
-    if manual:
-        if n > MAX_RANKING_OPTIONS:
-            raise rd.error(
-                "useManualPreferenceRanking",
-                f"manual preference rankings are supported for at most {MAX_RANKING_OPTIONS} "
-                f"options; this file has {n}",
-            )
-        feasible = _feasible_codes(inf_terms, pos, n)
+    if not manual:
+        return {lay.actor_of[j]: {"statements": _statements(rd, lay, j)} for j in lay.kept}
+    if lay.n > MAX_RANKING_OPTIONS:
+        raise rd.error(
+            "useManualPreferenceRanking",
+            f"manual preference rankings are supported for at most {MAX_RANKING_OPTIONS} "
+            f"options; this file has {lay.n}",
+        )
+    feasible = _feasible_codes(inf_terms, lay.pos, lay.n)
     preferences: dict[str, Any] = {}
-    for j in kept:
-        dm = raw_dms[j]
+    for j in lay.kept:
+        dm = lay.raw_dms[j]
         path = f"decisionMakers[{j}]"
-        aid = actor_of[j]
-        if manual:
-            assert feasible is not None
-            key = "preferenceRanking" if "preferenceRanking" in dm else "preferenceVector"
-            if key not in dm:
-                raise rd.error(
-                    path,
-                    "useManualPreferenceRanking is true but this decision maker has no "
-                    "`preferenceRanking`; add one or set useManualPreferenceRanking to false",
-                )
-            ranking = _ranking(rd, dm[key], feasible, n, f"{path}.{key}")
-            preferences[aid] = {"ranking": ranking}
-            if dm.get("preferences"):
-                rd.notes.append(
-                    f"Prioritised preferences of {dm_names[j]!r} not imported: the file uses "
-                    "its manual preference ranking (useManualPreferenceRanking), as GMCR+ does."
-                )
-        else:
-            raw_pref = dm.get("preferences")
-            if not isinstance(raw_pref, list):
-                raise rd.error(
-                    f"{path}.preferences", "must be a list of conditions or compound conditions"
-                )
-            statements = [
-                _statement(rd, s, n, refs, f"{path}.preferences[{k}]")
-                for k, s in enumerate(raw_pref)
-            ]
-            if not statements:
-                statements = ["true"]
-                rd.notes.append(
-                    f"{dm_names[j]!r} has no preference statements: all states tie for it."
-                )
-            preferences[aid] = {"statements": statements}
+        key = "preferenceRanking" if "preferenceRanking" in dm else "preferenceVector"
+        if key not in dm:
+            raise rd.error(
+                path,
+                "useManualPreferenceRanking is true but this decision maker has no "
+                "`preferenceRanking`; add one or set useManualPreferenceRanking to false",
+            )
+        ranking = _ranking(rd, dm[key], feasible, lay.n, f"{path}.{key}")
+        preferences[lay.actor_of[j]] = {"ranking": ranking}
+        if dm.get("preferences"):
+            rd.notes.append(
+                f"Prioritised preferences of {lay.dm_names[j]!r} not imported: the file uses "
+                "its manual preference ranking (useManualPreferenceRanking), as GMCR+ does."
+            )
+    return preferences
 
-    # -- what detente does not model ---------------------------------------------------------------
-    for j, dm in enumerate(raw_dms):
+
+def _statements(rd: _Reader, lay: _Layout, j: int) -> list[str]:
+    path = f"decisionMakers[{j}]"
+    raw_pref = lay.raw_dms[j].get("preferences")
+    if not isinstance(raw_pref, list):
+        raise rd.error(
+            f"{path}.preferences", "must be a list of conditions or compound conditions"
+        )
+    refs = lay.refs
+    statements = [
+        _statement(rd, s, lay.n, refs, f"{path}.preferences[{k}]") for k, s in enumerate(raw_pref)
+    ]
+    if not statements:
+        rd.notes.append(f"{lay.dm_names[j]!r} has no preference statements: all states tie for it.")
+        return ["true"]
+    return statements
+
+
+def _drop_unmodelled(rd: _Reader, data: Mapping[str, Any], lay: _Layout) -> None:
+    """Warn about (and note) what detente does not model: misperceptions, coalitions."""
+    for j, dm in enumerate(lay.raw_dms):
         mis = dm.get("misperceptions")
         if mis:
             count = len(mis) if isinstance(mis, list) else 1
             rd.drop(
-                f"misperceptions of decision maker {dm_names[j]!r} ({count} condition(s)) "
+                f"misperceptions of decision maker {lay.dm_names[j]!r} ({count} condition(s)) "
                 "dropped: detente analyses the conflict as it is, not as each decision maker "
                 "perceives it"
             )
     if data.get("misperceptions"):
         rd.drop("top-level misperceptions dropped: detente does not model misperceptions")
-    _coalitions(rd, data.get("coalitions"), dm_names)
+    _coalitions(rd, data.get("coalitions"), lay.dm_names)
 
-    # -- assemble --------------------------------------------------------------------------------
+
+def _assemble(rd: _Reader, data: Mapping[str, Any], lay: _Layout, infeasible: list[str],
+              preferences: dict[str, Any]) -> dict[str, Any]:
+    """The scenario data, with its name, sources and the notes on what was dropped."""
+    source = rd.source
     program = str(data.get("program", "GMCR+"))
     version = data.get("version")
     stem = PurePath(source).stem if source and not source.startswith("<") else ""
@@ -392,13 +447,13 @@ def gmcr_to_data(data: dict[str, Any], source: str = "<gmcr>") -> dict[str, Any]
         where = f" {PurePath(source).name}" if stem else ""
         ver = f" {version}" if isinstance(version, str | int | float) else ""
         out["sources"] = [f"GMCR+ save file{where} (written by {program}{ver})"]
-    out["actors"] = actors
+    out["actors"] = _actors(lay)
     if infeasible:
         out["infeasible"] = infeasible
     out["preferences"] = preferences
     sq = data.get("statusQuo")
     if sq is not None:
-        out["status_quo"] = _status_quo(rd, sq, pos, n)
+        out["status_quo"] = _status_quo(rd, sq, lay.pos, lay.n)
     if rd.notes:
         out["notes"] = "Imported from GMCR+. " + " ".join(
             note[:1].upper() + note[1:] + ("" if note.endswith(".") else ".") for note in rd.notes
