@@ -708,56 +708,18 @@ def data_to_gmcr(scenario: Scenario) -> dict[str, Any]:
         for o in scenario.options
     ]
 
-    infeasibles: list[list[list[Any]]] = []
-    for k, c in enumerate(scenario.infeasible):
-        try:
-            terms = _dnf(c.expr)
-        except _TooBigError:
-            terms = _patterns(c.expr, f"infeasible[{k}] ({c.text!r})")
-        for term in terms:
-            if not term:
-                raise ValueError(
-                    f"infeasible[{k}] ({c.text!r}) holds in every state; nothing would be feasible"
-                )
-            infeasibles.append(_gmcr_condition(term))
-
+    infeasibles = _export_infeasibles(scenario)
     reasons: list[str] = []  # why a ranking is needed
     too_big: list[str] = []  # statements with no compact GMCR+ form
-    dms: list[dict[str, Any]] = []
-    for a in scenario.actors:
-        pref = scenario.preferences[a.id]
-        statements: list[Any] = []
-        if pref.kind == "ranking":
-            reasons.append(f"actor {a.id!r} has an explicit ranking")
-        else:
-            for k, s in enumerate(pref.statements, start=1):
-                try:
-                    terms = _dnf(s.expr)
-                except _TooBigError:
-                    too_big.append(
-                        f"statement {k} of {a.id!r} ({s.text!r}) needs more than "
-                        f"{MAX_DNF_TERMS} GMCR+ conditions"
-                    )
-                    reasons.append(too_big[-1])
-                    statements = []
-                    break
-                if terms == [] or terms == [()]:
-                    continue  # constant: the same for every state, so it decides nothing
-                if len(terms) == 1:
-                    statements.append(_gmcr_condition(terms[0]))
-                else:
-                    statements.append(
-                        {"compound": True, "members": [_gmcr_condition(t) for t in terms]}
-                    )
-        dms.append(
-            {
-                "name": a.name,
-                "id": a.id,
-                "options": [o.index for o in a.options],
-                "preferences": statements,
-            }
-        )
-
+    dms = [
+        {
+            "name": a.name,
+            "id": a.id,
+            "options": [o.index for o in a.options],
+            "preferences": _export_statements(scenario, a.id, reasons, too_big),
+        }
+        for a in scenario.actors
+    ]
     manual = bool(reasons)
     if manual:
         if n > MAX_RANKING_OPTIONS:
@@ -775,22 +737,7 @@ def data_to_gmcr(scenario: Scenario) -> dict[str, Any]:
                 stacklevel=2,
             )
 
-    dropped = []
-    if scenario.interests:
-        dropped.append("interests")
-    if scenario.variants:
-        dropped.append(
-            "variants (exported: "
-            + (f"variant {scenario.variant!r})" if scenario.variant else "the base scenario)")
-        )
-    if scenario.coalitions:
-        dropped.append("coalitions")
-    if scenario.verification is not None:
-        dropped.append("verification")
-    if scenario.issues:
-        dropped.append("issues")
-    if scenario.uncertainties is not None:
-        dropped.append("uncertainties")
+    dropped = _unexportable(scenario)
     if dropped:
         warnings.warn(
             "GMCR+ export: GMCR+ files cannot hold " + ", ".join(dropped) + "; left out",
@@ -813,6 +760,68 @@ def data_to_gmcr(scenario: Scenario) -> dict[str, Any]:
     if scenario.status_quo is not None:
         out["statusQuo"] = scenario.code_text(scenario.status_quo)
     return out
+
+
+def _export_infeasibles(scenario: Scenario) -> list[list[list[Any]]]:
+    """The infeasibility conditions as GMCR+ conditions (one per conjunction)."""
+    infeasibles: list[list[list[Any]]] = []
+    for k, c in enumerate(scenario.infeasible):
+        try:
+            terms = _dnf(c.expr)
+        except _TooBigError:
+            terms = _patterns(c.expr, f"infeasible[{k}] ({c.text!r})")
+        for term in terms:
+            if not term:
+                raise ValueError(
+                    f"infeasible[{k}] ({c.text!r}) holds in every state; nothing would be feasible"
+                )
+            infeasibles.append(_gmcr_condition(term))
+    return infeasibles
+
+
+def _export_statements(scenario: Scenario, actor_id: str, reasons: list[str],
+                       too_big: list[str]) -> list[Any]:
+    """An actor's statements as GMCR+ (compound) conditions; appends to ``reasons`` (and
+    ``too_big``) when the actor's preferences need a ranking instead."""
+    pref = scenario.preferences[actor_id]
+    if pref.kind == "ranking":
+        reasons.append(f"actor {actor_id!r} has an explicit ranking")
+        return []
+    statements: list[Any] = []
+    for k, s in enumerate(pref.statements, start=1):
+        try:
+            terms = _dnf(s.expr)
+        except _TooBigError:
+            too_big.append(
+                f"statement {k} of {actor_id!r} ({s.text!r}) needs more than "
+                f"{MAX_DNF_TERMS} GMCR+ conditions"
+            )
+            reasons.append(too_big[-1])
+            return []
+        if terms == [] or terms == [()]:
+            continue  # constant: the same for every state, so it decides nothing
+        if len(terms) == 1:
+            statements.append(_gmcr_condition(terms[0]))
+        else:
+            statements.append({"compound": True, "members": [_gmcr_condition(t) for t in terms]})
+    return statements
+
+
+def _unexportable(scenario: Scenario) -> list[str]:
+    """The parts of ``scenario`` a GMCR+ file cannot hold."""
+    dropped = []
+    if scenario.interests:
+        dropped.append("interests")
+    if scenario.variants:
+        dropped.append(
+            "variants (exported: "
+            + (f"variant {scenario.variant!r})" if scenario.variant else "the base scenario)")
+        )
+    if scenario.coalitions:
+        dropped.append("coalitions")
+    # the model families' sections, in the order they are parsed
+    dropped.extend(k for k, v in scenario.sections.items() if v is not None and v != ())
+    return dropped
 
 
 def _gmcr_condition(term: Term) -> list[list[Any]]:
