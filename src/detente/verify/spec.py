@@ -79,21 +79,73 @@ class CapacitySpec(BaseModel):
 
 
 class RegimeSpec(BaseModel):
-    """What capacity and stock remain available for a breakout under a freeze or a cap.
+    """What an agreement (or its absence) leaves a state: capacity, stocks, production, checks.
 
-    ``machines`` and ``stocks`` left out mean "unchanged from now". ``capacity_factor`` scales
-    the remaining capacity (e.g. 0.5 if half the cascades must first be re-assembled);
-    ``restart_months`` is added to the breakout time (e.g. to break seals and restart).
+    ``machines`` and ``stocks`` left out mean "unchanged from now" (the section's
+    ``capacity`` and ``stocks``). ``capacity_factor`` scales the remaining capacity (e.g. 0.5
+    if half the cascades must first be re-assembled); ``restart_months`` is added to the
+    breakout time (e.g. to break seals and restart). ``heu_production`` and
+    ``reactor_operating`` say whether the regime lets the declared plant make weapons-grade
+    uranium and the reactor make plutonium (both no for a freeze or a cap).
+    ``inspections_per_year`` and ``detection_per_inspection`` describe the checks at the
+    declared sites (the latter defaults to ``deterrence.detection_per_inspection``).
     """
 
     model_config = _CONFIG
 
+    label: str = ""
     description: str = ""
     machines: int | None = Field(default=None, ge=0)
     capacity_factor: float = Field(default=1.0, gt=0, le=1)
     stocks: list[StockLotSpec] | None = None
     restart_months: float = Field(default=0.0, ge=0)
+    heu_production: bool = False
+    reactor_operating: bool = False
+    inspections_per_year: float = Field(default=0.0, ge=0)
+    detection_per_inspection: float | None = Field(default=None, ge=0, le=1)
     why: str = ""
+
+
+class ReactorSpec(BaseModel):
+    """A plutonium production reactor: thermal power, capacity factor, g Pu per MWt-day."""
+
+    model_config = _CONFIG
+
+    name: str = "reactor"
+    thermal_mw: float = Field(ge=0)
+    capacity_factor: float = Field(default=1.0, ge=0, le=1)
+    grams_pu_per_mwt_day: float = Field(default=1.0, gt=0)
+    why: str = ""
+
+
+class DeterrenceSpec(BaseModel):
+    """Payoffs of the non-zero-sum inspection game (gain D, penalty B, detection P, alarm A)."""
+
+    model_config = _CONFIG
+
+    gain: float = Field(gt=0)
+    penalty: float = Field(ge=0)
+    detection_per_inspection: float = Field(ge=0, le=1)
+    false_alarm: float = Field(default=0.0, ge=0, le=1)
+    false_alarm_cost: float | None = Field(default=None, ge=0)
+    why: str = ""
+
+
+class UndeclaredSpec(BaseModel):
+    """Hidden fractions of capacity to assess and the yearly chance a hidden plant is found."""
+
+    model_config = _CONFIG
+
+    fractions: list[float] = Field(default_factory=lambda: [0.0, 0.1, 0.25, 0.5])
+    discovery_per_year: float = Field(ge=0, le=1)
+    why: str = ""
+
+    @model_validator(mode="after")
+    def _fractions_in_range(self) -> Self:
+        for i, f in enumerate(self.fractions):
+            if not 0.0 <= f < 1.0:
+                raise ValueError(f"fractions[{i}] must lie in [0, 1); got {f:g}")
+        return self
 
 
 class InspectionSpec(BaseModel):
@@ -177,7 +229,12 @@ class HoldingSpec(BaseModel):
 
 
 class VerificationSpec(BaseModel):
-    """The ``verification:`` section of a scenario file."""
+    """The ``verification:`` section of a scenario file.
+
+    Regimes are data: ``regimes`` maps an id to a :class:`RegimeSpec`, in the order they are
+    reported. The older keys ``freeze`` and ``cap`` still work and mean ``regimes.freeze``
+    and ``regimes.cap``; giving both forms of one regime is an error.
+    """
 
     model_config = _CONFIG
 
@@ -187,11 +244,57 @@ class VerificationSpec(BaseModel):
     tails_assay: float = Field(default=0.003, gt=0, lt=NATURAL_ASSAY)
     stocks: list[StockLotSpec] = Field(default_factory=list)
     capacity: CapacitySpec
+    reactor: ReactorSpec | None = None
+    regimes: dict[str, RegimeSpec] = Field(default_factory=dict)
     freeze: RegimeSpec | None = None
     cap: RegimeSpec | None = None
     inspections: InspectionSpec | None = None
+    deterrence: DeterrenceSpec | None = None
+    undeclared: UndeclaredSpec | None = None
     accountancy: AccountancySpec | None = None
     holdings: list[HoldingSpec] = Field(default_factory=list)
+    history: str = ""
+
+    @model_validator(mode="after")
+    def _regimes_once(self) -> Self:
+        for key in ("freeze", "cap"):
+            if getattr(self, key) is not None and key in self.regimes:
+                raise ValueError(
+                    f"regime {key!r} is given twice; keep regimes.{key} and remove the "
+                    f"top-level {key}:"
+                )
+        for key in self.regimes:
+            if not key or not key.replace("-", "").replace("_", "").isalnum():
+                raise ValueError(
+                    f"regime id {key!r} must be letters, digits, '-' or '_'; rename it"
+                )
+        return self
+
+    def regime(self, regime_id: str) -> RegimeSpec | None:
+        """The regime with this id (from ``regimes`` or the older top-level key), or None."""
+        if regime_id in self.regimes:
+            return self.regimes[regime_id]
+        if regime_id in ("freeze", "cap"):
+            out: RegimeSpec | None = getattr(self, regime_id)
+            return out
+        return None
+
+    def all_regimes(self) -> dict[str, RegimeSpec]:
+        """Every regime in report order; a ``now`` regime (no limits) first if none is given."""
+        out: dict[str, RegimeSpec] = {}
+        if "now" not in self.regimes:
+            out["now"] = RegimeSpec(
+                label="now",
+                description="no agreement: the declared plant and reactor run unlimited",
+                heu_production=True,
+                reactor_operating=True,
+            )
+        out.update(self.regimes)
+        for key in ("freeze", "cap"):
+            legacy = getattr(self, key)
+            if legacy is not None:
+                out[key] = legacy
+        return out
 
 
 @dataclass(frozen=True)
@@ -363,8 +466,8 @@ def assess_freeze(spec: VerificationSpec) -> FreezeAssessment:
 
     return FreezeAssessment(
         now=now,
-        freeze=regime("freeze", spec.freeze),
-        cap=regime("cap", spec.cap),
+        freeze=regime("freeze", spec.regime("freeze")),
+        cap=regime("cap", spec.regime("cap")),
         inspections_needed=needed,
         inspection_value=value,
         inspection_detection=detect,
