@@ -45,6 +45,7 @@ __all__ = [
     "DresherStage",
     "StatisticalInspection",
     "dresher_detection_probability",
+    "dresher_row",
     "dresher_stage",
     "dresher_table",
     "dresher_value",
@@ -138,7 +139,51 @@ def dresher_value(n: int, m: int, b: Number = 1) -> Fraction:
     Fraction(3, 11)
     """
     nn, mm = _check_nm(n, m)
+    if nn > _RECURSION_LIMIT:
+        # Same value (the closed form equals the recursion; tested), in O(m) operations.
+        return dresher_value_closed_form(nn, mm, b)
     return _table(nn, _as_cost(b), mm)[nn][mm]
+
+
+#: Above this many periods :func:`dresher_value` uses the closed form (same exact value).
+_RECURSION_LIMIT = 60
+
+
+def dresher_row(n: int, b: Number = 1) -> list[Fraction]:
+    """``[v(n, 0), ..., v(n, n)]`` by the closed form, with the denominators built up in turn.
+
+    S(m) = Σ_{i=0..m} C(n, i)·b^{m−i} satisfies S(m) = b·S(m−1) + C(n, m), so the whole row
+    takes O(n) big-integer operations (Dresher 1962 closed form; the general-b form as in
+    ``docs/discussion/verification.md``; equal to :func:`dresher_value`, tested).
+    300 periods take milliseconds.
+
+    Parameters
+    ----------
+    n
+        Number of periods (integer >= 0).
+    b
+        Caught cost, see :func:`dresher_value`.
+
+    Returns
+    -------
+    list of Fraction
+        ``row[m] == dresher_value(n, m, b)``.
+    """
+    nn = check_int("n (periods)", n, minimum=0)
+    bb = _as_cost(b)
+    if nn == 0:
+        return [Fraction(0)]
+    out: list[Fraction] = []
+    denom = Fraction(0)
+    c_n = 1  # C(n, m)
+    c_n1 = 1  # C(n - 1, m)
+    for m in range(nn + 1):
+        if m > 0:
+            c_n = c_n * (nn - m + 1) // m
+            c_n1 = c_n1 * (nn - m) // m if m <= nn - 1 else 0
+        denom = bb * denom + c_n
+        out.append(Fraction(c_n1) / denom)
+    return out
 
 
 def dresher_value_closed_form(n: int, m: int, b: Number = 1) -> Fraction:
