@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import pytest
@@ -53,6 +54,6 @@ def test_bad_input(args: tuple[float, ...], match: str) -> None:
 def test_more_hidden_capacity_lowers_detection(fs: list[float], q: float, months: float,
                                               n: float, p: float) -> None:
     rows = hidden_capacity_sweep(sorted(fs), 14000, SWU, q, months, n, p)
-    for a, b in zip(rows, rows[1:], strict=False):
+    for a, b in itertools.pairwise(rows):
         assert b.detection <= a.detection + 1e-12
         assert b.covert_months <= a.covert_months

@@ -409,14 +409,16 @@ def assess_freeze(spec: VerificationSpec) -> FreezeAssessment:
     """Breakout times, inspections needed and detection probability for a verification spec.
 
     * Breakout: :func:`detente.verify.breakout.breakout` (ideal cascade, Benedict, Pigford &
-      Levi 1981 ch. 12; verify.md §3) for one ``significant_quantity_kg`` at
+      Levi 1981 ch. 12; docs/discussion/enrichment.md) for one ``significant_quantity_kg`` at
       ``target_assay``, with the capacity and stocks of each regime, plus its
       ``restart_months``.
     * Inspections: smallest m with Dresher value v(n, m; b) <= ``deterrence_value``
-      (Dresher 1962; verify.md §1) — the inspectee's expected gain from the violation game is
+      (Dresher 1962; docs/discussion/verification.md) — the inspectee's expected gain from the
+      violation game is
       held below that fraction of the gain from an undetected violation.
     * Accountancy: CUMUF detection probability of one SQ over ``periods`` balance periods,
-      Φ(SQ/√(e′Σe) − U_{1−α}) (verify.md §2), and the largest σ_MUF per period meeting
+      Φ(SQ/√(e′Σe) − U_{1−α}) (docs/discussion/verification.md), and the largest σ_MUF per period
+      meeting
       ``detection_goal`` (independent periods).
 
     Parameters
