@@ -21,8 +21,8 @@ inspectee's false-alarm and detection costs are both 1 by default.
 With n independent inspections, each detecting an ongoing violation with probability P,
 β(n) = (1 − P)^n, and the fewest inspections that deter are the smallest n with
 (1 − P)^n < (B − A·F)/(B + D). The inequality is strict: at equality the inspectee is
-indifferent and may violate. All comparisons are exact (decimal inputs are read as exact
-fractions), so boundary cases such as P = 1/2, B/(B+D) = 1/4 give n = 3, not 2.
+indifferent and may violate. Comparisons up to 5,000 inspections are exact (decimal inputs
+are read as exact fractions), so boundary cases such as P = 1/2, B/(B+D) = 1/4 give n = 3, not 2.
 
 The zero-sum reference is Dresher's game (:mod:`detente.verify.inspection`): there the
 inspectee's equilibrium value is positive for every m < n, so some violation always remains
@@ -47,7 +47,7 @@ __all__ = [
 ]
 
 #: Above this many inspections the exact integer comparison is replaced by logarithms.
-_EXACT_LIMIT = 100_000
+_EXACT_LIMIT = 5_000
 
 
 def _exact(name: str, value: float | int | Fraction) -> Fraction:
@@ -109,7 +109,8 @@ def inspections_to_deter(
 
     Independent inspections, each detecting with probability P, leave a violation undetected
     with probability (1 − P)^n (Avenhaus & Canty 1996; ``docs/discussion/verification.md``).
-    The comparison is exact for n up to 100,000 (integer arithmetic on the decimal inputs).
+    The comparison is exact for n up to 5,000 (integer arithmetic on the decimal inputs);
+    beyond that it uses logarithms, where only contrived inputs could tie.
 
     Parameters
     ----------
@@ -137,7 +138,7 @@ def inspections_to_deter(
     if q == 1:
         return None
     # log estimate, then settle the boundary exactly.
-    n = max(0, math.floor(math.log(t) / math.log(q)))
+    n = max(0, math.floor(math.log(t) / math.log1p(-float(p))))
     if n > _EXACT_LIMIT:
         return n + 1
     while n > 0 and q ** (n - 1) < t:
