@@ -158,6 +158,7 @@ def test_game_json(main: Callable[[list[str]], int], capsys: pytest.CaptureFixtu
         (["undeclared", "--capacity", "100", "--discovery-per-year", "-0.1"],
          "discovery_per_year"),
         (["inspections", "--periods", "6000", "--inspections", "3"], "--periods must be"),
+        (["muf", "--sigma", "1", "--periods", "100000"], "--periods must lie in"),
     ],
 )
 def test_errors_are_one_line(

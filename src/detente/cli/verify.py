@@ -49,6 +49,7 @@ __all__ = ["register"]
 
 _DRESHER_LABEL = "Dresher (1962) zero-sum inspection game (reference, not deterrence)"
 _MAX_PERIODS = 5000
+_MAX_BALANCE_PERIODS = 2000
 
 
 def _parse_lot(option: str, text: str) -> tuple[float, float]:
@@ -282,8 +283,11 @@ def muf_command(
             "give exactly one of --sigma, --sigma-component (repeatable), or "
             "--sigma-inventory with --sigma-throughput"
         )
-    if periods < 1:
-        raise ValueError(f"--periods must be >= 1; got {periods}")
+    if not 1 <= periods <= _MAX_BALANCE_PERIODS:
+        raise ValueError(
+            f"--periods must lie in 1..{_MAX_BALANCE_PERIODS:,} (the MUF covariance is "
+            f"periods x periods); got {periods}"
+        )
     if structured:
         if sigma_inventory is None or sigma_throughput is None:
             raise ValueError("give both --sigma-inventory and --sigma-throughput")

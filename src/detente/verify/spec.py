@@ -157,7 +157,7 @@ class InspectionSpec(BaseModel):
 
     model_config = _CONFIG
 
-    periods: int = Field(ge=1)
+    periods: int = Field(ge=1, le=5000)
     inspections: int = Field(ge=0)
     caught_cost: float = Field(default=1.0, ge=0)
     deterrence_value: float = Field(default=0.1, ge=0, le=1)
@@ -187,7 +187,7 @@ class AccountancySpec(BaseModel):
     sigma_inventory_kg: float | None = Field(default=None, ge=0)
     sigma_throughput_kg: float | None = Field(default=None, ge=0)
     false_alarm: float = Field(default=0.05, gt=0, lt=1)
-    periods: int = Field(default=12, ge=1, description="balance periods per year")
+    periods: int = Field(default=12, ge=1, le=2000, description="balance periods per year")
     detection_goal: float = Field(default=0.9, gt=0, lt=1)
     why: str = ""
 
