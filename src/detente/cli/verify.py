@@ -178,7 +178,10 @@ def inspections_command(
     ] = "1",
     deterrence_value: Annotated[
         float | None,
-        typer.Option(help="Also report the fewest inspections with value <= this threshold."),
+        typer.Option(
+            help="Also report the fewest inspections with value <= this threshold (zero-sum "
+            "reference, not deterrence)."
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON only.")] = False,
 ) -> None:

@@ -332,7 +332,9 @@ def dresher_detection_probability(n: int, m: int, b: Number = 1) -> Fraction:
 def inspections_for_value(n: int, max_value: float, b: Number = 1) -> int:
     """Fewest inspections m with v(n, m; b) <= ``max_value``.
 
-    Deterrence criterion used by :func:`detente.verify.spec.assess_freeze`: the inspectee's
+    Zero-sum reference used by :func:`detente.verify.spec.assess_freeze` (not a deterrence
+    criterion: in this zero-sum game the inspectee still violates with positive probability
+    for every m < n; see :mod:`detente.verify.deterrence`). The inspectee's
     equilibrium payoff v(n, m), in units of the gain from an undetected violation, must not
     exceed ``max_value``. Because v decreases in m (Dresher 1962; tested) and v(n, n) = 0,
     the answer exists for any ``max_value >= 0`` and is at most n. Equivalently the equilibrium

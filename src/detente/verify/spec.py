@@ -7,7 +7,9 @@ here validate that section (pydantic v2, unknown keys rejected, immutable) and
 * breakout time (months) now, under a freeze and under a cap
   (:func:`detente.verify.breakout.breakout`: ideal cascade, a lower bound);
 * the fewest inspections over the inspection periods that hold the inspectee's value of
-  Dresher's game to at most ``deterrence_value`` (:func:`inspections_for_value`);
+  Dresher's zero-sum game to at most ``deterrence_value`` (:func:`inspections_for_value`) —
+  a reference only; the non-zero-sum deterrence condition is in
+  :func:`detente.verify.assess_regimes`;
 * the probability that the CUMUF test over a year of balance periods detects the
   diversion of one significant quantity (:func:`cumuf_detection_probability`), and the
   largest σ_MUF per period that would still meet the detection goal.
@@ -149,10 +151,12 @@ class UndeclaredSpec(BaseModel):
 
 
 class InspectionSpec(BaseModel):
-    """Dresher-game inspections: ``inspections`` visits over ``periods`` periods.
+    """Dresher-game inspections (zero-sum reference): ``inspections`` over ``periods`` periods.
 
-    ``deterrence_value`` is the largest acceptable equilibrium value of the game to the
-    inspectee, in units of the gain from an undetected violation (0 = full deterrence).
+    ``deterrence_value`` is a threshold on the equilibrium value of Dresher's zero-sum game
+    to the inspectee, in units of the gain from an undetected violation. It is kept as a
+    reference only: in a zero-sum game the inspectee still violates with positive probability,
+    so this is not a deterrence criterion (that is :class:`DeterrenceSpec`, non-zero-sum).
     """
 
     model_config = _CONFIG
@@ -344,8 +348,9 @@ class FreezeAssessment:
     now, freeze, cap
         Breakout now and under each regime (``None`` when the regime is not specified).
     inspections_needed
-        Fewest inspections over ``inspections.periods`` with Dresher value <= the
-        deterrence threshold (``None`` without an ``inspections`` section).
+        Zero-sum reference only (not deterrence): fewest inspections over
+        ``inspections.periods`` with Dresher value <= ``deterrence_value`` (``None`` without an
+        ``inspections`` section). For deterrence see :func:`detente.verify.assess_regimes`.
     inspection_value
         Dresher value v(n, m; b) at the planned number of inspections.
     inspection_detection
