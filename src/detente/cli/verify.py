@@ -593,8 +593,8 @@ def regimes_command(
         return
     console = Console()
     table = Table(title="Verification by regime (ideal-cascade lower bounds)")
-    for col in ("regime", "HEU SQ/yr", "Pu SQ/yr", "breakout", "detected",
-                "inspections to deter"):
+    for col in ("regime", "HEU SQ/yr", "Pu SQ/yr", "capacity SWU/yr", "restart",
+                "breakout", "detected", "inspections to deter"):
         table.add_column(col, justify="right")
     for r in result.regimes:
         pu = "—" if r.pu_sq_per_year is None else f"{r.pu_sq_per_year:.2f}"
@@ -603,8 +603,11 @@ def regimes_command(
             "none" if r.deterrence.inspections_needed is None
             else str(r.deterrence.inspections_needed))
         table.add_row(r.label, f"{r.heu_sq_per_year:.2f}", pu,
+                      f"{r.capacity_swu_per_year:,.0f}", f"{r.restart_months:g} mo",
                       f"{r.breakout_months:.1f} mo", det, need)
     console.print(table)
+    for r in result.regimes:
+        console.print(f"{r.label}: {r.why}")
     for key, why in result.assumptions.items():
         console.print(f"{key}: {why}")
 
