@@ -599,7 +599,7 @@ def regimes_command(
     for r in result.regimes:
         pu = "—" if r.pu_sq_per_year is None else f"{r.pu_sq_per_year:.2f}"
         det = "n/a" if r.detection_declared is None else f"{r.detection_declared:.2f}"
-        need = "—" if r.deterrence is None else (
+        need = "n/a" if r.heu_production or r.deterrence is None else (
             "none" if r.deterrence.inspections_needed is None
             else str(r.deterrence.inspections_needed))
         table.add_row(r.label, f"{r.heu_sq_per_year:.2f}", pu,

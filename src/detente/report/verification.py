@@ -30,7 +30,9 @@ def regime_rows(ver: dict[str, Any]) -> list[dict[str, str]]:
             f"({_num(h['months_to_sq'], '.1f', '∞')} mo, {h['route']})"
             for h in hidden if h["fraction_hidden"] > 0
         )
-        if det is None:
+        if r["heu_production"]:
+            deter = "n/a (production permitted)"
+        elif det is None:
             deter = "—"
         elif det["inspections_needed"] is None:
             deter = f"none suffices (β must be < {det['max_nondetection']:.3f})"
