@@ -1,7 +1,9 @@
 """Timing of the heavier ``detente.verify`` computations.
 
 Run with ``.venv/bin/python benchmarks/verify.py``. Prints wall-clock seconds for the Monte
-Carlo ARL of Page's test, an exact Dresher table and a batch of breakout calculations.
+Carlo ARL of Page's test, an exact Dresher table and row, a batch of breakout calculations,
+the deterrence search at a tiny detection probability and the per-regime assessment of the
+bundled korea-2017 section.
 """
 
 from __future__ import annotations
@@ -9,7 +11,16 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from detente.verify import breakout, dresher_table, siegmund_arl, simulate_arl
+from detente.verify import (
+    assess_regimes,
+    breakout,
+    dresher_row,
+    dresher_table,
+    inspections_to_deter,
+    korea_2017_spec,
+    siegmund_arl,
+    simulate_arl,
+)
 
 
 def timed(label: str, fn: Callable[[], object]) -> None:
@@ -33,6 +44,10 @@ def main() -> None:
         "10,000 breakout calculations",
         lambda: sum(breakout([(200.0, 0.0367)], 1000.0 + i).months for i in range(10_000)),
     )
+    timed("dresher_row(300), closed form", lambda: float(dresher_row(300)[150]))
+    timed("inspections_to_deter(P=1e-4, 1/2), exact", lambda: inspections_to_deter(1e-4, 0.5))
+    spec = korea_2017_spec()
+    timed("assess_regimes(korea-2017)", lambda: len(assess_regimes(spec).regimes))
 
 
 if __name__ == "__main__":

@@ -122,7 +122,10 @@ def test_package_deal_section() -> None:
     fz = pkg["issues"]["freeze_scope"]["positions_end"]["NK"]
     assert fz > 10
     assert pkg["issues"]["sanctions_relief"]["positions_end"]["US"] > 10
-    assert extras["verification"]["cap"]["months"] > extras["verification"]["now"]["months"]
+    regimes = {r["id"]: r for r in extras["verification"]["regimes"]}
+    # a freeze adds its restart time; the LEU a cap allows shortens breakout (issue 14)
+    assert regimes["freeze"]["breakout_months"] > regimes["now"]["breakout_months"]
+    assert regimes["cap"]["breakout_months"] < regimes["now"]["breakout_months"]
 
 
 def _two_by_two(us: str, nk: str, us_stm: list[str], nk_stm: list[str]):  # type: ignore[no-untyped-def]

@@ -10,7 +10,7 @@ import pytest
 import detente.verify as verify
 
 FUNCTIONS = [name for name in verify.__all__ if inspect.isfunction(getattr(verify, name))]
-CITATION = re.compile(r"verify\.md|Source|\b(19|20)\d\d\b")
+CITATION = re.compile(r"docs/discussion/|Source|\b(19|20)\d\d\b")
 
 
 def test_public_api_names() -> None:

@@ -1,4 +1,8 @@
-"""Tests for detente.verify.spec and the 2017 North Korea defaults."""
+"""Tests for detente.verify.spec and the bundled korea-2017 verification section.
+
+Regression tests of the section's parsing and of :func:`assess_freeze`; the cap's breakout
+reproduces issue 14's arithmetic (1 t of 3.5 % LEU, 2,000 machines: about 3.4 months).
+"""
 
 from __future__ import annotations
 
@@ -12,26 +16,29 @@ import yaml
 from pydantic import ValidationError
 
 from detente.verify import (
-    KOREA_2017_VERIFICATION,
     VerificationSpec,
     assess_freeze,
     breakout,
     dresher_value,
     korea_2017_spec,
+    korea_2017_verification,
     korea_2017_yaml,
 )
 
 
 def korea() -> dict[str, Any]:
-    return copy.deepcopy(KOREA_2017_VERIFICATION)
+    return copy.deepcopy(korea_2017_verification())
 
 
 def test_korea_parses_and_every_number_has_a_why() -> None:
     spec = korea_2017_spec()
     assert spec.capacity.machines > 0
     assert spec.capacity.why and "ESTIMATE" in spec.capacity.why
-    assert spec.freeze is not None and spec.freeze.why
-    assert spec.cap is not None and spec.cap.why
+    assert list(spec.regimes) == ["now", "moratorium", "freeze", "cap"]
+    assert all(r.why for r in spec.regimes.values())
+    assert spec.reactor is not None and spec.reactor.why
+    assert spec.deterrence is not None and spec.deterrence.why
+    assert spec.undeclared is not None and spec.undeclared.why
     assert spec.inspections is not None and spec.inspections.why
     assert spec.accountancy is not None and spec.accountancy.why
     assert all(h.why for h in spec.holdings)
@@ -50,7 +57,9 @@ def test_assess_korea_finite_and_ordered() -> None:
     for r in (a.now, a.freeze, a.cap):
         assert math.isfinite(r.months) and r.months > 0
     assert a.freeze.months >= a.now.months
-    assert a.cap.months >= a.now.months
+    # The cap allows 1 t of 3.5 % LEU on 2,000 machines: breakout from that stock.
+    assert a.cap.months == pytest.approx(breakout([(1000.0, 0.035)], 2000 * 3.5).months)
+    assert a.cap.months == pytest.approx(3.4, abs=0.05)
     # 4,000 machines at 3.5 SWU/yr, natural feed: about 4.6 months.
     assert a.now.months == pytest.approx(breakout([], 4000 * 3.5).months, rel=1e-12)
     assert 3.0 < a.now.months < 7.0
@@ -76,7 +85,7 @@ def test_structured_accountancy() -> None:
 
 def test_regime_with_no_capacity_is_infinite() -> None:
     data = korea()
-    data["cap"] = {"machines": 0}
+    data["regimes"]["cap"] = {"machines": 0}
     a = assess_freeze(VerificationSpec.model_validate(data))
     assert a.cap is not None and a.cap.months == math.inf
 
@@ -84,7 +93,7 @@ def test_regime_with_no_capacity_is_infinite() -> None:
 def test_stock_and_cap_stocks() -> None:
     data = korea()
     data["stocks"] = [{"name": "LEU", "kg_u": 1000.0, "assay": 0.035, "why": "test"}]
-    data["cap"] = {"stocks": [], "why": "stock shipped out"}
+    data["regimes"]["cap"] = {"stocks": [], "why": "stock shipped out"}
     a = assess_freeze(VerificationSpec.model_validate(data))
     assert a.cap is not None and a.cap.months > a.now.months
 
@@ -107,6 +116,12 @@ def test_minimal_spec() -> None:
         (("accountancy", "sigma_muf_kg"), None, "sigma_muf_kg"),
         (("tails_assay",), 0.01, "tails_assay"),
         (("holdings",), [{"name": "x", "material": "HEU", "kg_low": 5, "kg_high": 1}], "kg_high"),
+        (("freeze",), {"restart_months": 2.0}, "given twice"),
+        (("regimes", "bad id!"), {}, "regime id"),
+        (("undeclared", "fractions"), [0.5, 1.0], "fractions"),
+        (("deterrence", "detection_per_inspection"), 1.5, "detection_per_inspection"),
+        (("reactor", "capacity_factor"), 1.2, "capacity_factor"),
+        (("regimes", "cap", "heu_production"), "maybe", "heu_production"),
     ],
 )
 def test_invalid_specs(path: tuple[str, ...], value: object, match: str) -> None:
@@ -123,3 +138,29 @@ def test_spec_is_frozen() -> None:
     spec = korea_2017_spec()
     with pytest.raises(ValidationError):
         spec.significant_quantity_kg = 8.0
+
+
+def test_legacy_freeze_and_cap_keys_still_work() -> None:
+    spec = VerificationSpec.model_validate({
+        "capacity": {"machines": 10, "swu_per_machine_year": 1},
+        "freeze": {"restart_months": 2.0},
+        "cap": {"machines": 5},
+    })
+    assert spec.regime("freeze") is spec.freeze
+    assert list(spec.all_regimes()) == ["now", "freeze", "cap"]
+    a = assess_freeze(spec)
+    assert a.freeze is not None and a.freeze.restart_months == 2.0
+
+
+def test_korea_sources_are_dated_2017_or_earlier() -> None:
+    import re
+
+    spec = korea_2017_spec()
+    for src in spec.sources:
+        years = [int(y) for y in re.findall(r"\b(?:19|20)\d\d\b", src)]
+        assert years and max(years) <= 2017, src
+    # later reports appear only in the history note
+    assert "2018" in spec.history and "2021" in spec.history
+    whys = [spec.capacity.why] + [r.why for r in spec.regimes.values()]
+    for why in whys:
+        assert not re.search(r"\b20(1[89]|2\d)\b", why), why

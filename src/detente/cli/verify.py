@@ -1,8 +1,9 @@
-"""``detente verify``: breakout time, inspection games and material accountancy.
+"""``detente verify``: production, breakout, deterrence, inspection games and accountancy.
 
 Each command prints a table with units, or JSON only with ``--json``. Bad input raises
 ``ValueError``; :func:`detente.cli.main.main` prints it as one ``error:`` line, exit code 2.
-Formulas and sources: :mod:`detente.verify` and ``shared/reference/verify.md``.
+Formulas and sources: :mod:`detente.verify`, ``docs/discussion/verification.md`` and
+``docs/discussion/enrichment.md``.
 """
 
 from __future__ import annotations
@@ -19,25 +20,36 @@ from detente.verify import (
     JCPOA_MACHINES,
     JCPOA_STOCK_ASSAY,
     JCPOA_STOCK_KG_UF6,
+    NATURAL_ASSAY,
+    assess_regimes,
     breakout,
     cascade_capacity,
     cumuf_detection_probability,
     cumuf_sigma,
     detection_probability,
+    deterrence,
     dresher_detection_probability,
+    dresher_row,
     dresher_stage,
-    dresher_value,
     gaussian_inspection_game,
+    heu_production,
+    hidden_capacity_sweep,
     inspections_for_value,
     largest_sigma_muf,
     loss_for_detection,
     muf_covariance,
+    plutonium_production,
     sigma_muf,
+    swu_per_significant_quantity,
     uf6_to_u,
     worst_case_loss_pattern,
 )
 
 __all__ = ["register"]
+
+_DRESHER_LABEL = "Dresher (1962) zero-sum inspection game (reference, not deterrence)"
+_MAX_PERIODS = 5000
+_MAX_BALANCE_PERIODS = 2000
 
 
 def _parse_lot(option: str, text: str) -> tuple[float, float]:
@@ -166,20 +178,33 @@ def inspections_command(
     ] = "1",
     deterrence_value: Annotated[
         float | None,
-        typer.Option(help="Also report the fewest inspections with value <= this threshold."),
+        typer.Option(
+            help="Also report the fewest inspections with value <= this threshold (zero-sum "
+            "reference, not deterrence)."
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON only.")] = False,
 ) -> None:
-    """Dresher's sequential inspection game: exact value and stage strategies."""
+    """Dresher's sequential inspection game (zero-sum reference): value and stage strategies.
+
+    Zero-sum: the inspectee still violates with positive probability at every m < n, so the
+    fewest inspections with value <= a threshold is not a deterrence criterion; for that use
+    ``detente verify deterrence`` (non-zero-sum, Avenhaus & Canty 1996).
+    """
+    if periods > _MAX_PERIODS:
+        raise ValueError(
+            f"--periods must be <= {_MAX_PERIODS:,} (exact fractions grow with n); got {periods}"
+        )
     stage = dresher_stage(periods, inspections, caught_cost)
     detect = dresher_detection_probability(periods, inspections, caught_cost)
-    row = [dresher_value(periods, m, caught_cost) for m in range(periods + 1)]
+    row = dresher_row(periods, caught_cost)
     needed = (
         inspections_for_value(periods, deterrence_value, caught_cost)
         if deterrence_value is not None
         else None
     )
     payload: dict[str, Any] = {
+        "model": _DRESHER_LABEL,
         "periods": periods,
         "inspections": inspections,
         "caught_cost": str(stage.b),
@@ -196,7 +221,10 @@ def inspections_command(
     if needed is not None:
         payload["deterrence_value"] = deterrence_value
         payload["inspections_needed"] = needed
-    table = _table(f"Dresher's inspection game: n={periods} periods, m={inspections} inspections")
+    table = _table(
+        f"Dresher's inspection game (zero-sum reference): n={periods} periods, "
+        f"m={inspections} inspections"
+    )
     table.add_row(
         "value to inspectee v(n, m)",
         f"{stage.value} = {float(stage.value):.6f}",
@@ -215,8 +243,17 @@ def inspections_command(
     table.add_row("violation caught", f"{detect} = {float(detect):.6f}", "probability")
     table.add_row("caught cost b", str(stage.b), "x gain of undetected violation")
     if needed is not None:
-        table.add_row(f"inspections for v <= {deterrence_value:g}", str(needed), "inspections")
-    notes = ["v(n, m) for m = 0..n: " + ", ".join(str(v) for v in row)]
+        table.add_row(
+            f"inspections for v <= {deterrence_value:g} (zero-sum reference)",
+            str(needed),
+            "inspections",
+        )
+    notes = [
+        "Zero-sum reference (Dresher 1962): not a deterrence criterion; see "
+        "`detente verify deterrence`."
+    ]
+    if periods <= 30:
+        notes.append("v(n, m) for m = 0..n: " + ", ".join(str(v) for v in row))
     _emit(as_json, payload, table, notes)
 
 
@@ -249,8 +286,11 @@ def muf_command(
             "give exactly one of --sigma, --sigma-component (repeatable), or "
             "--sigma-inventory with --sigma-throughput"
         )
-    if periods < 1:
-        raise ValueError(f"--periods must be >= 1; got {periods}")
+    if not 1 <= periods <= _MAX_BALANCE_PERIODS:
+        raise ValueError(
+            f"--periods must lie in 1..{_MAX_BALANCE_PERIODS:,} (the MUF covariance is "
+            f"periods x periods); got {periods}"
+        )
     if structured:
         if sigma_inventory is None or sigma_throughput is None:
             raise ValueError("give both --sigma-inventory and --sigma-throughput")
@@ -343,14 +383,248 @@ def game_command(
     _emit(as_json, payload, table, [])
 
 
+def _capacity(machines: int | None, swu_per_machine: float | None,
+              capacity: float | None, required: bool = True) -> float | None:
+    if capacity is not None and (machines is not None or swu_per_machine is not None):
+        raise ValueError("give either --capacity or --machines with --swu-per-machine, not both")
+    if capacity is not None:
+        if capacity < 0 or not math.isfinite(capacity):
+            raise ValueError(f"--capacity must be a number >= 0; got {capacity:g}")
+        return capacity
+    if machines is None and swu_per_machine is None and not required:
+        return None
+    if machines is None or swu_per_machine is None:
+        raise ValueError("give --capacity SWU, or both --machines N and --swu-per-machine X")
+    if machines < 0:
+        raise ValueError(f"--machines must be >= 0; got {machines}")
+    return cascade_capacity(machines, swu_per_machine)
+
+
+def production_command(
+    machines: Annotated[int | None, typer.Option(help="Number of centrifuges.")] = None,
+    swu_per_machine: Annotated[
+        float | None, typer.Option(help="kg-SWU per machine-year.")
+    ] = None,
+    capacity: Annotated[
+        float | None, typer.Option(help="Total capacity, kg-SWU per year (instead of machines).")
+    ] = None,
+    feed_assay: Annotated[
+        float, typer.Option(help="Feed U-235 fraction (natural uranium 0.00711).")
+    ] = NATURAL_ASSAY,
+    tails: Annotated[float, typer.Option(help="Tails U-235 fraction.")] = 0.003,
+    product_assay: Annotated[float, typer.Option(help="Product U-235 fraction.")] = 0.9,
+    thermal_mw: Annotated[
+        float | None, typer.Option(help="Reactor thermal power, MWt (for plutonium).")
+    ] = None,
+    capacity_factor: Annotated[
+        float, typer.Option(help="Reactor's fraction of the year at full power.")
+    ] = 1.0,
+    grams_per_mwt_day: Annotated[
+        float, typer.Option(help="g Pu per MWt-day (about 1 for low burnup, OTA 1993).")
+    ] = 1.0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON only.")] = False,
+) -> None:
+    """Weapons material per year: HEU from enrichment capacity, Pu from reactor power."""
+    cap = _capacity(machines, swu_per_machine, capacity, required=thermal_mw is None)
+    heu = None
+    if cap is not None:
+        heu = heu_production(cap, feed_assay, tails, product_assay)
+    pu = None
+    if thermal_mw is not None:
+        pu = plutonium_production(thermal_mw, capacity_factor, grams_per_mwt_day)
+    payload: dict[str, Any] = {
+        "sq_per_year": None if heu is None else heu.sq_per_year,
+        "kg_per_year": None if heu is None else heu.kg_per_year,
+        "u235_kg_per_year": None if heu is None else heu.u235_kg_per_year,
+        "swu_per_sq": None if heu is None else heu.swu_per_sq,
+        "capacity_swu_per_year": cap,
+        "machines": machines,
+        "swu_per_machine_year": swu_per_machine,
+        "feed_assay": feed_assay,
+        "tails_assay": tails,
+        "product_assay": product_assay,
+        "heu": None if heu is None else heu.to_dict(),
+        "pu_kg_per_year": None if pu is None else pu.kg_per_year,
+        "pu_sq_per_year": None if pu is None else pu.sq_per_year,
+        "plutonium": None if pu is None else pu.to_dict(),
+        "significant_quantity_kg": {"HEU": 25.0, "Pu": 8.0},
+    }
+    table = _table("Weapons material per year (significant quantities: HEU 25 kg U-235, Pu 8 kg)")
+    if heu is not None:
+        table.add_row("HEU", f"{heu.sq_per_year:.3f}", "SQ/yr")
+        table.add_row("HEU product", f"{heu.kg_per_year:,.1f}", f"kg U/yr at {product_assay:g}")
+        table.add_row("U-235 in it", f"{heu.u235_kg_per_year:,.1f}", "kg/yr")
+        table.add_row("separative work per SQ", f"{heu.swu_per_sq:,.0f}", "kg-SWU")
+        table.add_row("feed per SQ", f"{heu.feed_kg_per_sq:,.0f}", f"kg U at {feed_assay:g}")
+        table.add_row("capacity", f"{heu.capacity_swu_per_year:,.0f}", "kg-SWU/yr")
+    if pu is not None:
+        table.add_row("plutonium", f"{pu.kg_per_year:.2f}", "kg/yr")
+        table.add_row("plutonium", f"{pu.sq_per_year:.3f}", "SQ/yr")
+    notes = [
+        "Upper bounds: ideal cascade at rated capacity all year; "
+        f"tails {tails:g}; reactor {capacity_factor:g} of the year at full power."
+    ]
+    _emit(as_json, payload, table, notes)
+
+
+def deterrence_command(
+    gain: Annotated[float, typer.Option(help="D: inspectee's gain from an undetected violation.")],
+    penalty: Annotated[float, typer.Option(help="B: inspectee's loss when a violation is caught.")],
+    detection_per_inspection: Annotated[
+        float, typer.Option(help="P: probability that one inspection detects a violation.")
+    ],
+    false_alarm: Annotated[
+        float, typer.Option(help="A: probability of a false alarm on a compliant inspectee.")
+    ] = 0.0,
+    false_alarm_cost: Annotated[
+        float | None, typer.Option(help="F: inspectee's loss from a false alarm (default B).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON only.")] = False,
+) -> None:
+    """Non-zero-sum deterrence: violation deterred when non-detection < (B − A·F)/(B + D)."""
+    d = deterrence(gain, penalty, detection_per_inspection, false_alarm, false_alarm_cost)
+    payload = d.to_dict()
+    table = _table("Deterrence (non-zero-sum inspection game, Avenhaus & Canty 1996)")
+    table.add_row(
+        "largest non-detection that deters",
+        f"{d.max_nondetection} = {float(d.max_nondetection):.6f}",
+        "(B − A·F)/(B + D)",
+    )
+    needed = "none suffices" if d.inspections_needed is None else str(d.inspections_needed)
+    table.add_row("inspections needed", needed, f"independent, P = {d.detection_per_inspection:g}")
+    if d.nondetection_at_needed is not None:
+        table.add_row("non-detection then", f"{d.nondetection_at_needed:.6f}", "(1 − P)^n")
+    table.add_row("gain D / penalty B", f"{d.gain:g} / {d.penalty:g}", "payoff units")
+    table.add_row(
+        "false alarm A / its cost F", f"{d.false_alarm:g} / {d.false_alarm_cost:g}", ""
+    )
+    notes = ["Deterred only if non-detection is strictly below the threshold."]
+    if d.inspections_needed is None:
+        notes.append(
+            "No number of inspections deters: the threshold is <= 0 or P = 0; raise the "
+            "penalty, lower the false-alarm cost, or improve detection."
+        )
+    _emit(as_json, payload, table, notes)
+
+
+def undeclared_command(
+    fraction: Annotated[
+        list[float] | None,
+        typer.Option("--fraction", help="Share of total capacity hidden (repeatable)."),
+    ] = None,
+    machines: Annotated[int | None, typer.Option(help="Declared centrifuges.")] = None,
+    swu_per_machine: Annotated[
+        float | None, typer.Option(help="kg-SWU per machine-year.")
+    ] = None,
+    capacity: Annotated[
+        float | None, typer.Option(help="Declared capacity, kg-SWU per year.")
+    ] = None,
+    discovery_per_year: Annotated[
+        float, typer.Option(help="q: yearly probability that a hidden plant is found.")
+    ] = 0.5,
+    inspections_per_year: Annotated[
+        float, typer.Option(help="n: inspections a year at declared sites.")
+    ] = 12.0,
+    detection_per_inspection: Annotated[
+        float, typer.Option(help="P: probability one inspection sees a declared breakout.")
+    ] = 0.5,
+    stock: Annotated[
+        list[str] | None,
+        typer.Option("--stock", help="Declared feed lot KG:ASSAY in kg U (repeatable)."),
+    ] = None,
+    restart_months: Annotated[
+        float, typer.Option(help="Months before the declared plant can break out.")
+    ] = 0.0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON only.")] = False,
+) -> None:
+    """Undeclared capacity: detection and time to one SQ as the hidden share grows."""
+    cap = _capacity(machines, swu_per_machine, capacity)
+    assert cap is not None
+    if restart_months < 0 or not math.isfinite(restart_months):
+        raise ValueError(f"--restart-months must be >= 0; got {restart_months:g}")
+    lots = [_parse_lot("--stock", s) for s in stock or []]
+    fractions = fraction or [0.0, 0.1, 0.25, 0.5]
+    swu_sq = swu_per_significant_quantity()
+    declared = (
+        math.inf if cap <= 0 else restart_months + breakout(lots, cap).months
+    )
+    rows = hidden_capacity_sweep(fractions, cap, swu_sq, discovery_per_year, declared,
+                                 inspections_per_year, detection_per_inspection)
+    payload: dict[str, Any] = {
+        "declared_capacity_swu_per_year": cap,
+        "declared_months": None if math.isinf(declared) else declared,
+        "swu_per_sq": swu_sq,
+        "discovery_per_year": discovery_per_year,
+        "inspections_per_year": inspections_per_year,
+        "detection_per_inspection": detection_per_inspection,
+        "cases": [r.to_dict() for r in rows],
+    }
+    table = Table(title="Undeclared capacity: the inspectee takes the less detectable route")
+    for col in ("hidden share", "hidden SWU/yr", "route", "months to 1 SQ", "detection"):
+        table.add_column(col, justify="right")
+    for r in rows:
+        table.add_row(f"{r.fraction_hidden:g}", f"{r.hidden_capacity_swu_per_year:,.0f}",
+                      r.route, f"{r.months_to_sq:.1f}", f"{r.detection:.3f}")
+    notes = [
+        f"Declared route: breakout {declared:.1f} months, {inspections_per_year:g} inspections "
+        f"a year at P = {detection_per_inspection:g}. Covert route: natural feed, found with "
+        f"probability {discovery_per_year:g} a year (constant hazard)."
+    ]
+    _emit(as_json, payload, table, notes)
+
+
+def regimes_command(
+    file: Annotated[
+        str | None,
+        typer.Argument(help="Scenario file or bundled name (default korea-2017)."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON only.")] = False,
+) -> None:
+    """Every regime of a scenario's verification section: production, breakout, deterrence."""
+    from detente.cli._common import resolve_scenario
+
+    scenario = resolve_scenario(file)
+    spec = scenario.verification
+    if spec is None or not hasattr(spec, "capacity"):
+        raise ValueError(f"{file or 'the scenario'} has no verification: section; add one")
+    result = assess_regimes(spec)
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), indent=2))
+        return
+    console = Console()
+    table = Table(title="Verification by regime (ideal-cascade lower bounds)")
+    for col in ("regime", "HEU SQ/yr", "Pu SQ/yr", "capacity SWU/yr", "restart",
+                "breakout", "detected", "inspections to deter"):
+        table.add_column(col, justify="right")
+    for r in result.regimes:
+        pu = "—" if r.pu_sq_per_year is None else f"{r.pu_sq_per_year:.2f}"
+        det = "n/a" if r.detection_declared is None else f"{r.detection_declared:.2f}"
+        need = "n/a" if r.heu_production or r.deterrence is None else (
+            "none" if r.deterrence.inspections_needed is None
+            else str(r.deterrence.inspections_needed))
+        table.add_row(r.label, f"{r.heu_sq_per_year:.2f}", pu,
+                      f"{r.capacity_swu_per_year:,.0f}", f"{r.restart_months:g} mo",
+                      f"{r.breakout_months:.1f} mo", det, need)
+    console.print(table)
+    for r in result.regimes:
+        console.print(f"{r.label}: {r.why}")
+    for key, why in result.assumptions.items():
+        console.print(f"{key}: {why}")
+
+
 def register(app: typer.Typer) -> None:
     """Register the ``verify`` sub-command group on ``app``."""
     sub = typer.Typer(
         name="verify",
-        help="Verification arithmetic: breakout time, inspection games, material accountancy.",
+        help="Verification arithmetic: production, breakout, deterrence, inspection games, "
+        "material accountancy.",
         no_args_is_help=True,
     )
+    sub.command("production")(production_command)
     sub.command("breakout")(breakout_command)
+    sub.command("deterrence")(deterrence_command)
+    sub.command("undeclared")(undeclared_command)
+    sub.command("regimes")(regimes_command)
     sub.command("inspections")(inspections_command)
     sub.command("muf")(muf_command)
     sub.command("game")(game_command)

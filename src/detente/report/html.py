@@ -7,6 +7,7 @@ from typing import Any
 
 import jinja2
 
+from detente.report.verification import regime_rows
 from detente.strategy.analysis import StrategyReport
 
 
@@ -97,6 +98,7 @@ _TEMPLATE = jinja2.Environment(
     loader=jinja2.PackageLoader("detente.report", "templates"),
     autoescape=jinja2.select_autoescape(["html", "j2"]),
 )
+_TEMPLATE.globals["verification_rows"] = regime_rows
 
 
 def render_html(report: StrategyReport) -> str:

@@ -100,19 +100,10 @@ def render_text(report: StrategyReport, console: Console) -> None:
         c.print(t)
 
     ver = report.extras.get("verification")
-    if ver:
-        c.rule("Verifying the freeze")
-        for key in ("now", "freeze", "cap"):
-            r = ver.get(key)
-            if r:
-                c.print(f"Breakout {r['label']}: {r['months']:.1f} months "
-                        f"({r['machines']:,} machines, {r['capacity_swu_per_year']:,.0f} SWU/yr, "
-                        f"{r['swu']:,.0f} SWU for one significant quantity)")
-        if ver.get("inspections_needed") is not None:
-            c.print(f"Inspections needed to deter cheating: {ver['inspections_needed']}")
-        if ver.get("cumuf_detection") is not None:
-            c.print(f"Probability of detecting a one-SQ diversion over a year of balances: "
-                    f"{ver['cumuf_detection']:.3f}")
+    if ver and "regimes" in ver:
+        from detente.report.verification import render_verification_text
+
+        render_verification_text(ver, c)
     barg = report.extras.get("bargaining")
     if barg:
         c.rule("Where bargaining converges")

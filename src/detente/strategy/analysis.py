@@ -779,12 +779,20 @@ def supporting_models(base: Scenario) -> dict[str, Any]:
     """Verification and bargaining sections, when the scenario has them."""
     extras: dict[str, Any] = {}
     if base.verification is not None and hasattr(base.verification, "model_dump"):
-        from dataclasses import asdict, is_dataclass
+        from detente.verify import assess_freeze, assess_regimes
 
-        from detente.verify.spec import assess_freeze
-
-        fa = assess_freeze(base.verification)
-        extras["verification"] = asdict(fa) if is_dataclass(fa) else fa
+        spec = base.verification
+        ver = assess_regimes(spec).to_dict()
+        fa = assess_freeze(spec)
+        ver["accountancy"] = None if fa.cumuf_detection is None else {
+            "cumuf_detection": fa.cumuf_detection,
+            "sigma_cumuf_kg": fa.sigma_cumuf_kg,
+            "largest_sigma_muf_kg": fa.largest_sigma_muf_kg,
+            "periods": spec.accountancy.periods,
+            "false_alarm": spec.accountancy.false_alarm,
+            "why": spec.accountancy.why,
+        }
+        extras["verification"] = ver
     if base.issues:
         from detente.bargain.spec import forecast_issue
 

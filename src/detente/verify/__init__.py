@@ -7,10 +7,17 @@
 * :mod:`~detente.verify.accountancy` — MUF, σ_MUF, Neyman–Pearson and CUMUF tests,
   significant quantities.
 * :mod:`~detente.verify.cusum` — Page's CUSUM test, Siegmund's ARL, Monte Carlo ARL.
+* :mod:`~detente.verify.production` — HEU and plutonium per year, in kg and significant
+  quantities.
+* :mod:`~detente.verify.deterrence` — the non-zero-sum deterrence condition
+  β < (B − A·F)/(B + D) and the inspections it needs.
+* :mod:`~detente.verify.undeclared` — a hidden share of capacity: detection and time to 1 SQ.
 * :mod:`~detente.verify.spec` — the ``verification:`` scenario section and
-  :func:`assess_freeze`; :mod:`~detente.verify.korea2017` — 2017 North Korea defaults.
+  :func:`assess_freeze`; :mod:`~detente.verify.regimes` — :func:`assess_regimes`, every
+  regime of that section; :mod:`~detente.verify.korea2017` — the bundled scenario's section.
 
-Formulas, sources and check values: ``shared/reference/verify.md``.
+Formulas, sources and check values: ``docs/discussion/verification.md`` and
+``docs/discussion/enrichment.md``.
 """
 
 from detente.verify.accountancy import (
@@ -54,6 +61,13 @@ from detente.verify.cusum import (
     siegmund_decision_limit,
     simulate_arl,
 )
+from detente.verify.deterrence import (
+    Deterrence,
+    detection_by_inspections,
+    deterrence,
+    inspections_to_deter,
+    max_nondetection,
+)
 from detente.verify.enrichment import (
     NATURAL_ASSAY,
     EnrichmentResult,
@@ -68,6 +82,7 @@ from detente.verify.inspection import (
     DresherStage,
     StatisticalInspection,
     dresher_detection_probability,
+    dresher_row,
     dresher_stage,
     dresher_table,
     dresher_value,
@@ -75,20 +90,38 @@ from detente.verify.inspection import (
     gaussian_inspection_game,
     inspections_for_value,
 )
-from detente.verify.korea2017 import KOREA_2017_VERIFICATION, korea_2017_spec, korea_2017_yaml
+from detente.verify.korea2017 import (
+    KOREA_2017_SCENARIO,
+    korea_2017_spec,
+    korea_2017_verification,
+    korea_2017_yaml,
+)
+from detente.verify.production import (
+    PU_SIGNIFICANT_QUANTITY_KG,
+    HeuProduction,
+    PlutoniumProduction,
+    heu_production,
+    plutonium_production,
+    swu_per_significant_quantity,
+)
+from detente.verify.regimes import RegimeAssessment, RegimesAssessment, assess_regimes
 from detente.verify.spec import (
     AccountancySpec,
     CapacitySpec,
+    DeterrenceSpec,
     FreezeAssessment,
     HoldingAssessment,
     HoldingSpec,
     InspectionSpec,
+    ReactorSpec,
     RegimeBreakout,
     RegimeSpec,
     StockLotSpec,
+    UndeclaredSpec,
     VerificationSpec,
     assess_freeze,
 )
+from detente.verify.undeclared import HiddenCapacity, hidden_capacity, hidden_capacity_sweep
 
 __all__ = [
     "DETECTION_GOAL_HIGH",
@@ -100,58 +133,80 @@ __all__ = [
     "JCPOA_MACHINES",
     "JCPOA_STOCK_ASSAY",
     "JCPOA_STOCK_KG_UF6",
-    "KOREA_2017_VERIFICATION",
+    "KOREA_2017_SCENARIO",
     "NATURAL_ASSAY",
+    "PU_SIGNIFICANT_QUANTITY_KG",
     "SIGNIFICANT_QUANTITIES",
     "TIMELINESS_MONTHS",
     "AccountancySpec",
     "ArlEstimate",
     "BreakoutResult",
     "CapacitySpec",
+    "Deterrence",
+    "DeterrenceSpec",
     "DresherStage",
     "EnrichmentResult",
     "FreezeAssessment",
+    "HeuProduction",
+    "HiddenCapacity",
     "HoldingAssessment",
     "HoldingSpec",
     "InspectionSpec",
     "MaterialBalance",
+    "PlutoniumProduction",
+    "ReactorSpec",
+    "RegimeAssessment",
     "RegimeBreakout",
     "RegimeSpec",
+    "RegimesAssessment",
     "SignificantQuantity",
     "StatisticalInspection",
     "StockLotSpec",
+    "UndeclaredSpec",
     "VerificationSpec",
     "assess_freeze",
+    "assess_regimes",
     "best_test_detection_probability",
     "breakout",
     "cascade_capacity",
     "cumuf_detection_probability",
     "cumuf_sigma",
+    "detection_by_inspections",
     "detection_probability",
+    "deterrence",
     "dresher_detection_probability",
+    "dresher_row",
     "dresher_stage",
     "dresher_table",
     "dresher_value",
     "dresher_value_closed_form",
     "enrichment",
     "gaussian_inspection_game",
+    "heu_production",
+    "hidden_capacity",
+    "hidden_capacity_sweep",
     "inspections_for_value",
+    "inspections_to_deter",
     "jcpoa_breakout",
     "korea_2017_spec",
+    "korea_2017_verification",
     "korea_2017_yaml",
     "largest_sigma_muf",
     "linear_test_detection_probability",
     "loss_for_detection",
     "material_balance",
+    "max_nondetection",
     "muf_covariance",
     "page_alarm",
     "page_statistic",
+    "plutonium_production",
     "separative_potential",
     "siegmund_arl",
     "siegmund_decision_limit",
     "sigma_muf",
     "simulate_arl",
     "sitmuf",
+    "swu_per_significant_quantity",
     "u_mass_fraction_uf6",
     "u_to_uf6",
     "uf6_to_u",

@@ -1,6 +1,6 @@
 """Nuclear material accountancy: MUF, its uncertainty, and tests for diversion.
 
-Sources (verify.md §2 unless stated)
+Sources (docs/discussion/verification.md unless stated)
 ------------------------------------
 * MUF = (PB + X − Y) − PE and σ_MUF by error propagation: NSSPI "Material unaccounted for";
   US NRC Regulatory Guide 5.33. Check value: MUFCalc's Qt test,
@@ -10,9 +10,10 @@ Sources (verify.md §2 unless stated)
   checks α = 0.05, M/σ = 1, 2 → 0.2595, 0.6388).
 * Sequences: MUF_i = I_{i−1} + D_i − I_i, so neighbouring MUFs have covariance −σ_I²;
   CUMUF = e′·MUF and the diverter's worst pattern M* ∝ Σe (Avenhaus, von Stengel & Zamir
-  2002, *Handbook of Game Theory* vol. 3, ch. 51 §3; algebra checked in verify.md §2).
+  2002, *Handbook of Game Theory* vol. 3, ch. 51 §3; algebra checked in
+  docs/discussion/verification.md).
 * SITMUF = L⁻¹·MUF with Σ = LL′ (sandialabs/MAPIT ``StatsTests.py``, as described in
-  verify.md §2).
+  docs/discussion/verification.md).
 * Significant quantities: IAEA Safeguards Glossary (2001) Table II via NSSPI; goals 90 %/20 %
   detection (NSSPI), 5 % false alarms per year (MAPIT exercise 4).
 """
@@ -57,11 +58,13 @@ __all__ = [
     "worst_case_loss_pattern",
 ]
 
-#: "High" detection goal, 1 − β = 90 % (NSSPI "Detection probability"; verify.md §2).
+#: "High" detection goal, 1 − β = 90 % (NSSPI "Detection probability";
+#: docs/discussion/verification.md).
 DETECTION_GOAL_HIGH: float = 0.9
-#: "Low" detection goal, 1 − β = 20 % (NSSPI "Detection probability"; verify.md §2).
+#: "Low" detection goal, 1 − β = 20 % (NSSPI "Detection probability";
+#: docs/discussion/verification.md).
 DETECTION_GOAL_LOW: float = 0.2
-#: Common false-alarm rate per year, 5 % (MAPIT exercise 4; verify.md §2).
+#: Common false-alarm rate per year, 5 % (MAPIT exercise 4; docs/discussion/verification.md).
 FALSE_ALARM_GOAL: float = 0.05
 
 
@@ -85,7 +88,8 @@ class SignificantQuantity:
 
 
 #: IAEA significant quantities (IAEA Safeguards Glossary 2001, Table II; NSSPI "Significant
-#: quantity"; verify.md §2). LEU: 75 kg U-235, or 10 t natural U, or 20 t depleted U.
+#: quantity"; docs/discussion/verification.md). LEU: 75 kg U-235, or 10 t natural U, or 20 t
+#: depleted U.
 SIGNIFICANT_QUANTITIES: dict[str, SignificantQuantity] = {
     "Pu": SignificantQuantity("Pu (< 80 % Pu-238)", 8.0, "total element"),
     "U-233": SignificantQuantity("U-233", 8.0, "total isotope"),
@@ -96,7 +100,8 @@ SIGNIFICANT_QUANTITIES: dict[str, SignificantQuantity] = {
     "Th": SignificantQuantity("thorium", 20_000.0, "total element"),
 }
 
-#: IAEA timeliness goals in months [verify.md §2, from memory, unverified]: unirradiated
+#: IAEA timeliness goals in months [docs/discussion/verification.md, from memory, unverified]:
+#: unirradiated
 #: direct-use 1, irradiated direct-use 3, indirect-use 12. MUFCalc's ``Constants.h`` uses 30
 #: and 90 days instead, which conflicts for indirect-use material.
 TIMELINESS_MONTHS: dict[str, float] = {
@@ -140,7 +145,7 @@ def sigma_muf(component_sigmas: Sequence[float]) -> float:
     """σ_MUF by error propagation for independent components: √(Σ σ_j²).
 
     Source: NRC Regulatory Guide 5.33; NSSPI "MUF"; MUFCalc's Qt test
-    √(10² + 5² + 3² + 12²) = 16.673 (verify.md §2).
+    √(10² + 5² + 3² + 12²) = 16.673 (docs/discussion/verification.md).
 
     Parameters
     ----------
@@ -169,7 +174,8 @@ def material_balance(
 ) -> MaterialBalance:
     """Close a material balance: MUF = (PB + X − Y) − PE and σ_MUF.
 
-    Source: NSSPI "MUF" page and NRC Regulatory Guide 5.33 (verify.md §2); the four terms are
+    Source: NSSPI "MUF" page and NRC Regulatory Guide 5.33 (docs/discussion/verification.md); the
+    four terms are
     assumed independent so σ_MUF follows :func:`sigma_muf`.
 
     Parameters
@@ -210,7 +216,7 @@ def detection_probability(loss_over_sigma: float, false_alarm: float) -> float:
     """Detection probability of the one-period Neyman–Pearson MUF test.
 
     PD = Φ(M/σ − U_{1−α}), where the test alarms when MUF > σ·U_{1−α} and a loss M shifts the
-    MUF's mean (Avenhaus & Canty 1996, ch. 3; verify.md §2). Checks: α = 0.05 and
+    MUF's mean (Avenhaus & Canty 1996, ch. 3; docs/discussion/verification.md). Checks: α = 0.05 and
     M/σ = 1, 2 give 0.2595, 0.6388.
 
     Parameters
@@ -234,7 +240,7 @@ def loss_for_detection(detection: float, false_alarm: float) -> float:
     """Loss, in units of σ_MUF, that the one-period test detects with probability ``detection``.
 
     Inverts :func:`detection_probability`: M/σ = U_{1−α} + Φ⁻¹(PD) (Avenhaus & Canty 1996,
-    ch. 3; verify.md §2). For PD = 0.9, α = 0.05: 1.6449 + 1.2816 = 2.9264.
+    ch. 3; docs/discussion/verification.md). For PD = 0.9, α = 0.05: 1.6449 + 1.2816 = 2.9264.
 
     Parameters
     ----------
@@ -262,7 +268,8 @@ def largest_sigma_muf(
     """Largest σ_MUF per balance period that still detects ``loss_kg`` at the given goals.
 
     σ_max = M / [(U_{1−α} + Φ⁻¹(PD))·√n]: the CUMUF over n independent periods with equal
-    σ_MUF has standard deviation σ√n (verify.md §2; Avenhaus & Canty 1996, ch. 3). With
+    σ_MUF has standard deviation σ√n (docs/discussion/verification.md; Avenhaus & Canty 1996, ch.
+    3). With
     n = 1 this is the single-period test. Example: one SQ of Pu (8 kg), PD = 0.9, α = 0.05
     gives 8 / 2.9264 = 2.734 kg.
 
@@ -319,7 +326,7 @@ def muf_covariance(
     MUF_i = I_{i−1} + D_i − I_i (i = 1..n) with independent errors on the inventories
     I_0..I_n (σ_I) and on the net flows D_i (σ_D), so
     Σ_ii = σ_{I,i−1}² + σ_{I,i}² + σ_{D,i}² and Σ_{i,i+1} = −σ_{I,i}²; all else 0
-    (Avenhaus, von Stengel & Zamir 2002, ch. 51 §3; verify.md §2). Then
+    (Avenhaus, von Stengel & Zamir 2002, ch. 51 §3; docs/discussion/verification.md). Then
     e′Σe = σ_{I,0}² + σ_{I,n}² + Σ σ_{D,i}² (= 2σ_I² + nσ_D² for constant σ).
 
     Parameters
@@ -357,7 +364,7 @@ def _check_cov(covariance: npt.ArrayLike) -> npt.NDArray[np.float64]:
 
 
 def cumuf_sigma(covariance: npt.ArrayLike) -> float:
-    """Standard deviation of CUMUF = e′·MUF: √(e′Σe) (verify.md §2).
+    """Standard deviation of CUMUF = e′·MUF: √(e′Σe) (docs/discussion/verification.md).
 
     Parameters
     ----------
@@ -384,7 +391,7 @@ def cumuf_detection_probability(
     The test alarms when Σ MUF_i > √(e′Σe)·U_{1−α}; its power depends only on the total loss
     M, not on how it is spread over the periods. It is the optimal test against the
     diverter's worst pattern (:func:`worst_case_loss_pattern`). Source: Avenhaus, von Stengel
-    & Zamir (2002) ch. 51 §3; verify.md §2.
+    & Zamir (2002) ch. 51 §3; docs/discussion/verification.md.
 
     Parameters
     ----------
@@ -412,7 +419,7 @@ def worst_case_loss_pattern(
     Against a known pattern μ the best (Neyman–Pearson) test has PD = Φ(√(μ′Σ⁻¹μ) − U_{1−α});
     minimising μ′Σ⁻¹μ subject to e′μ = M gives μ ∝ Σe with minimum M²/(e′Σe), and the best
     test against that μ is CUMUF. Source: Avenhaus, von Stengel & Zamir (2002) ch. 51 §3
-    (verify.md §2 [M], algebra checked).
+    (docs/discussion/verification.md [M], algebra checked).
 
     Parameters
     ----------
@@ -481,7 +488,7 @@ def best_test_detection_probability(
     """PD of the Neyman–Pearson test against a known loss pattern: Φ(√(μ′Σ⁻¹μ) − U_{1−α}).
 
     Source: Neyman–Pearson lemma for normal MUFs (Avenhaus & Canty 1996, ch. 3; Avenhaus,
-    von Stengel & Zamir 2002, ch. 51 §3; verify.md §2).
+    von Stengel & Zamir 2002, ch. 51 §3; docs/discussion/verification.md).
 
     Parameters
     ----------
@@ -515,7 +522,7 @@ def sitmuf(muf: npt.ArrayLike, covariance: npt.ArrayLike) -> npt.NDArray[np.floa
 
     Under no loss the SITMUF values are independent N(0, 1), so Page's test
     (:mod:`detente.verify.cusum`) can be applied to them. Source: sandialabs/MAPIT
-    ``MAPIT/core/StatsTests.py`` as described in verify.md §2.
+    ``MAPIT/core/StatsTests.py`` as described in docs/discussion/verification.md.
 
     Parameters
     ----------

@@ -7,7 +7,8 @@ mixing loss and the separative work is additive over the streams,
     SWU = P·V(x_p) + T·V(x_t) − Σ_i F_i·V(x_i),   P + T = Σ_i F_i,
     P·(x_p − x_t) = Σ_i F_i·(x_i − x_t)                                  (1)
 
-(Benedict, Pigford & Levi 1981, ch. 12, value function and ideal cascades; verify.md §3
+(Benedict, Pigford & Levi 1981, ch. 12, value function and ideal cascades;
+docs/discussion/enrichment.md
 "SWU arithmetic" and "Breakout"). Breakout time = SWU / capacity.
 
 Which stock to feed first
@@ -26,10 +27,12 @@ assay count as finished product: their U-235 counts towards ``target_kg`` direct
 Sources
 -------
 * IAEA significant quantity for HEU, 25 kg U-235 (IAEA Safeguards Glossary 2001, Table II;
-  NSSPI "Significant quantity"; verify.md §2).
-* JCPOA limits: ≤ 5,060 IR-1 at Natanz, ≤ 300 kg UF6 at ≤ 3.67 % (JCPOA Annex I; verify.md §3).
+  NSSPI "Significant quantity"; docs/discussion/verification.md).
+* JCPOA limits: ≤ 5,060 IR-1 at Natanz, ≤ 300 kg UF6 at ≤ 3.67 % (JCPOA Annex I;
+docs/discussion/enrichment.md).
 * IR-1 output: ISIS (Oct 2011), 150 kg/month of 3.5 % LEU from 5,860 IR-1, which implies
-  0.70–0.76 SWU per machine-year if the kg are UF6 or 1.03–1.12 if they are U (verify.md §3).
+  0.70–0.76 SWU per machine-year if the kg are UF6 or 1.03–1.12 if they are U
+  (docs/discussion/enrichment.md).
 """
 
 from __future__ import annotations
@@ -58,15 +61,17 @@ __all__ = [
     "jcpoa_breakout",
 ]
 
-#: One IAEA significant quantity of HEU, kg U-235 (IAEA Safeguards Glossary 2001; verify.md §2).
+#: One IAEA significant quantity of HEU, kg U-235 (IAEA Safeguards Glossary 2001;
+#: docs/discussion/verification.md).
 HEU_SIGNIFICANT_QUANTITY_KG: float = 25.0
-#: IR-1 centrifuges allowed at Natanz under the JCPOA (verify.md §3).
+#: IR-1 centrifuges allowed at Natanz under the JCPOA (docs/discussion/enrichment.md).
 JCPOA_MACHINES: int = 5060
-#: JCPOA cap on the enriched-uranium stock, kg UF6 (verify.md §3).
+#: JCPOA cap on the enriched-uranium stock, kg UF6 (docs/discussion/enrichment.md).
 JCPOA_STOCK_KG_UF6: float = 300.0
-#: JCPOA cap on the enrichment level, U-235 weight fraction (verify.md §3).
+#: JCPOA cap on the enrichment level, U-235 weight fraction (docs/discussion/enrichment.md).
 JCPOA_STOCK_ASSAY: float = 0.0367
-#: Range of IR-1 output derived from ISIS (Oct 2011), SWU per machine-year (verify.md §3).
+#: Range of IR-1 output derived from ISIS (Oct 2011), SWU per machine-year
+#: (docs/discussion/enrichment.md).
 IR1_SWU_PER_MACHINE_YEAR_RANGE: tuple[float, float] = (0.75, 1.0)
 #: Upper end of that range, used for the ideal lower bound on breakout time.
 IR1_SWU_PER_MACHINE_YEAR: float = 1.0
@@ -76,7 +81,8 @@ def cascade_capacity(machines: int, swu_per_machine_year: float) -> float:
     """Installed separative capacity, kg-SWU per year = machines × SWU per machine-year.
 
     Source: definition of separative capacity (Benedict, Pigford & Levi 1981, ch. 12); the
-    per-machine figure for the IR-1 is 0.75–1.0 SWU/yr (ISIS Oct 2011, via verify.md §3).
+    per-machine figure for the IR-1 is 0.75–1.0 SWU/yr (ISIS Oct 2011, via
+    docs/discussion/enrichment.md).
 
     Parameters
     ----------
@@ -180,7 +186,7 @@ def breakout(
     ``tails_assay``, drawing the lots in decreasing order of assay and topping up from
     natural uranium; this order minimises separative work (derivation in the module
     docstring). SWU follows eq. (1) of the module docstring (Benedict, Pigford & Levi 1981,
-    ch. 12; verify.md §3 "Breakout"); months = 12 × SWU / capacity.
+    ch. 12; docs/discussion/enrichment.md "Breakout"); months = 12 × SWU / capacity.
 
     Why this is a lower bound: the cascade is ideal (no mixing at feed points), starts
     instantly (no set-up, no equilibrium time, no hold-up), needs no re-configuration
@@ -302,12 +308,14 @@ def jcpoa_breakout(
     The 300 kg UF6 are converted to kg U with the UF6 mass fraction (about 0.676; see
     :func:`detente.verify.enrichment.u_mass_fraction_uf6`), giving 202.8 kg U at 3.67 %, which
     is fed first; natural uranium makes up the rest (0.3 % tails by default). Per-machine
-    output: 1.0 SWU/yr (upper end of the 0.75–1.0 range derived from ISIS, Oct 2011; verify.md
+    output: 1.0 SWU/yr (upper end of the 0.75–1.0 range derived from ISIS, Oct 2011;
+    docs/discussion/verification.md
     §3), so the result is a lower bound. With these defaults the answer is about 4,400 kg-SWU,
     i.e. about 10.5 months at 1.0 SWU/machine-year and 14 months at 0.75.
 
     How this compares with published figures: the agreement was presented as lengthening
-    breakout from 2–3 months to "at least one year" (verify.md §3). The ideal figure here,
+    breakout from 2–3 months to "at least one year" (docs/discussion/enrichment.md). The ideal
+    figure here,
     10.5–14 months for 1.0–0.75 SWU per machine-year, is a floor, and published estimates sit
     at or above it because: real IR-1 cascades are not ideal (squared-off cascades of fixed
     shape, feed entering at mismatched assays, higher tails); enriching to 90 % takes several

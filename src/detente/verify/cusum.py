@@ -3,7 +3,8 @@
 For standardised observations x_i (e.g. SITMUF values, :func:`detente.verify.sitmuf`),
 Page's test keeps S_0 = 0, S_i = max(0, S_{i−1} + x_i − k) and alarms at the first i with
 S_i > h (Page 1954, *Biometrika* 41:100–115; the form used by sandialabs/MAPIT
-``StatsTests.py``, verify.md §2 — MAPIT's first step omits k, this module does not).
+``StatsTests.py``, docs/discussion/verification.md — MAPIT's first step omits k, this module does
+not).
 
 The ARL for x_i ~ N(μ, 1) is approximated by Siegmund (1985), *Sequential Analysis*,
 Springer, ch. II (Brownian approximation with an overshoot correction, b = h + 1.166):
@@ -42,7 +43,8 @@ def page_statistic(x: npt.ArrayLike, k: float = 0.5) -> npt.NDArray[np.float64]:
     """Page's CUSUM path S_i = max(0, S_{i−1} + x_i − k), S_0 = 0.
 
     Computed without a Python loop via Lindley's identity S_i = W_i − min(0, min_{j≤i} W_j),
-    W_i = Σ_{j≤i}(x_j − k). Source: Page (1954); verify.md §2 (MAPIT's Page test, default
+    W_i = Σ_{j≤i}(x_j − k). Source: Page (1954); docs/discussion/verification.md (MAPIT's Page
+    test, default
     k = 0.5).
 
     Parameters
@@ -70,7 +72,7 @@ def page_statistic(x: npt.ArrayLike, k: float = 0.5) -> npt.NDArray[np.float64]:
 def page_alarm(x: npt.ArrayLike, k: float = 0.5, h: float = 5.0) -> int | None:
     """Run length of Page's test on ``x``: the first i (1-based) with S_i > h, else ``None``.
 
-    Source: Page (1954); verify.md §2.
+    Source: Page (1954); docs/discussion/verification.md.
 
     Parameters
     ----------

@@ -7,10 +7,10 @@ Sources
 -------
 * Value function and SWU balance: Benedict, Pigford & Levi, *Nuclear Chemical Engineering*,
   2nd ed. (McGraw-Hill 1981), ch. 12 (eqs. for the value function and separative work);
-  restated in ``shared/reference/verify.md`` §3 ("SWU arithmetic").
+  restated in ``docs/discussion/verification.md`` §3 ("SWU arithmetic").
 * Check values: pyne/pyne ``tests/test_enrichment.py`` (x_f=0.0072, x_p=0.05, x_t=0.0025,
   P=1.5 -> F=15.1596, T=13.6596, SWU=11.765) and V(0.00711)=4.8689, V(0.003)=5.7713,
-  V(0.9)=1.7578 (verify.md §3).
+  V(0.9)=1.7578 (docs/discussion/enrichment.md).
 * Atomic masses: NIST "Atomic Weights and Isotopic Compositions" (AME2016 values) for U-235
   and U-238; standard atomic weight of fluorine (CIAAW 2013).
 """
@@ -36,7 +36,7 @@ __all__ = [
     "uranium_molar_mass",
 ]
 
-#: Weight fraction of U-235 in natural uranium (0.720 atom-%), verify.md §3 and §4 usage.
+#: Weight fraction of U-235 in natural uranium (0.720 atom-%), docs/discussion/enrichment.md.
 NATURAL_ASSAY: float = 0.00711
 #: Atomic mass of U-235 in g/mol (NIST, AME2016).
 U235_MASS: float = 235.0439299
@@ -49,7 +49,8 @@ F19_MASS: float = 18.998403163
 def separative_potential(x: float) -> float:
     """Value (separative potential) function V(x) = (2x − 1)·ln(x / (1 − x)).
 
-    Source: Benedict, Pigford & Levi (1981), *Nuclear Chemical Engineering*, ch. 12; verify.md
+    Source: Benedict, Pigford & Levi (1981), *Nuclear Chemical Engineering*, ch. 12;
+    docs/discussion/verification.md
     §3. Check values: V(0.00711) = 4.8689, V(0.003) = 5.7713, V(0.9) = 1.7578.
 
     Parameters
@@ -120,7 +121,8 @@ def enrichment(
     Mass balances F = P + T and F·x_f = P·x_p + T·x_t give F = P (x_p − x_t)/(x_f − x_t);
     the separative work is SWU = P·V(x_p) + T·V(x_t) − F·V(x_f), with V from
     :func:`separative_potential`. Source: Benedict, Pigford & Levi (1981), ch. 12;
-    verify.md §3; checked against pyne's ``tests/test_enrichment.py`` case (x_f=0.0072,
+    docs/discussion/enrichment.md; checked against pyne's ``tests/test_enrichment.py`` case
+    (x_f=0.0072,
     x_p=0.05, x_t=0.0025, P=1.5 → F=15.1596, T=13.6596, SWU=11.765).
 
     Because V is convex and x_f is the mass-weighted mean of x_p and x_t, SWU ≥ 0, with
@@ -204,7 +206,8 @@ def u_mass_fraction_uf6(assay: float = NATURAL_ASSAY) -> float:
     """Mass fraction of uranium in UF6, M(U) / (M(U) + 6·M(F)).
 
     Computed from the atomic masses (NIST AME2016 for U-235/U-238, CIAAW for F); about
-    0.6762 for natural uranium and 0.6761 at 3.67 % (verify.md §3 quotes 0.6762). The weak
+    0.6762 for natural uranium and 0.6761 at 3.67 % (docs/discussion/enrichment.md quotes 0.6762).
+    The weak
     dependence on assay comes from the lighter U-235.
 
     Parameters
@@ -225,7 +228,8 @@ def uf6_to_u(kg_uf6: float, assay: float = NATURAL_ASSAY) -> float:
     """Convert kg UF6 to kg U using :func:`u_mass_fraction_uf6`.
 
     Source: the UF6 mass fraction from NIST (AME2016) uranium isotope masses and the CIAAW
-    atomic weight of fluorine; verify.md §3 ("mind the mass fraction of U in UF6 (0.6762)").
+    atomic weight of fluorine; docs/discussion/enrichment.md ("mind the mass fraction of U in UF6
+    (0.6762)").
 
     Parameters
     ----------
@@ -247,7 +251,7 @@ def u_to_uf6(kg_u: float, assay: float = NATURAL_ASSAY) -> float:
     """Convert kg U to kg UF6 using :func:`u_mass_fraction_uf6`.
 
     Source: the UF6 mass fraction from NIST (AME2016) uranium isotope masses and the CIAAW
-    atomic weight of fluorine; verify.md §3.
+    atomic weight of fluorine; docs/discussion/enrichment.md.
 
     Parameters
     ----------

@@ -7,7 +7,7 @@ in at most one period and sees each inspection as it happens. Zero-sum payoffs t
 inspectee: +1 undetected violation, −b caught (b = 1 in Dresher's original), 0 if he stays
 legal throughout (Dresher 1962, RAND RM-2972-ARPA; Avenhaus, von Stengel & Zamir 2002,
 *Handbook of Game Theory* vol. 3 ch. 51 §2; von Stengel 2016, *Math. Oper. Res.* 41(3):935;
-verify.md §1). Each stage is the 2×2 game
+docs/discussion/verification.md). Each stage is the 2×2 game
 
                      inspect          do not inspect
     violate          −b               +1
@@ -18,7 +18,7 @@ whose value gives the recursion
     v(n, m) = [b·v(n−1, m) + v(n−1, m−1)] / [b + 1 + v(n−1, m−1) − v(n−1, m)],
 
 with v(n, 0) = 1 for n ≥ 1 and v(n, m) = 0 for m ≥ n (also v(0, 0) = 0: no period, no
-violation). Closed form (Dresher 1962 for b = 1; general b as in verify.md §1):
+violation). Closed form (Dresher 1962 for b = 1; general b as in docs/discussion/verification.md):
 
     v(n, m) = C(n−1, m) / Σ_{i=0..m} C(n, i)·b^{m−i}.
 
@@ -26,7 +26,8 @@ All values are exact :class:`fractions.Fraction`.
 
 Game with a statistical test
 ----------------------------
-See :func:`gaussian_inspection_game` (verify.md §1, "Game with a statistical test").
+See :func:`gaussian_inspection_game` (docs/discussion/verification.md, "Game with a statistical
+test").
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ __all__ = [
     "DresherStage",
     "StatisticalInspection",
     "dresher_detection_probability",
+    "dresher_row",
     "dresher_stage",
     "dresher_table",
     "dresher_value",
@@ -102,12 +104,13 @@ def _table(n_max: int, b: Fraction, m_max: int | None = None) -> tuple[tuple[Fra
 
 
 def dresher_value(n: int, m: int, b: Number = 1) -> Fraction:
-    """Value of Dresher's inspection game to the inspectee, by the stage recursion.
+    """Value of Dresher's game to the inspectee (stage recursion; closed form above 60 periods).
 
     v(n, m) = [b·v(n−1, m) + v(n−1, m−1)] / [b + 1 + v(n−1, m−1) − v(n−1, m)], v(n, 0) = 1
     (n ≥ 1), v(n, m ≥ n) = 0. Source: Dresher (1962), RAND RM-2972-ARPA; Avenhaus, von Stengel
     & Zamir (2002), Handbook of Game Theory vol. 3, ch. 51 §2; the caught-cost ``b`` variant
-    as in verify.md §1. Check values (b = 1): v(2,1)=1/3, v(3,2)=1/7, v(4,2)=3/11,
+    as in docs/discussion/verification.md. Check values (b = 1): v(2,1)=1/3, v(3,2)=1/7,
+    v(4,2)=3/11,
     v(5,3)=2/13.
 
     Parameters
@@ -138,14 +141,59 @@ def dresher_value(n: int, m: int, b: Number = 1) -> Fraction:
     Fraction(3, 11)
     """
     nn, mm = _check_nm(n, m)
+    if nn > _RECURSION_LIMIT:
+        # Same value (the closed form equals the recursion; tested), in O(m) operations.
+        return dresher_value_closed_form(nn, mm, b)
     return _table(nn, _as_cost(b), mm)[nn][mm]
+
+
+#: Above this many periods :func:`dresher_value` uses the closed form (same exact value).
+_RECURSION_LIMIT = 60
+
+
+def dresher_row(n: int, b: Number = 1) -> list[Fraction]:
+    """``[v(n, 0), ..., v(n, n)]`` by the closed form, with the denominators built up in turn.
+
+    S(m) = Σ_{i=0..m} C(n, i)·b^{m−i} satisfies S(m) = b·S(m−1) + C(n, m), so the whole row
+    takes O(n) big-integer operations (Dresher 1962 closed form; the general-b form as in
+    ``docs/discussion/verification.md``; equal to :func:`dresher_value`, tested).
+    300 periods take milliseconds.
+
+    Parameters
+    ----------
+    n
+        Number of periods (integer >= 0).
+    b
+        Caught cost, see :func:`dresher_value`.
+
+    Returns
+    -------
+    list of Fraction
+        ``row[m] == dresher_value(n, m, b)``.
+    """
+    nn = check_int("n (periods)", n, minimum=0)
+    bb = _as_cost(b)
+    if nn == 0:
+        return [Fraction(0)]
+    out: list[Fraction] = []
+    denom = Fraction(0)
+    c_n = 1  # C(n, m)
+    c_n1 = 1  # C(n - 1, m)
+    for m in range(nn + 1):
+        if m > 0:
+            c_n = c_n * (nn - m + 1) // m
+            c_n1 = c_n1 * (nn - m) // m if m <= nn - 1 else 0
+        denom = bb * denom + c_n
+        out.append(Fraction(c_n1) / denom)
+    return out
 
 
 def dresher_value_closed_form(n: int, m: int, b: Number = 1) -> Fraction:
     """Closed form of Dresher's game value: C(n−1, m) / Σ_{i=0..m} C(n, i)·b^{m−i}.
 
     Source: Dresher (1962), RAND RM-2972-ARPA (b = 1); the general-b form as stated in
-    verify.md §1 (Avenhaus, von Stengel & Zamir 2002, ch. 51 §2, for the setting). Equals
+    docs/discussion/verification.md (Avenhaus, von Stengel & Zamir 2002, ch. 51 §2, for the
+    setting). Equals
     :func:`dresher_value` exactly (tested).
 
     Parameters
@@ -169,7 +217,7 @@ def dresher_value_closed_form(n: int, m: int, b: Number = 1) -> Fraction:
 def dresher_table(n_max: int, b: Number = 1) -> list[list[Fraction]]:
     """Rows ``[v(n, 0), ..., v(n, n)]`` for n = 0..n_max (recursion of :func:`dresher_value`).
 
-    Source: Dresher (1962); verify.md §1 table (n = 2..5, m = 1..4).
+    Source: Dresher (1962); docs/discussion/verification.md table (n = 2..5, m = 1..4).
 
     Parameters
     ----------
@@ -222,7 +270,8 @@ def dresher_stage(n: int, m: int, b: Number = 1) -> DresherStage:
 
     For m = 0 the inspectee violates at once (p = 0, q = 1); for m >= n every period is
     inspected and the inspectee stays legal (p = 1, q = 0); for n = 0 nothing happens.
-    Source: Dresher (1962); Avenhaus, von Stengel & Zamir (2002) ch. 51 §2; verify.md §1
+    Source: Dresher (1962); Avenhaus, von Stengel & Zamir (2002) ch. 51 §2;
+    docs/discussion/verification.md
     (checks: (2,1) p=q=1/3; (3,1) p=q=1/4; (4,2) p=4/11, q=5/33).
 
     Parameters
@@ -258,7 +307,8 @@ def dresher_detection_probability(n: int, m: int, b: Number = 1) -> Fraction:
     In equilibrium the inspectee is indifferent between violating now and waiting, so a
     violation (whenever it comes on the equilibrium path) earns v = 1·(1 − P) − b·P, whence
     P = (1 − v(n, m)) / (1 + b). With m >= n every period is inspected: P = 1 (and the
-    inspectee stays legal). Source: stage game of Dresher (1962) as in verify.md §1; the
+    inspectee stays legal). Source: stage game of Dresher (1962) as in
+    docs/discussion/verification.md; the
     identity follows from the indifference condition of :func:`dresher_stage` (it equals the
     first-stage inspection probability p, e.g. 1/3 for (2, 1)).
 
@@ -282,7 +332,9 @@ def dresher_detection_probability(n: int, m: int, b: Number = 1) -> Fraction:
 def inspections_for_value(n: int, max_value: float, b: Number = 1) -> int:
     """Fewest inspections m with v(n, m; b) <= ``max_value``.
 
-    Deterrence criterion used by :func:`detente.verify.spec.assess_freeze`: the inspectee's
+    Zero-sum reference used by :func:`detente.verify.spec.assess_freeze` (not a deterrence
+    criterion: in this zero-sum game the inspectee still violates with positive probability
+    for every m < n; see :mod:`detente.verify.deterrence`). The inspectee's
     equilibrium payoff v(n, m), in units of the gain from an undetected violation, must not
     exceed ``max_value``. Because v decreases in m (Dresher 1962; tested) and v(n, n) = 0,
     the answer exists for any ``max_value >= 0`` and is at most n. Equivalently the equilibrium
@@ -376,12 +428,15 @@ def gaussian_inspection_game(
     """Solve the inspection game in which the inspector chooses the false-alarm rate of a test.
 
     Payoffs (all 0 for legal behaviour without alarm; convention of Canty's APADocker
-    ``src/apa.py``, verify.md §1): inspector −e false alarm, −a detected violation,
+    ``src/apa.py``, docs/discussion/verification.md): inspector −e false alarm, −a detected
+    violation,
     −c undetected violation; inspectee −f false alarm, −b caught, +d undetected. The
     inspector picks α; the test's non-detection probability is that of the Gaussian MUF test,
-    β(α) = Φ(U_{1−α} − M/σ) (verify.md §1-2). The inspectee violates with probability t.
+    β(α) = Φ(U_{1−α} − M/σ) (docs/discussion/verification.md). The inspectee violates with
+    probability t.
 
-    Equilibrium (verify.md §1, "Game with a statistical test"; Avenhaus, von Stengel & Zamir
+    Equilibrium (docs/discussion/verification.md, "Game with a statistical test"; Avenhaus, von
+    Stengel & Zamir
     2002, ch. 51 §3):
 
     * the inspectee is indifferent at α*: β(α*) = (b − f·α*)/(b + d); solved by Brent's
@@ -401,7 +456,7 @@ def gaussian_inspection_game(
         M/σ >= 0.
     a, b, c, d, e, f
         Payoff parameters: a >= 0, c > a, b > 0, d > 0, e > 0, 0 <= f < b. The defaults are
-        the check-value case of verify.md §1.
+        the check-value case of docs/discussion/verification.md.
 
     Returns
     -------

@@ -7,7 +7,9 @@ here validate that section (pydantic v2, unknown keys rejected, immutable) and
 * breakout time (months) now, under a freeze and under a cap
   (:func:`detente.verify.breakout.breakout`: ideal cascade, a lower bound);
 * the fewest inspections over the inspection periods that hold the inspectee's value of
-  Dresher's game to at most ``deterrence_value`` (:func:`inspections_for_value`);
+  Dresher's zero-sum game to at most ``deterrence_value`` (:func:`inspections_for_value`) —
+  a reference only; the non-zero-sum deterrence condition is in
+  :func:`detente.verify.assess_regimes`;
 * the probability that the CUMUF test over a year of balance periods detects the
   diversion of one significant quantity (:func:`cumuf_detection_probability`), and the
   largest σ_MUF per period that would still meet the detection goal.
@@ -79,33 +81,87 @@ class CapacitySpec(BaseModel):
 
 
 class RegimeSpec(BaseModel):
-    """What capacity and stock remain available for a breakout under a freeze or a cap.
+    """What an agreement (or its absence) leaves a state: capacity, stocks, production, checks.
 
-    ``machines`` and ``stocks`` left out mean "unchanged from now". ``capacity_factor`` scales
-    the remaining capacity (e.g. 0.5 if half the cascades must first be re-assembled);
-    ``restart_months`` is added to the breakout time (e.g. to break seals and restart).
+    ``machines`` and ``stocks`` left out mean "unchanged from now" (the section's
+    ``capacity`` and ``stocks``). ``capacity_factor`` scales the remaining capacity (e.g. 0.5
+    if half the cascades must first be re-assembled); ``restart_months`` is added to the
+    breakout time (e.g. to break seals and restart). ``heu_production`` and
+    ``reactor_operating`` say whether the regime lets the declared plant make weapons-grade
+    uranium and the reactor make plutonium (both no for a freeze or a cap).
+    ``inspections_per_year`` and ``detection_per_inspection`` describe the checks at the
+    declared sites (the latter defaults to ``deterrence.detection_per_inspection``).
     """
 
     model_config = _CONFIG
 
+    label: str = ""
     description: str = ""
     machines: int | None = Field(default=None, ge=0)
     capacity_factor: float = Field(default=1.0, gt=0, le=1)
     stocks: list[StockLotSpec] | None = None
     restart_months: float = Field(default=0.0, ge=0)
+    heu_production: bool = False
+    reactor_operating: bool = False
+    inspections_per_year: float = Field(default=0.0, ge=0)
+    detection_per_inspection: float | None = Field(default=None, ge=0, le=1)
     why: str = ""
 
 
-class InspectionSpec(BaseModel):
-    """Dresher-game inspections: ``inspections`` visits over ``periods`` periods.
+class ReactorSpec(BaseModel):
+    """A plutonium production reactor: thermal power, capacity factor, g Pu per MWt-day."""
 
-    ``deterrence_value`` is the largest acceptable equilibrium value of the game to the
-    inspectee, in units of the gain from an undetected violation (0 = full deterrence).
+    model_config = _CONFIG
+
+    name: str = "reactor"
+    thermal_mw: float = Field(ge=0)
+    capacity_factor: float = Field(default=1.0, ge=0, le=1)
+    grams_pu_per_mwt_day: float = Field(default=1.0, gt=0)
+    why: str = ""
+
+
+class DeterrenceSpec(BaseModel):
+    """Payoffs of the non-zero-sum inspection game (gain D, penalty B, detection P, alarm A)."""
+
+    model_config = _CONFIG
+
+    gain: float = Field(gt=0)
+    penalty: float = Field(ge=0)
+    detection_per_inspection: float = Field(ge=0, le=1)
+    false_alarm: float = Field(default=0.0, ge=0, le=1)
+    false_alarm_cost: float | None = Field(default=None, ge=0)
+    why: str = ""
+
+
+class UndeclaredSpec(BaseModel):
+    """Hidden fractions of capacity to assess and the yearly chance a hidden plant is found."""
+
+    model_config = _CONFIG
+
+    fractions: list[float] = Field(default_factory=lambda: [0.0, 0.1, 0.25, 0.5])
+    discovery_per_year: float = Field(ge=0, le=1)
+    why: str = ""
+
+    @model_validator(mode="after")
+    def _fractions_in_range(self) -> Self:
+        for i, f in enumerate(self.fractions):
+            if not 0.0 <= f < 1.0:
+                raise ValueError(f"fractions[{i}] must lie in [0, 1); got {f:g}")
+        return self
+
+
+class InspectionSpec(BaseModel):
+    """Dresher-game inspections (zero-sum reference): ``inspections`` over ``periods`` periods.
+
+    ``deterrence_value`` is a threshold on the equilibrium value of Dresher's zero-sum game
+    to the inspectee, in units of the gain from an undetected violation. It is kept as a
+    reference only: in a zero-sum game the inspectee still violates with positive probability,
+    so this is not a deterrence criterion (that is :class:`DeterrenceSpec`, non-zero-sum).
     """
 
     model_config = _CONFIG
 
-    periods: int = Field(ge=1)
+    periods: int = Field(ge=1, le=5000)
     inspections: int = Field(ge=0)
     caught_cost: float = Field(default=1.0, ge=0)
     deterrence_value: float = Field(default=0.1, ge=0, le=1)
@@ -135,7 +191,7 @@ class AccountancySpec(BaseModel):
     sigma_inventory_kg: float | None = Field(default=None, ge=0)
     sigma_throughput_kg: float | None = Field(default=None, ge=0)
     false_alarm: float = Field(default=0.05, gt=0, lt=1)
-    periods: int = Field(default=12, ge=1, description="balance periods per year")
+    periods: int = Field(default=12, ge=1, le=2000, description="balance periods per year")
     detection_goal: float = Field(default=0.9, gt=0, lt=1)
     why: str = ""
 
@@ -177,7 +233,12 @@ class HoldingSpec(BaseModel):
 
 
 class VerificationSpec(BaseModel):
-    """The ``verification:`` section of a scenario file."""
+    """The ``verification:`` section of a scenario file.
+
+    Regimes are data: ``regimes`` maps an id to a :class:`RegimeSpec`, in the order they are
+    reported. The older keys ``freeze`` and ``cap`` still work and mean ``regimes.freeze``
+    and ``regimes.cap``; giving both forms of one regime is an error.
+    """
 
     model_config = _CONFIG
 
@@ -187,11 +248,57 @@ class VerificationSpec(BaseModel):
     tails_assay: float = Field(default=0.003, gt=0, lt=NATURAL_ASSAY)
     stocks: list[StockLotSpec] = Field(default_factory=list)
     capacity: CapacitySpec
+    reactor: ReactorSpec | None = None
+    regimes: dict[str, RegimeSpec] = Field(default_factory=dict)
     freeze: RegimeSpec | None = None
     cap: RegimeSpec | None = None
     inspections: InspectionSpec | None = None
+    deterrence: DeterrenceSpec | None = None
+    undeclared: UndeclaredSpec | None = None
     accountancy: AccountancySpec | None = None
     holdings: list[HoldingSpec] = Field(default_factory=list)
+    history: str = ""
+
+    @model_validator(mode="after")
+    def _regimes_once(self) -> Self:
+        for key in ("freeze", "cap"):
+            if getattr(self, key) is not None and key in self.regimes:
+                raise ValueError(
+                    f"regime {key!r} is given twice; keep regimes.{key} and remove the "
+                    f"top-level {key}:"
+                )
+        for key in self.regimes:
+            if not key or not key.replace("-", "").replace("_", "").isalnum():
+                raise ValueError(
+                    f"regime id {key!r} must be letters, digits, '-' or '_'; rename it"
+                )
+        return self
+
+    def regime(self, regime_id: str) -> RegimeSpec | None:
+        """The regime with this id (from ``regimes`` or the older top-level key), or None."""
+        if regime_id in self.regimes:
+            return self.regimes[regime_id]
+        if regime_id in ("freeze", "cap"):
+            out: RegimeSpec | None = getattr(self, regime_id)
+            return out
+        return None
+
+    def all_regimes(self) -> dict[str, RegimeSpec]:
+        """Every regime in report order; a ``now`` regime (no limits) first if none is given."""
+        out: dict[str, RegimeSpec] = {}
+        if "now" not in self.regimes:
+            out["now"] = RegimeSpec(
+                label="now",
+                description="no agreement: the declared plant and reactor run unlimited",
+                heu_production=True,
+                reactor_operating=True,
+            )
+        out.update(self.regimes)
+        for key in ("freeze", "cap"):
+            legacy = getattr(self, key)
+            if legacy is not None:
+                out[key] = legacy
+        return out
 
 
 @dataclass(frozen=True)
@@ -241,8 +348,9 @@ class FreezeAssessment:
     now, freeze, cap
         Breakout now and under each regime (``None`` when the regime is not specified).
     inspections_needed
-        Fewest inspections over ``inspections.periods`` with Dresher value <= the
-        deterrence threshold (``None`` without an ``inspections`` section).
+        Zero-sum reference only (not deterrence): fewest inspections over
+        ``inspections.periods`` with Dresher value <= ``deterrence_value`` (``None`` without an
+        ``inspections`` section). For deterrence see :func:`detente.verify.assess_regimes`.
     inspection_value
         Dresher value v(n, m; b) at the planned number of inspections.
     inspection_detection
@@ -306,14 +414,16 @@ def assess_freeze(spec: VerificationSpec) -> FreezeAssessment:
     """Breakout times, inspections needed and detection probability for a verification spec.
 
     * Breakout: :func:`detente.verify.breakout.breakout` (ideal cascade, Benedict, Pigford &
-      Levi 1981 ch. 12; verify.md §3) for one ``significant_quantity_kg`` at
+      Levi 1981 ch. 12; docs/discussion/enrichment.md) for one ``significant_quantity_kg`` at
       ``target_assay``, with the capacity and stocks of each regime, plus its
       ``restart_months``.
     * Inspections: smallest m with Dresher value v(n, m; b) <= ``deterrence_value``
-      (Dresher 1962; verify.md §1) — the inspectee's expected gain from the violation game is
+      (Dresher 1962; docs/discussion/verification.md) — the inspectee's expected gain from the
+      violation game is
       held below that fraction of the gain from an undetected violation.
     * Accountancy: CUMUF detection probability of one SQ over ``periods`` balance periods,
-      Φ(SQ/√(e′Σe) − U_{1−α}) (verify.md §2), and the largest σ_MUF per period meeting
+      Φ(SQ/√(e′Σe) − U_{1−α}) (docs/discussion/verification.md), and the largest σ_MUF per period
+      meeting
       ``detection_goal`` (independent periods).
 
     Parameters
@@ -363,8 +473,8 @@ def assess_freeze(spec: VerificationSpec) -> FreezeAssessment:
 
     return FreezeAssessment(
         now=now,
-        freeze=regime("freeze", spec.freeze),
-        cap=regime("cap", spec.cap),
+        freeze=regime("freeze", spec.regime("freeze")),
+        cap=regime("cap", spec.regime("cap")),
         inspections_needed=needed,
         inspection_value=value,
         inspection_detection=detect,
