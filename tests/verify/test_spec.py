@@ -20,10 +20,8 @@ from detente.verify import (
     assess_freeze,
     breakout,
     dresher_value,
-    korea_2017_spec,
-    korea_2017_verification,
-    korea_2017_yaml,
 )
+from tests.verify.korea import korea_2017_spec, korea_2017_verification, korea_2017_yaml
 
 
 def korea() -> dict[str, Any]:

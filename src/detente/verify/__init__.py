@@ -14,7 +14,7 @@
 * :mod:`~detente.verify.undeclared` — a hidden share of capacity: detection and time to 1 SQ.
 * :mod:`~detente.verify.spec` — the ``verification:`` scenario section and
   :func:`assess_freeze`; :mod:`~detente.verify.regimes` — :func:`assess_regimes`, every
-  regime of that section; :mod:`~detente.verify.korea2017` — the bundled scenario's section.
+  regime of that section.
 
 Formulas, sources and check values: ``docs/discussion/verification.md`` and
 ``docs/discussion/enrichment.md``.
@@ -90,12 +90,6 @@ from detente.verify.inspection import (
     gaussian_inspection_game,
     inspections_for_value,
 )
-from detente.verify.korea2017 import (
-    KOREA_2017_SCENARIO,
-    korea_2017_spec,
-    korea_2017_verification,
-    korea_2017_yaml,
-)
 from detente.verify.production import (
     PU_SIGNIFICANT_QUANTITY_KG,
     HeuProduction,
@@ -133,7 +127,6 @@ __all__ = [
     "JCPOA_MACHINES",
     "JCPOA_STOCK_ASSAY",
     "JCPOA_STOCK_KG_UF6",
-    "KOREA_2017_SCENARIO",
     "NATURAL_ASSAY",
     "PU_SIGNIFICANT_QUANTITY_KG",
     "SIGNIFICANT_QUANTITIES",
@@ -188,9 +181,6 @@ __all__ = [
     "inspections_for_value",
     "inspections_to_deter",
     "jcpoa_breakout",
-    "korea_2017_spec",
-    "korea_2017_verification",
-    "korea_2017_yaml",
     "largest_sigma_muf",
     "linear_test_detection_probability",
     "loss_for_detection",
