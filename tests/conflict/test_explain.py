@@ -177,7 +177,7 @@ def test_bad_input() -> None:
         explain_state(pd, "YY", "foo")
     with pytest.raises(ValueError, match="sanctions"):
         explain_state(pd, "YY", "gmr", "some")
-    with pytest.raises(ValueError, match="not a feasible state.*U.delay and U.accept"):
+    with pytest.raises(ValueError, match=r"not a feasible state.*U\.delay and U\.accept"):
         explain_state(load("elmira"), "NYYNN")
 
 

@@ -727,7 +727,7 @@ def _explain_coalition(ctx: _Context, H: tuple[int, ...], cls: Sequence[tuple[in
             unit_names = [ctx.ids[k] for k in others]
         goal = not_gain if escape is None else not_gain & ~escape
         found = _shortest(ctx.n, units, s1, goal, rank, False) if units else _Found(None, 0)
-        counter = None
+        counter: dict[str, Any] | None = None
         if found.path is not None:
             seq = ctx.steps_of(found.path, s1, unit_names)
             last = found.path[-1][0]
@@ -735,10 +735,10 @@ def _explain_coalition(ctx: _Context, H: tuple[int, ...], cls: Sequence[tuple[in
             why = f"{', '.join(who)} like{'s' if len(who) == 1 else ''} {ctx.text(last)} no " \
                   f"better than {ctx.text(s)}"
             if escape is not None:
-                counter = {"state": None, "escapes": False,
-                           "why": f"no joint move of {label} from {ctx.text(last)} reaches a "
-                                  f"state every member prefers to {ctx.text(s)}"}
-                why += "; " + counter["why"]
+                no_escape = (f"no joint move of {label} from {ctx.text(last)} reaches a "
+                             f"state every member prefers to {ctx.text(s)}")
+                counter = {"state": None, "escapes": False, "why": no_escape}
+                why += "; " + no_escape
             out.append(ImprovementExplanation(ctx.text(s1), ch, True,
                                               tuple(x.target for x in seq), seq, why, counter,
                                               via))
