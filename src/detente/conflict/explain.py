@@ -14,8 +14,9 @@ the sanction conditions of GMR, SMR and SEQ; §3.2.5 simultaneous sanctioning (S
 Kilgour, D.M., Hipel, K.W., Fang, L., Peng, X. (2001), *Group Decision and Negotiation*
 10(2); Inohara, T., Hipel, K.W. (2008), *Systems Engineering* 11(4): coalition improvements
 and coalition stability, as :mod:`detente.conflict.coalitions` implements them.
-Kinsara, R.A., Petersons, O., Hipel, K.W., Kilgour, D.M. (2015), *J. Decision Systems*
-24(2) (GMCR+): the "distinct" rule, where each opponent moves at most once.
+Kinsara, R.A., Petersons, O., Hipel, K.W., Kilgour, D.M. (2015), "Advanced decision support
+for the graph model for conflict resolution", *J. Decision Systems* (GMCR+): the "distinct"
+rule, where each opponent moves at most once.
 
 Definitions
 -----------
