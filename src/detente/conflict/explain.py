@@ -65,7 +65,6 @@ from numpy.typing import NDArray
 import detente
 from detente.conflict.coalitions import (
     MoveGraph,
-    Pairs,
     coalition_class,
     legal_closure,
     make_move,
@@ -387,9 +386,6 @@ class _Context:
 
     def changes(self, a: int, b: int) -> tuple[tuple[str, bool], ...]:
         return make_move(self.options, ("",), int(self.codes[a]), int(self.codes[b])).changes
-
-    def rows(self, pairs: Pairs) -> Step:
-        return pairs.rows
 
     def steps_of(self, path: list[tuple[int, int]], start: int, names: Sequence[str]
                  ) -> tuple[SanctionStep, ...]:
