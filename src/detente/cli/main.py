@@ -39,6 +39,7 @@ def _register() -> None:
         bargain,
         coalitions,
         conflict,
+        explain,
         explore,
         gmcr,
         inverse,
@@ -47,8 +48,8 @@ def _register() -> None:
         verify,
     )
 
-    for module in (conflict, analyze, verify, bargain, gmcr, paths, coalitions, inverse, explore,
-                   serve):
+    for module in (conflict, analyze, verify, bargain, gmcr, paths, coalitions, inverse, explain,
+                   explore, serve):
         module.register(app)
 
 

@@ -3,6 +3,7 @@
 from detente.conflict.coalitions import CoalitionResult, analyse_coalitions
 from detente.conflict.edits import StatementChange, statement_edits
 from detente.conflict.engine import ConflictModel, analyse, build_model, structure_key
+from detente.conflict.explain import Explanation, explain_state
 from detente.conflict.inverse import INVERSE_CONCEPTS, InverseResult, inverse
 from detente.conflict.paths import PathsResult, status_quo_paths
 from detente.conflict.result import StabilityResult
@@ -15,6 +16,7 @@ __all__ = [
     "SANCTIONS",
     "CoalitionResult",
     "ConflictModel",
+    "Explanation",
     "InverseResult",
     "PathsResult",
     "StabilityResult",
@@ -24,6 +26,7 @@ __all__ = [
     "analyse_coalitions",
     "build_model",
     "build_state_space",
+    "explain_state",
     "inverse",
     "statement_edits",
     "status_quo_paths",

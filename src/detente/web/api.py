@@ -371,6 +371,60 @@ def run_figure(request: Request, rid: RunId,
         "Cache-Control": "max-age=86400, immutable"})
 
 
+ExplainConcept = Literal["nash", "gmr", "smr", "seq", "sim"]
+SanctionRule = Literal["legal", "distinct"]
+
+
+class ExplainIn(BaseModel):
+    """A state to explain."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    scenario: str = Field(min_length=1, max_length=100,
+                          description="Scenario id (a bundled name or a user scenario number).")
+    state: str = Field(min_length=1, max_length=200,
+                       description="The state: one Y or N per option, in the scenario's order.")
+    concept: ExplainConcept = Field(default="seq", description="Stability concept.")
+    sanctions: SanctionRule = Field(default="legal", description="legal: any legal sequence "
+                                    "of opponents' moves; distinct: each opponent at most once.")
+    variant: str | None = Field(default=None, max_length=100,
+                                description="Variant to apply ('base' or none: the base model).")
+    version: int | None = Field(default=None, ge=1, le=1 << 62,
+                                description="Version of a user scenario (default: latest).")
+
+
+_EXPLAIN_OUT: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"application/json": {"schema": {"type": "object"}}},
+          "description": "What `detente explain --json` prints: per actor, `stable` and the "
+                         "`improvements` (`to`, `deterred`, `sanction`, `why`), the coalitions, "
+                         "the provenance, and a link to the page."}}
+
+
+@router.get("/explain", tags=["explain"], responses=_EXPLAIN_OUT)
+def explain_get(
+    request: Request,
+    scenario: Annotated[str, Query(min_length=1, max_length=100,
+                                   description="Scenario id (bundled name or number).")],
+    state: Annotated[str, Query(min_length=1, max_length=200,
+                                description="One Y or N per option.")],
+    concept: Annotated[ExplainConcept, Query()] = "seq",
+    sanctions: Annotated[SanctionRule, Query()] = "legal",
+    variant: Annotated[str | None, Query(max_length=100)] = None,
+    version: Annotated[int | None, Query(ge=1, le=1 << 62)] = None,
+) -> JSONResponse:
+    """Why a state is stable or not: each actor's improvements, whether the concept's
+    sanction condition deters each, and a shortest sanction (as ``detente explain --json``)."""
+    return JSONResponse(wb(request).explain(scenario, state, concept, sanctions, variant,
+                                            version))
+
+
+@router.post("/explain", tags=["explain"], responses=_EXPLAIN_OUT)
+def explain_post(request: Request, body: ExplainIn) -> JSONResponse:
+    """The same as ``GET /api/explain``, with the parameters as a JSON body."""
+    return JSONResponse(wb(request).explain(body.scenario, body.state, body.concept,
+                                            body.sanctions, body.variant, body.version))
+
+
 async def _threaded(fn: Any, *args: Any) -> Any:
     from starlette.concurrency import run_in_threadpool
 

@@ -174,6 +174,57 @@ def delete(request: Request, sid: str) -> Response:
     return _see_other("/")
 
 
+# -- explain ------------------------------------------------------------------------------------
+
+
+@router.get("/scenarios/{sid}/explain", response_class=HTMLResponse)
+def explain_page(request: Request, sid: str,
+                 state: Annotated[str | None, Query(max_length=200)] = None,
+                 concept: Annotated[str, Query(max_length=10)] = "seq",
+                 sanctions: Annotated[str, Query(max_length=10)] = "legal",
+                 variant: Annotated[str | None, Query(max_length=100)] = None,
+                 version: Annotated[int | None, Query(ge=1, le=1 << 62)] = None
+                 ) -> HTMLResponse:
+    """Why a state is stable or not (``detente explain``), with the equilibria as links."""
+    from urllib.parse import urlencode
+
+    from detente.conflict import CONCEPTS
+
+    w = wb(request)
+    detail = w.scenario_detail(sid, version)
+    if not detail["valid"]:
+        raise ApiError(422, "invalid_scenario", detail["error"] or "invalid scenario")
+    variant = None if variant in (None, "", "base") else variant
+    params = {"concept": concept, "sanctions": sanctions}
+    if variant:
+        params["variant"] = variant
+    if version:
+        params["version"] = str(version)
+    error = None
+    status = 200
+    e = None
+    if state:
+        try:
+            e = w.explain(sid, state.strip(), concept, sanctions, variant, version)
+        except ApiError as exc:
+            if exc.status == 404:
+                raise
+            error, status = exc.detail, exc.status
+    equilibria: list[str] | None = None
+    total, sq, note = 0, None, None
+    if concept in CONCEPTS and sanctions in ("legal", "distinct"):
+        equilibria, total, sq = w.equilibria(sid, concept, sanctions, variant, version)
+    else:
+        note = "choose a concept and a sanction rule to list the equilibria"
+    return render(request, "explain.html", {
+        "s": detail, "state": state, "concept": concept, "sanctions": sanctions,
+        "variant": variant, "concepts": CONCEPTS, "e": e, "error": error,
+        "equilibria": equilibria, "equilibria_total": total, "status_quo": sq,
+        "listing_note": note,
+        "base": f"/scenarios/{sid}/explain?" + urlencode(params),
+    }, status)
+
+
 # -- runs ---------------------------------------------------------------------------------------
 
 

@@ -292,6 +292,78 @@ class Workbench:
             "notes": list(checked.notes),
         }
 
+    # -- explain ---------------------------------------------------------------------------
+    def explain(self, sid: str, state: str, concept: str = "seq", sanctions: str = "legal",
+                variant: str | None = None, version: int | None = None) -> dict[str, Any]:
+        """Why ``state`` of scenario ``sid`` is stable or not, actor by actor (the JSON of
+        ``detente explain``; see :func:`detente.conflict.explain.explain_state`).
+
+        Raises
+        ------
+        ApiError
+            404 (scenario or version), 422 (invalid scenario, variant, concept, sanction
+            rule or state; state-space guard).
+        """
+        from detente.conflict import CONCEPTS
+        from detente.conflict.explain import explain_state
+        from detente.errors import DetenteError
+        from detente.scenario import variant_of
+
+        src = self.source(sid, version)
+        checked = sc.check_text(src.text, src.label, self.settings.max_yaml_nodes)
+        if checked.scenario is None:
+            raise ApiError(422, "invalid_scenario", checked.error or "invalid scenario",
+                           {"line": checked.line, "field": checked.field})
+        s = checked.scenario
+        if concept not in CONCEPTS:
+            raise ApiError(422, "bad_concept", f"concept must be one of {', '.join(CONCEPTS)}; "
+                           f"got {concept!r}")
+        if sanctions not in ("legal", "distinct"):
+            raise ApiError(422, "bad_sanctions", "sanctions must be 'legal' or 'distinct'; "
+                           f"got {sanctions!r}")
+        limit = self.settings.state_limit()
+        too_big = sc.state_space_error(s, limit)
+        if too_big:
+            raise ApiError(422, "state_space_too_large", too_big, {"limit": limit})
+        try:
+            if variant and variant != "base":
+                s = variant_of(s, variant)
+            result = explain_state(s, state, concept, sanctions)
+        except (DetenteError, ValueError) as exc:
+            code = "unknown_variant" if "variant" in str(exc) else "bad_state"
+            raise ApiError(422, code, str(exc).replace("\n", " ")) from None
+        out = result.to_dict()
+        out["links"] = {"page": f"/scenarios/{sid}/explain?state={result.state}"
+                                f"&concept={concept}&sanctions={sanctions}"
+                                + (f"&variant={variant}" if variant else "")
+                                + (f"&version={version}" if version else "")}
+        return out
+
+    def equilibria(self, sid: str, concept: str = "seq", sanctions: str = "legal",
+                   variant: str | None = None, version: int | None = None,
+                   limit: int = 40) -> tuple[list[str], int, str | None]:
+        """The first ``limit`` equilibria under ``concept`` (for the explain page's listing),
+        their number, and the scenario's status quo; an empty list when they cannot be
+        computed (an invalid scenario or variant, or a state space over the guard)."""
+        from detente.conflict import analyse
+        from detente.errors import DetenteError
+        from detente.scenario import variant_of
+
+        src = self.source(sid, version)
+        checked = sc.check_text(src.text, src.label, self.settings.max_yaml_nodes)
+        s = checked.scenario
+        if s is None or sc.state_space_error(s, self.settings.state_limit()):
+            return [], 0, None
+        sq = None if s.status_quo is None else s.code_text(s.status_quo)
+        try:
+            if variant and variant != "base":
+                s = variant_of(s, variant)
+            r = analyse(s, concept, sanctions)
+        except (DetenteError, ValueError):
+            return [], 0, sq
+        eq = r.equilibria(concept)
+        return eq[:limit], len(eq), sq
+
     # -- runs ------------------------------------------------------------------------------
     def create_run(self, scenario: str, version: int | None, variants: list[str],
                    concept: str, concepts: list[str], sensitivity: bool) -> RunRow:
