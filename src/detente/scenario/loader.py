@@ -95,6 +95,12 @@ def loads_scenario(text: str, source: str = "<string>", variant: str | None = No
         from detente.strategy.explore.spec import parse_uncertainties
 
         parse_uncertainties(scenario)
+    if variant is None and scenario.history:
+        # recorded states must be feasible in the base; a variant may rule one out (a finding
+        # of the hindcast, not an error in the file)
+        from detente.conflict.history import check_feasible
+
+        check_feasible(scenario)
     return scenario
 
 
@@ -564,6 +570,7 @@ def _build(spec: ScenarioSpec, raw: dict[str, Any], ctx: ErrorContext) -> Scenar
 
     verification = _section_verification(spec.verification, ctx)
     issues = _section_issues(spec.issues, ctx, seen_actor)
+    history = _section_history(spec.history, ctx, partial)
 
     from dataclasses import replace
 
@@ -577,6 +584,7 @@ def _build(spec: ScenarioSpec, raw: dict[str, Any], ctx: ErrorContext) -> Scenar
         verification=verification,
         issues=issues,
         uncertainties=spec.uncertainties,
+        history=history,
         raw=MappingProxyType(raw),
     )
 
@@ -650,6 +658,15 @@ def _section_verification(section: Any, ctx: ErrorContext) -> Any:
     except ValidationError as exc:
         sub = ErrorContext(ctx.source, ctx.lines, (*ctx.prefix, "verification"))
         raise pydantic_error(exc, section, sub) from None
+
+
+def _section_history(section: Any, ctx: ErrorContext, scenario: Scenario) -> tuple[Any, ...]:
+    # the schema and parser belong to the conflict family (docs/discussion/hindcast.md)
+    if section is None:
+        return ()
+    from detente.conflict.history import parse_history
+
+    return parse_history(section, scenario, ctx)
 
 
 def _section_issues(section: Any, ctx: ErrorContext, actors: set[str]) -> tuple[Any, ...]:

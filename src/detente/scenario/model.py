@@ -142,6 +142,9 @@ class Scenario:
         Coalitions to analyse (tuples of actor ids), or ``None``.
     interests, variants
         Optional sections; ``variant`` names the applied overlay (``None`` for the base).
+    history
+        The recorded course of the conflict, oldest first (entries of
+        :mod:`detente.conflict.history`; ``()`` without a ``history:`` section).
     raw
         The file's data (after the variant overlay), used for export and hashing.
     """
@@ -161,6 +164,7 @@ class Scenario:
     verification: Any = None
     issues: tuple[Any, ...] = ()
     uncertainties: Any = None
+    history: tuple[Any, ...] = ()
     source: str = "<string>"
     raw: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}), repr=False)
 

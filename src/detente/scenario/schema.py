@@ -115,4 +115,6 @@ class ScenarioSpec(_Strict):
     verification: dict[str, Any] | None = None
     issues: list[dict[str, Any]] | None = None
     uncertainties: dict[str, Any] | None = None
+    #: The recorded course of the conflict (schema: detente.conflict.history).
+    history: Any = None
     notes: str | None = None
