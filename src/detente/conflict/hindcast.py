@@ -157,8 +157,9 @@ class RecordEdits:
     Attributes
     ----------
     status
-        ``none needed``, ``found``, ``not searched`` (``max_edits`` was 0), ``not found`` (no list of at most ``max_edits`` edits for
-        some actor, or the budget ran out) or ``impossible`` (a step cannot be mended by
+        ``none needed``, ``found``, ``not searched`` (``max_edits`` was 0), ``not found``
+        (no list of at most ``max_edits`` edits for some actor, or the budget ran out) or
+        ``impossible`` (a step cannot be mended by
         preferences: an illegal move, an infeasible state, a ranking preference).
     changes
         Actor id -> :class:`~detente.conflict.edits.StatementChange` for every actor some of
