@@ -201,8 +201,10 @@ class RecordEdits:
             return "no statement edit can do it: " + "; ".join(self.blocked)
         if self.status == "not found":
             who = [a for a, c in self.changes.items() if not c.stable and not c.found]
+            found = [f"{a}: {c.describe()}" for a, c in self.changes.items() if c.found]
             return (f"none within {self.max_edits} edit{'s' if self.max_edits != 1 else ''} "
-                    f"per actor (for {', '.join(who)})")
+                    f"per actor for {', '.join(who)}"
+                    + (f" (found for the others — {'; '.join(found)})" if found else ""))
         n = self.total or 0
         return (f"{n} edit{'s' if n != 1 else ''}: "
                 + "; ".join(f"{a}: {c.describe()}" for a, c in self.changes.items() if c.found))
