@@ -41,14 +41,15 @@ def _register() -> None:
         conflict,
         explore,
         gmcr,
+        hindcast,
         inverse,
         paths,
         serve,
         verify,
     )
 
-    for module in (conflict, analyze, verify, bargain, gmcr, paths, coalitions, inverse, explore,
-                   serve):
+    for module in (conflict, analyze, verify, bargain, gmcr, paths, coalitions, inverse, hindcast,
+                   explore, serve):
         module.register(app)
 
 
