@@ -62,7 +62,7 @@ def hindcast_command(
         if c not in ("none", "all", "scenario"):
             raise ValueError(f"--coalitions must be 'scenario', 'none' or 'all'; got "
                              f"{coalitions!r}")
-        coal = {"none": False, "all": "all", "scenario": None}[c]
+        coal = False if c == "none" else ("all" if c == "all" else None)
     concepts = ",".join(concept) if concept else ",".join(DEFAULT_CONCEPTS)
     scenario = resolve_scenario(file, variant)
     result = hindcast(scenario, concepts=concepts, sanctions=sanctions, coalitions=coal,
@@ -140,9 +140,9 @@ def render(result: HindcastResult, scenario: Scenario) -> None:
             assert b.stable is not None and b.equilibrium is not None
             parts = []
             for c in result.concepts:
-                who = [x for x, v in b.stable[c].items() if v]
+                held = [x for x, v in b.stable[c].items() if v]
                 eq = " — equilibrium" if b.equilibrium[c] else ""
-                parts.append(f"{CONCEPT_NAMES.get(c, c)}: {_who(who, result.actors)}{eq}")
+                parts.append(f"{CONCEPT_NAMES.get(c, c)}: {_who(held, result.actors)}{eq}")
             out.print("  reached state stable for: " + "; ".join(parts))
             out.print("  status-quo search: " + (f"reached in {b.depth} step"
                                                  f"{'s' if b.depth != 1 else ''}"
@@ -167,9 +167,9 @@ def render(result: HindcastResult, scenario: Scenario) -> None:
         return
     head = e.describe()
     if e.status == "not found":
-        who = [a for a, c in e.changes.items() if not c.stable and not c.found]
+        short = [a for a, c in e.changes.items() if not c.stable and not c.found]
         head = (f"none within {e.max_edits} edit{'s' if e.max_edits != 1 else ''} per actor "
-                f"for {', '.join(who)}")
+                f"for {', '.join(short)}")
     out.print("Fewest statement edits that make the record consistent: " + escape(head))
     if e.status in ("found", "not found"):
         for actor, ch in e.changes.items():
