@@ -94,3 +94,17 @@ def test_errors_one_line_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert "unknown stability concept" in capsys.readouterr().err
     assert main(["hindcast", "cuban-missile-crisis", "--variant", "nope"]) == 2
     assert "unknown variant" in capsys.readouterr().err
+
+
+def test_single_entry(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = tmp_path / "one.yaml"
+    f.write_text(GAME.split("  - {date: 2000-02")[0])
+    assert main(["hindcast", str(f)]) == 0
+    assert "One recorded state only" in capsys.readouterr().out
+
+
+def test_default_concepts_match_the_model() -> None:
+    from detente.cli.hindcast import DEFAULT_CONCEPTS
+    from detente.conflict.hindcast import DEFAULT_CONCEPTS as MODEL
+
+    assert DEFAULT_CONCEPTS == MODEL

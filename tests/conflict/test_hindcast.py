@@ -21,12 +21,15 @@ from hypothesis import strategies as st
 
 import detente
 from detente.conflict import build_model
+from detente.conflict.edits import ordering_edits
 from detente.conflict.hindcast import apply_edits, hindcast
 from detente.errors import ScenarioError
 from detente.scenario import from_data, loads_scenario
+from detente.scenario.expr import evaluate, parse_condition
 from tests.conflict.reference import moves, stable
 from tests.conflict.reference_coalitions import coalition_moves, reachable_by_improvements
 from tests.conflict.strategies import conflicts
+from tests.conflict.test_edits import _lists
 from tests.conflict.test_engine_vs_reference import to_reference
 
 # The 2x2 game. Options A.go (first letter) and B.go (second letter).
@@ -254,3 +257,51 @@ def test_agrees_with_reference(data: dict[str, Any], draw: Any, joint: bool) -> 
         mended = hindcast(apply_edits(scen, ed), coalitions=False, max_edits=0)
         assert all(x.improvement is not False for x in mended.steps)
     assert np.all([x.consistent for x in r.steps]) == (ed.status == "none needed")
+
+
+def _prefers(scen: Any, actor: str, stmts: tuple[str, ...], pairs: list[tuple[int, int]]) -> bool:
+    """Every pair (better, worse) strictly preferred under ``stmts`` (scored from scratch)."""
+    refs = {r: k for k, r in enumerate(scen.option_refs)}
+    conds = [parse_condition(t, refs) for t in stmts]
+    m = len(conds)
+
+    def score(code: int) -> int:
+        arr = np.array([code], dtype=np.int64)
+        return sum(int(bool(evaluate(c, arr)[0])) << (m - 1 - k) for k, c in enumerate(conds))
+
+    return all(score(b) > score(w) for b, w in pairs)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(conflicts(max_actors=3, max_options=4), st.data())
+def test_ordering_edits_fewest_by_brute_force(data: dict[str, Any], draw: Any) -> None:
+    """The required-preference goal of the shared edit search finds the fewest edits: checked
+    against every edit list of at most two edits (tests/conflict/test_edits.py's _lists)."""
+    scen = from_data(data)
+    n = 1 << scen.n_options
+    actor = draw.draw(st.sampled_from(scen.actor_ids))
+    pairs = draw.draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)),
+                               min_size=1, max_size=3))
+    got = ordering_edits(scen, {actor: pairs}, max_edits=2)[actor]
+    stmts = [c.text for c in scen.preferences[actor].statements]
+    extra = [x for r in scen.option_refs for x in (r, f"not {r}")]
+    if _prefers(scen, actor, tuple(stmts), pairs):
+        assert got.stable and not got.edits
+        return
+
+    def best(add: bool) -> int | None:
+        seen: set[tuple[str, ...]] = {tuple(stmts)}
+        for k in (1, 2):
+            lists = _lists(stmts, extra, k, add) - seen
+            if any(_prefers(scen, actor, lst, pairs) for lst in lists):
+                return k
+            seen |= lists
+        return None
+
+    own = best(False)
+    expected = own if own is not None else best(True)
+    if expected is None:
+        assert not got.found
+        return
+    assert got.found and len(got.edits) == expected and got.verified
+    assert _prefers(scen, actor, got.statements, pairs)

@@ -6,15 +6,19 @@ nothing to test, which is not an error in the file); bad input exits 2 as everyw
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 
 from detente.cli._common import console, print_json, resolve_scenario
-from detente.conflict.hindcast import DEFAULT_CONCEPTS, HindcastResult, HindcastStep, hindcast
-from detente.conflict.result import CONCEPT_NAMES
-from detente.scenario.model import Scenario
+
+if TYPE_CHECKING:  # the models load when the command runs (a fast start for the others)
+    from detente.conflict.hindcast import HindcastResult, HindcastStep
+    from detente.scenario.model import Scenario
+
+#: As detente.conflict.hindcast.DEFAULT_CONCEPTS (not imported here, see above).
+DEFAULT_CONCEPTS = ("nash", "gmr", "smr", "seq")
 
 
 def register(app: typer.Typer) -> None:
@@ -63,6 +67,8 @@ def hindcast_command(
             raise ValueError(f"--coalitions must be 'scenario', 'none' or 'all'; got "
                              f"{coalitions!r}")
         coal = False if c == "none" else ("all" if c == "all" else None)
+    from detente.conflict.hindcast import hindcast
+
     concepts = ",".join(concept) if concept else ",".join(DEFAULT_CONCEPTS)
     scenario = resolve_scenario(file, variant)
     result = hindcast(scenario, concepts=concepts, sanctions=sanctions, coalitions=coal,
@@ -91,6 +97,8 @@ def _who(actors: list[str], all_actors: tuple[str, ...]) -> str:
 
 def render(result: HindcastResult, scenario: Scenario) -> None:
     """Print the hindcast readably."""
+    from detente.conflict.result import CONCEPT_NAMES
+
     out = console()
     title = escape(result.scenario) + (f" (variant {escape(result.variant)})"
                                        if result.variant else "")
@@ -153,6 +161,9 @@ def render(result: HindcastResult, scenario: Scenario) -> None:
         if b.entry.note:
             out.print(f"  note: {escape(b.entry.note)}")
     out.print("")
+    if not result.steps:
+        out.print("One recorded state only: no step to test; add later entries to the history.")
+        return
     bad = [st.index for st in result.steps if not st.consistent]
     if not bad:
         out.print("[bold]Consistent with the record[/bold]: every recorded move improves its "
