@@ -187,6 +187,7 @@ def test_korea_record() -> None:
     ([{"date": "2000-01", "state": ["A.went"], "source": "x"}], "unknown option", "state[0]"),
     ([{"date": "2000-01", "state": "NNN", "source": "x"}], "exactly 2 characters", "state"),
     ([{"date": "2000-01", "state": "NN"}], "required field is missing", "source"),
+    ([{"date": "2000-01", "state": "NN", "source": " "}], "source is empty", "source"),
     ([{"date": "2000-02", "state": "NN", "source": "x"},
       {"date": "2000-01-31", "state": "YN", "source": "y"}], "before the previous", "date"),
     ([{"date": "2000-13", "state": "NN", "source": "x"}], "not a calendar date", "date"),

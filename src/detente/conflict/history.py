@@ -36,7 +36,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from detente.errors import ScenarioError
 
@@ -54,10 +54,17 @@ class HistoryEntrySpec(BaseModel):
 
     date: str | int | _dt.date
     state: str | list[str]
-    source: str = Field(min_length=1)
+    source: str
     event: str | None = None
     why: str | None = None
     note: str | None = None
+
+    @field_validator("source")
+    @classmethod
+    def _source(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("source is empty; cite the public record of this entry")
+        return value
 
 
 @dataclass(frozen=True)
