@@ -306,3 +306,17 @@ def test_ordering_edits_fewest_by_brute_force(data: dict[str, Any], draw: Any) -
         return
     assert got.found and len(got.edits) == expected and got.verified
     assert _prefers(scen, actor, got.statements, pairs)
+
+
+@pytest.mark.parametrize("name", [n for n in detente.bundled_scenarios() if n != "korea-2017"])
+def test_every_bundled_scenario(name: str) -> None:
+    s = detente.load_scenario(detente.scenario_path(name))
+    r = hindcast(s, max_edits=1)
+    assert r.recorded == bool(s.history)
+    assert r.to_dict()["recorded"] == r.recorded
+    if s.variants:
+        v = hindcast(s, variant=s.variants[0].id, max_edits=0)
+        assert v.variant == s.variants[0].id and len(v.record) == len(r.record)
+        with pytest.raises(ValueError, match="already variant"):
+            hindcast(detente.load_scenario(detente.scenario_path(name),
+                                           variant=s.variants[0].id), variant="other")

@@ -414,7 +414,8 @@ def hindcast(
     Raises
     ------
     ValueError
-        For an unknown variant, concept or sanction rule.
+        For an unknown variant, concept or sanction rule, or a variant asked of a scenario
+        that is already another variant.
 
     Examples
     --------
@@ -426,6 +427,9 @@ def hindcast(
     [(('US',), True), (('USSR',), True), (('US',), True)]
     """
     if variant is not None and variant != scenario.variant:
+        if scenario.variant is not None:
+            raise ValueError(f"the scenario given is already variant {scenario.variant!r}; "
+                             f"pass the base scenario to hindcast variant {variant!r}")
         from detente.scenario.loader import variant_of
 
         scenario = variant_of(scenario, variant)
