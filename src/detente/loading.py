@@ -47,6 +47,7 @@ SECTIONS: dict[str, str] = {
     "verification": "detente.verify.spec:VerificationSpec",
     "issues": "detente.bargain.spec:issues_section",
     "uncertainties": "detente.strategy.explore.spec:uncertainties_section",
+    "history": "detente.conflict.history:history_section",
 }
 
 

@@ -42,6 +42,7 @@ def _register() -> None:
         explain,
         explore,
         gmcr,
+        hindcast,
         inverse,
         paths,
         serve,
@@ -49,7 +50,7 @@ def _register() -> None:
     )
 
     for module in (conflict, analyze, verify, bargain, gmcr, paths, coalitions, inverse, explain,
-                   explore, serve):
+                   hindcast, explore, serve):
         module.register(app)
 
 

@@ -36,6 +36,13 @@ have no answer here, and then the pairwise change of :mod:`~detente.conflict.inv
 one to read. Among equally short answers, removals come before moves and moves before
 additions, then earlier statements first; up to :data:`MAX_ALTERNATIVES` others are listed.
 
+Goals
+-----
+The same search serves two goals: the target's stability for the actor
+(:func:`statement_edits`), and a set of required strict preferences ``a ≻ b`` of the actor
+(:func:`ordering_edits`, used by the hindcast to make a recorded course of events consistent
+with the actors' preferences; docs/discussion/hindcast.md).
+
 Check
 -----
 Only the order of the target, the actor's moves from it and their sanction states matters
@@ -51,9 +58,9 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
@@ -342,6 +349,78 @@ def _search(base: tuple[int, ...], n_pool: int, max_edits: int, limit: int, batc
     return [], evaluated, True
 
 
+class _Ordering:
+    """Required strict preferences ``better[r] ≻ worse[r]`` for one actor, checked for many
+    candidate statement lists at once (the same interface as :class:`_Check`)."""
+
+    def __init__(self, better: NDArray[np.int64], worse: NDArray[np.int64]) -> None:
+        #: The states whose order matters (feasible-state indices or codes), increasing.
+        self.states = np.unique(np.concatenate([better, worse]))
+        self.u_better = np.searchsorted(self.states, better)
+        self.u_worse = np.searchsorted(self.states, worse)
+
+    def stable(self, Q: NDArray[Any]) -> NDArray[np.bool_]:
+        """``Q``: candidates × :attr:`states` scores. Whether every required preference holds
+        (named as in :class:`_Check` so that both goals share :func:`_edit_search`)."""
+        return np.asarray((Q[:, self.u_better] > Q[:, self.u_worse]).all(axis=1))
+
+
+class _Goal(Protocol):
+    states: NDArray[np.int64]
+
+    def stable(self, Q: NDArray[Any]) -> NDArray[np.bool_]: ...
+
+
+def _edit_search(scenario: Scenario, actor: str, goal: _Goal, codes_u: NDArray[np.int64],
+                 max_edits: int, budget: int,
+                 confirm: Callable[[tuple[Condition, ...]], bool] | None
+                 ) -> StatementChange:
+    """The fewest edits of ``actor``'s statements after which ``goal`` holds (the search of
+    the module docstring). ``codes_u``: the codes of ``goal.states``; ``confirm``: an
+    independent check of the edited statements (``None``: not verified)."""
+    refs = {r: k for k, r in enumerate(scenario.option_refs)}
+    pref = scenario.preferences[actor]
+    own = list(pref.statements)
+    texts = [c.text for c in own]
+    pool: list[Condition] = list(own)
+    for ref in scenario.option_refs:
+        for lit in (ref, f"not {ref}"):
+            if lit not in texts:
+                pool.append(Condition(lit, parse_condition(lit, refs),
+                                      why="added by detente's inverse analysis"))
+    names = [c.text for c in pool]
+    truth = np.stack([c.holds(codes_u) for c in pool]).astype(np.float64)  # pool × U
+    base = tuple(range(len(own)))
+
+    def stable_many(lists: Sequence[tuple[int, ...]]) -> NDArray[np.bool_]:
+        W = np.zeros((len(lists), len(pool)), dtype=np.float64)
+        for r, lst in enumerate(lists):  # weights 2^(m-k): at most 62 statements
+            m = len(lst)
+            if m:
+                W[r, list(lst)] = np.ldexp(1.0, np.arange(m - 1, -1, -1))
+        return goal.stable(W @ truth)
+
+    if bool(stable_many([base])[0]):
+        return StatementChange(actor, True, (), tuple(own), (), True, max_edits, 1, None)
+    n_u = max(1, goal.states.shape[0])
+    batch = max(1, BATCH_CELLS // n_u)
+    # lists checked: at most ``budget``, and at most WORK multiply-adds in the products
+    limit = min(budget, max(MIN_LISTS, WORK // max(1, len(pool) * n_u)))
+    winners, evaluated, exact = _search(base, len(pool), max_edits, limit, batch, stable_many)
+    if not winners:
+        return StatementChange(actor, False, (), tuple(own), (), exact, max_edits, evaluated,
+                               None)
+    best_list, best_ops = winners[0]
+    new_conds = tuple(pool[k] for k in best_list)
+    return StatementChange(
+        actor=actor, stable=False, edits=_describe(base, best_ops, names),
+        conditions=new_conds,
+        alternatives=tuple(_describe(base, w[1], names) for w in winners[1:1 + MAX_ALTERNATIVES]),
+        exact=exact, max_edits=max_edits, evaluated=evaluated,
+        verified=None if confirm is None else confirm(new_conds),
+    )
+
+
 def statement_edits(
     scenario: Scenario,
     target: str | int,
@@ -425,62 +504,90 @@ def statement_edits(
     pay = model.payoffs(None, scenario)
     P_all = [np.asarray(pay[a]) for a in ids]
     ops = _Moves(space)
-    refs = {r: k for k, r in enumerate(scenario.option_refs)}
-    literals = [c for ref in scenario.option_refs for c in (ref, f"not {ref}")]
     out: dict[str, StatementChange] = {}
     for a in chosen:
         i = ids.index(a)
         pref = scenario.preferences[a]
-        own = list(pref.statements)
-        texts = [c.text for c in own]
-        pool: list[Condition] = list(own)
-        for lit in literals:
-            if lit not in texts:
-                pool.append(Condition(lit, parse_condition(lit, refs),
-                                      why="added by detente's inverse analysis"))
-        names = [c.text for c in pool]
         check = _Check(space, P_all, i, s, conc, sanctions, ops)
-        codes_u = space.codes[check.states]
-        truth = np.stack([c.holds(codes_u) for c in pool]).astype(np.float64)  # pool × U
-        base = tuple(range(len(own)))
 
-        def stable_many(lists: Sequence[tuple[int, ...]], truth: NDArray[Any] = truth,
-                        check: _Check = check, n_pool: int = len(pool)) -> NDArray[np.bool_]:
-            W = np.zeros((len(lists), n_pool), dtype=np.float64)
-            for r, lst in enumerate(lists):  # weights 2^(m-k): at most 62 statements
-                m = len(lst)
-                if m:
-                    W[r, list(lst)] = np.ldexp(1.0, np.arange(m - 1, -1, -1))
-            return check.stable(W @ truth)
-
-        now = bool(stable_many([base])[0])
-        if now:
-            out[a] = StatementChange(a, True, (), tuple(own), (), True, max_edits, 1, None)
-            continue
-        batch = max(1, BATCH_CELLS // max(1, check.states.shape[0]))
-        # lists checked: at most ``budget``, and at most WORK multiply-adds in the products
-        limit = min(budget, max(MIN_LISTS, WORK // max(1, len(pool) * check.states.shape[0])))
-        winners, evaluated, exact = _search(base, len(pool), max_edits, limit, batch,
-                                            stable_many)
-        if not winners:
-            out[a] = StatementChange(a, False, (), tuple(own), (), exact, max_edits,
-                                     evaluated, None)
-            continue
-        best_list, best_ops = winners[0]
-        new_conds = tuple(pool[k] for k in best_list)
-        verified: bool | None = None
-        if verify:
+        def confirm(conds: tuple[Condition, ...], a: str = a, pref: Preference = pref) -> bool:
             res = analyse(scenario, conc, sanctions, model=model,
-                          preferences={a: replace(pref, statements=new_conds)})
-            verified = res.is_stable(conc, code, a)
-        out[a] = StatementChange(
-            actor=a, stable=False, edits=_describe(base, best_ops, names),
-            conditions=new_conds,
-            alternatives=tuple(_describe(base, w[1], names)
-                               for w in winners[1:1 + MAX_ALTERNATIVES]),
-            exact=exact, max_edits=max_edits, evaluated=evaluated, verified=verified,
-        )
+                          preferences={a: replace(pref, statements=conds)})
+            return res.is_stable(conc, code, a)
+
+        out[a] = _edit_search(scenario, a, check, space.codes[check.states], max_edits, budget,
+                              confirm if verify else None)
     return out
 
 
-__all__ = ["StatementChange", "StatementEdit", "statement_edits"]
+def ordering_edits(
+    scenario: Scenario,
+    required: Mapping[str, Sequence[tuple[str | int, str | int]]],
+    *,
+    max_edits: int = MAX_EDITS,
+    verify: bool = True,
+    budget: int = BUDGET,
+) -> dict[str, StatementChange]:
+    """The fewest statement edits after which each actor strictly prefers the states it is
+    required to prefer (the same edits and search as :func:`statement_edits`, with the goal
+    "``better ≻ worse`` for every required pair" in place of stability).
+
+    Used by :func:`detente.conflict.hindcast.hindcast`: a recorded step is consistent with the
+    model when each actor that moved prefers the state it moved to (docs/discussion/hindcast.md).
+    Scores are computed on the codes themselves, so no state space is built.
+
+    Parameters
+    ----------
+    scenario
+        A validated scenario.
+    required
+        Actor id -> ``(better, worse)`` pairs of states (Y/N codes or integer codes).
+    max_edits, budget
+        As for :func:`statement_edits`.
+    verify
+        Re-check the edited statements with the engine's scoring
+        (:func:`detente.conflict.preferences.statement_scores`).
+
+    Returns
+    -------
+    dict
+        Actor id -> :class:`StatementChange`; ``stable`` there means "every required
+        preference already holds".
+
+    Raises
+    ------
+    ValueError
+        For an unknown actor, a malformed code, or an actor whose preference is an explicit
+        ranking.
+    """
+    from detente.conflict.preferences import statement_scores
+
+    ids = scenario.actor_ids
+    out: dict[str, StatementChange] = {}
+    for a, pairs in required.items():
+        if a not in ids:
+            raise ValueError(f"unknown actor {a!r}; choose from {', '.join(ids)}")
+        if scenario.preferences[a].kind != "statements":
+            raise ValueError(f"{a}'s preference is an explicit ranking, not statements; "
+                             "statement edits do not apply to it")
+        code = [(scenario.parse_code(x) if isinstance(x, str) else int(x),
+                 scenario.parse_code(y) if isinstance(y, str) else int(y)) for x, y in pairs]
+        if not code:
+            continue
+        better = np.array([x for x, _ in code], dtype=np.int64)
+        worse = np.array([y for _, y in code], dtype=np.int64)
+        goal = _Ordering(better, worse)  # here ``states`` are codes
+        pref = scenario.preferences[a]
+
+        def confirm(conds: tuple[Condition, ...], pref: Preference = pref,
+                    better: NDArray[np.int64] = better, worse: NDArray[np.int64] = worse
+                    ) -> bool:
+            new = replace(pref, statements=conds)
+            return bool((statement_scores(new, better) > statement_scores(new, worse)).all())
+
+        out[a] = _edit_search(scenario, a, goal, goal.states, max_edits, budget,
+                              confirm if verify else None)
+    return out
+
+
+__all__ = ["StatementChange", "StatementEdit", "ordering_edits", "statement_edits"]

@@ -184,6 +184,12 @@ class Scenario:
         """The ``uncertainties:`` section (owned by :mod:`detente.strategy.explore`)."""
         return self.sections.get("uncertainties")
 
+    @property
+    def history(self) -> tuple[Any, ...]:
+        """The ``history:`` section, oldest first (owned by :mod:`detente.conflict.history`;
+        ``()`` without one)."""
+        return tuple(self.sections.get("history") or ())
+
     # -- codes -------------------------------------------------------------------------------
     @property
     def n_options(self) -> int:

@@ -298,6 +298,24 @@ async def validate(request: Request, label: Label = None) -> dict[str, Any]:
     return await _threaded(wb(request).validate, text, label)
 
 
+@router.get("/scenarios/{sid}/hindcast", tags=["analyses"],
+            responses={200: {"content": {"application/json": {"schema": {"type": "object"}}},
+                             "description": "What `detente hindcast --json` prints."}})
+def scenario_hindcast(
+    request: Request, sid: ScenarioId,
+    version: Annotated[int | None, Query(ge=1, le=1 << 62)] = None,
+    variant: Annotated[str | None, Query(max_length=100, description="A variant of the "
+                                         "scenario (default: the base model).")] = None,
+    edits: Annotated[int, Query(ge=0, le=2, description="Longest list of statement edits "
+                                "tried per actor (0 skips the search).")] = 2,
+) -> JSONResponse:
+    """The model held against the scenario's recorded ``history:``: per step the movers,
+    whether it improves them, stability and reachability of the reached state; then the
+    fewest statement edits that make the record consistent. A scenario without a history
+    answers ``{"recorded": false, "message": "no history recorded", ...}``."""
+    return JSONResponse(wb(request).hindcast(sid, version, variant, edits))
+
+
 @router.post("/runs", response_model=RunOut, status_code=202, tags=["runs"],
              responses={429: {"model": ErrorOut, "description": "Every run slot is taken."}})
 def create_run(request: Request, response: Response, run: RunIn) -> dict[str, Any]:

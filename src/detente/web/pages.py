@@ -251,6 +251,25 @@ def run_form(request: Request, sid: str,
     return _run_form(request, sid, version)
 
 
+@router.get("/scenarios/{sid}/hindcast", response_class=HTMLResponse)
+def hindcast_page(request: Request, sid: str,
+                  version: Annotated[int | None, Query(ge=1, le=1 << 62)] = None,
+                  variant: Annotated[str | None, Query(max_length=100)] = None
+                  ) -> HTMLResponse:
+    """The model against the recorded history (a variant chosen in a form)."""
+    w = wb(request)
+    detail = w.scenario_detail(sid, version)
+    try:
+        h = w.hindcast(sid, version, variant)
+    except ApiError as exc:
+        if exc.status == 404:
+            raise
+        return render(request, "hindcast.html", {"s": detail, "h": None, "error": exc.detail,
+                                                 "variant": variant}, exc.status)
+    return render(request, "hindcast.html", {"s": detail, "h": h, "error": None,
+                                             "variant": h["variant"]})
+
+
 @router.post("/runs")
 def start_run(request: Request, scenario: Annotated[str, Form(max_length=100)],
               version: Annotated[int | None, Form(ge=1, le=1 << 62)] = None,

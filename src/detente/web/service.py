@@ -364,6 +364,33 @@ class Workbench:
         eq = r.equilibria(concept)
         return eq[:limit], len(eq), sq
 
+    # -- hindcast --------------------------------------------------------------------------
+    def hindcast(self, sid: str, version: int | None = None, variant: str | None = None,
+                 edits: int = 2) -> dict[str, Any]:
+        """The scenario's model held against its recorded history
+        (:func:`detente.conflict.hindcast.hindcast`; the JSON of ``detente hindcast --json``).
+        Computed in the request (it needs no run slot): the state-space guard of runs
+        applies."""
+        from detente.conflict.hindcast import hindcast
+        from detente.errors import DetenteError
+
+        src = self.source(sid, version)
+        checked = sc.check_text(src.text, src.label, self.settings.max_yaml_nodes)
+        if checked.scenario is None:
+            raise ApiError(422, "invalid_scenario", checked.error or "invalid scenario",
+                           {"line": checked.line, "field": checked.field})
+        scenario = checked.scenario
+        limit = self.settings.state_limit()
+        too_big = sc.state_space_error(scenario, limit)
+        if too_big:
+            raise ApiError(422, "too_large", too_big)
+        chosen = None if variant in (None, "", "base") else variant
+        try:
+            result = hindcast(scenario, variant=chosen, max_edits=edits, max_states=limit)
+        except (DetenteError, ValueError) as exc:
+            raise ApiError(422, "invalid_request", str(exc)) from None
+        return result.to_dict()
+
     # -- runs ------------------------------------------------------------------------------
     def create_run(self, scenario: str, version: int | None, variants: list[str],
                    concept: str, concepts: list[str], sensitivity: bool) -> RunRow:
