@@ -24,7 +24,7 @@ from detente.conflict import build_model
 from detente.conflict.edits import ordering_edits
 from detente.conflict.hindcast import apply_edits, hindcast
 from detente.errors import ScenarioError
-from detente.scenario import from_data, loads_scenario
+from detente.loading import from_data, loads_scenario
 from detente.scenario.expr import evaluate, parse_condition
 from tests.conflict.reference import moves, stable
 from tests.conflict.reference_coalitions import coalition_moves, reachable_by_improvements
