@@ -43,12 +43,13 @@ def _register() -> None:
         gmcr,
         inverse,
         paths,
+        schema,
         serve,
         verify,
     )
 
     for module in (conflict, analyze, verify, bargain, gmcr, paths, coalitions, inverse, explore,
-                   serve):
+                   serve, schema):
         module.register(app)
 
 
