@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 
-.PHONY: demo test test-slow lint docs bench clean
+.PHONY: demo test test-slow test-lowest lint docs bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ test: $(STAMP_DEV)
 ## test-slow: the long-running tests
 test-slow: $(STAMP_DEV)
 	$(BIN)/python -m pytest -q -m slow
+
+## test-lowest: install the lowest dependency versions pyproject.toml allows and smoke-test them
+test-lowest:
+	bash scripts/lowest_deps_smoke.sh
 
 lint: $(STAMP_DEV)
 	$(BIN)/ruff check src tests benchmarks
