@@ -8,6 +8,7 @@ navigation, a docstring mkdocstrings cannot read) fails the test.
 
 from __future__ import annotations
 
+import json
 import os
 import runpy
 import shutil
@@ -27,17 +28,32 @@ def test_generated_pages_are_current() -> None:
     assert gen["main"](["--check"]) == 0, "run `python scripts/gen_docs.py` and commit"
 
 
+KERNEL = "detente-tests"
+
+
+def _kernel_here(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run the notebooks on this interpreter, whatever kernels the machine has installed."""
+    pytest.importorskip("ipykernel")
+    spec = folder / "kernels" / KERNEL
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "detente tests", "language": "python"}), encoding="utf-8")
+    monkeypatch.setenv("JUPYTER_PATH", str(folder))
+
+
 def _execute(notebook: Path, target: Path) -> None:
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
     nb = nbformat.read(notebook, as_version=4)
-    client = nbclient.NotebookClient(nb, timeout=120, kernel_name="python3",
+    client = nbclient.NotebookClient(nb, timeout=120, kernel_name=KERNEL,
                                      resources={"metadata": {"path": str(target.parent)}})
     client.execute()  # raises CellExecutionError, naming the cell, on the first failure
     nbformat.write(nb, target)
 
 
-def test_tutorials_run_and_the_site_builds(tmp_path: Path) -> None:
+def test_tutorials_run_and_the_site_builds(tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("mkdocs")
     pytest.importorskip("mkdocstrings")
     pytest.importorskip("mkdocs_jupyter")
@@ -45,6 +61,7 @@ def test_tutorials_run_and_the_site_builds(tmp_path: Path) -> None:
     shutil.copytree(DOCS, root / "docs", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
     (root / "src").symlink_to(ROOT / "src", target_is_directory=True)
+    _kernel_here(tmp_path / "jupyter", monkeypatch)
     for notebook in TUTORIALS:
         _execute(notebook, root / "docs" / "tutorials" / notebook.name)
     env = {**os.environ, "DETENTE_DOCS_EXECUTE": "false", "NO_MKDOCS_2_WARNING": "1"}
