@@ -21,18 +21,37 @@ def register(app: typer.Typer) -> None:
 def scenario_json_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of a version-1 scenario file.
 
-    Built from the pydantic models of :mod:`detente.scenario.schema`; the sections owned by a
-    model family (``verification:``, ``issues:``, ``uncertainties:``) are checked by that
-    family when the file is loaded and appear here as open objects.
+    Built from the pydantic models of :mod:`detente.scenario.schema`, with the sections that
+    a model family validates filled in from that family's public models: ``verification:``
+    (:class:`detente.verify.VerificationSpec`) and ``issues:``
+    (:class:`detente.bargain.IssueSpec`). ``uncertainties:`` is checked by
+    :mod:`detente.strategy.explore` when the file is loaded and appears here as an open object.
+    Values the loader converts before validating (``reversible: true|false``) are allowed too.
 
     Returns
     -------
     dict
         The schema, with ``$schema``, ``$id`` and ``title`` set.
     """
-    from detente.scenario.schema import ScenarioSpec
+    from pydantic import create_model
 
-    body = ScenarioSpec.model_json_schema()
+    from detente.bargain import IssueSpec
+    from detente.scenario.schema import ScenarioSpec
+    from detente.verify import VerificationSpec
+
+    composed = create_model(
+        "ScenarioSpec",
+        __base__=ScenarioSpec,
+        __doc__=ScenarioSpec.__doc__,
+        verification=(VerificationSpec | None, None),
+        issues=(list[IssueSpec] | None, None),
+    )
+    body = composed.model_json_schema()
+    option = body.get("$defs", {}).get("OptionSpec", {}).get("properties", {})
+    if "reversible" in option:  # the loader also reads true (both) and false (forward)
+        reversible = option["reversible"]
+        default = reversible.pop("default", None)
+        option["reversible"] = {"anyOf": [reversible, {"type": "boolean"}], "default": default}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,
