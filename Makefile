@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 
-.PHONY: demo test test-slow lint bench clean
+.PHONY: demo test test-slow test-lowest lint docs bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,12 +33,21 @@ test: $(STAMP_DEV)
 test-slow: $(STAMP_DEV)
 	$(BIN)/python -m pytest -q -m slow
 
+## test-lowest: install the lowest dependency versions pyproject.toml allows and smoke-test them
+test-lowest:
+	bash scripts/lowest_deps_smoke.sh
+
 lint: $(STAMP_DEV)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
+
+## docs: build the documentation site into site/ (runs the tutorials; warnings are errors)
+docs: $(STAMP_DEV)
+	$(BIN)/python scripts/gen_docs.py
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 bench: $(STAMP_RUN)
 	$(BIN)/python benchmarks/stability.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) site .cache build *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

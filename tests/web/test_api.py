@@ -261,3 +261,12 @@ def test_web_analysis_matches_the_cli(tmp_path: Path,
         data["provenance"].pop("seconds", None)
         data["provenance"].pop("source", None)
     assert got == expected
+
+
+def test_api_docs_are_served_from_the_package(client: TestClient) -> None:
+    """Regression: /api/docs loads Swagger UI from the workbench itself, not from a CDN."""
+    page = client.get("/api/docs")
+    assert page.status_code == 200 and "swagger-ui-bundle.js" in page.text
+    assert "cdn" not in page.text.lower() and "https://" not in page.text
+    assert client.get("/api/docs/assets/swagger-ui-bundle.js").status_code == 200
+    assert client.get("/api/docs/assets/swagger-ui.css").status_code == 200

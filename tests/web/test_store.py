@@ -75,3 +75,15 @@ def test_store_versions_and_transactions(tmp_path: Path) -> None:
     else:  # pragma: no cover
         raise AssertionError("a non-final status must be refused")
     assert store.count_runs() == 0
+
+
+def test_database_is_created_owner_only(tmp_path: Path) -> None:
+    """Regression: the database and a folder created for it are private to their owner."""
+    import stat
+
+    folder = tmp_path / "new" / "data"
+    store = Store(folder / "workbench.sqlite3")
+    store.create_scenario("a.yaml", "upload", "A", "", SMALL)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    for path in folder.iterdir():  # the database and SQLite's -wal/-shm companions
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name

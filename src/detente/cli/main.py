@@ -45,12 +45,13 @@ def _register() -> None:
         hindcast,
         inverse,
         paths,
+        schema,
         serve,
         verify,
     )
 
     for module in (conflict, analyze, verify, bargain, gmcr, paths, coalitions, inverse, explain,
-                   hindcast, explore, serve):
+                   hindcast, explore, serve, schema):
         module.register(app)
 
 

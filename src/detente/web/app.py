@@ -180,7 +180,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                     "Errors are JSON objects `{detail, code}` whose `detail` is one line "
                     "saying what is wrong and how to fix it.",
         lifespan=lifespan,
-        docs_url="/api/docs",
+        docs_url=None,  # served below from the package's own copy of Swagger UI (no CDN)
         redoc_url=None,
     )
     app.state.workbench = workbench
@@ -228,9 +228,37 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    _mount_api_docs(app)
     app.add_middleware(GuardMiddleware, max_body=settings.max_body_bytes,
                        allowed_hosts=settings.allowed_hosts)
     return app
+
+
+def _mount_api_docs(app: FastAPI) -> None:
+    """Serve Swagger UI at ``/api/docs`` from the ``swagger-ui-bundle`` package (works offline).
+
+    Without that package the page is not offered (its link then answers 404) rather than
+    loading scripts from a CDN.
+    """
+    try:
+        from swagger_ui_bundle import swagger_ui_path
+    except ImportError:  # pragma: no cover - the [web] extra installs it
+        return
+    from fastapi.openapi.docs import get_swagger_ui_html
+    from fastapi.responses import HTMLResponse
+
+    assets = "/api/docs/assets"
+    app.mount(assets, StaticFiles(directory=str(swagger_ui_path)), name="swagger-ui")
+
+    @app.get("/api/docs", include_in_schema=False)
+    async def _swagger_ui() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title=f"{app.title} - API",
+            swagger_js_url=f"{assets}/swagger-ui-bundle.js",
+            swagger_css_url=f"{assets}/swagger-ui.css",
+            swagger_favicon_url=f"{assets}/favicon-32x32.png",
+        )
 
 
 def _describe(err: Any) -> str:

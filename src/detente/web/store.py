@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 import time
 import zlib
@@ -139,6 +140,20 @@ class ResultData:
     figures: dict[str, Any]
 
 
+def _create_private(path: Path) -> None:
+    """Create the database owner-only: a missing folder 0700, a missing file 0600.
+
+    An existing folder keeps its mode (it may be shared on purpose); SQLite gives its ``-wal``
+    and ``-shm`` files the database file's permissions.
+    """
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700)
+        os.chmod(path.parent, 0o700)  # mkdir's mode is filtered by the umask
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+        os.chmod(path, 0o600)
+
+
 def _pack(text: str) -> bytes:
     return zlib.compress(text.encode("utf-8"), 6)
 
@@ -158,7 +173,7 @@ class Store:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        _create_private(self.path)
         with self._connect() as conn:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.executescript(_SCHEMA)
