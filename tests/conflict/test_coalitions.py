@@ -286,7 +286,7 @@ def test_member_paths_are_shortest_legal_sequences(data: dict[str, Any], draw: A
     """The joint move shown for a break (each changing member moving once, straight to its
     options at the target, or a search when no order stays feasible) is a legal sequence of
     the members' moves as short as a breadth-first search finds."""
-    from detente.conflict.coalitions import MoveGraph, _searched_path, member_path
+    from detente.conflict.graph import MoveGraph, _searched_path, member_path
     from detente.conflict.reach import group_reach
 
     scen = from_data(data)

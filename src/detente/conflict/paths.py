@@ -40,217 +40,54 @@ from __future__ import annotations
 
 import functools
 import io
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-import detente
-from detente.conflict.coalitions import (
+from detente.conflict.concepts import CONCEPTS, concept_name, parse_concept
+from detente.conflict.engine import ConflictModel, analyse, build_model, structure_key
+from detente.conflict.graph import (
+    EDGE_LIMIT,
+    BfsTree,
     IntArray,
     Move,
     MoveGraph,
     Successors,
     coalition_class,
-    code_text,
+    legal_bfs,
     make_move,
     member_path,
 )
-from detente.conflict.engine import ConflictModel, analyse, build_model, structure_key
 from detente.conflict.reach import (
     first_coalition_improvements,
     group_reach,
     has_coalition_improvement,
 )
-from detente.conflict.result import CONCEPT_NAMES, JsonResult
-from detente.conflict.stability import CONCEPTS
+from detente.conflict.result import ConflictResult
 from detente.errors import ScenarioError
+from detente.scenario.codes import to_code
 from detente.scenario.model import Preference, Scenario
 
-#: Above this many edges the reachable sub-graph is not kept (the shortest-path tree is).
-EDGE_LIMIT = 200_000
 #: Default largest number of states drawn by :meth:`PathsResult.to_dot` / ``to_svg``.
 MAX_DRAWN = 150
-
-
-# -- breadth-first search over (state, last mover) --------------------------------------------
-
-
-@dataclass(frozen=True)
-class BfsTree:
-    """Shortest-path tree of a level-synchronous BFS over ``(state, last mover)`` nodes.
-
-    Column ``c`` of the node arrays is the last mover (``n_movers`` = none, the start) when
-    ``legal``; with ``legal=False`` there is one column.
-    """
-
-    start: int
-    n_movers: int
-    legal: bool
-    depth: NDArray[np.int32]
-    parent_state: IntArray
-    parent_col: NDArray[np.int32]
-    mover: NDArray[np.int32]
-    edges: IntArray | None
-
-    @property
-    def start_col(self) -> int:
-        """The column of the start node."""
-        return self.n_movers if self.legal else 0
-
-    def state_depth(self) -> NDArray[np.int32]:
-        """Shortest number of steps to every state (``-1`` if unreachable)."""
-        d = np.where(self.depth >= 0, self.depth, np.iinfo(np.int32).max)
-        best = d.min(axis=1)
-        return np.where(best == np.iinfo(np.int32).max, -1, best).astype(np.int32)
-
-    def best_col(self, state: int) -> int:
-        """The column of a shallowest node of ``state`` (lowest mover on ties)."""
-        row = self.depth[state]
-        ok = np.flatnonzero(row >= 0)
-        if not ok.size:
-            raise ValueError(f"state index {state} is not reachable")
-        return int(ok[np.argmin(row[ok])])
-
-    def path_to(self, state: int) -> list[tuple[int, int, int]]:
-        """Steps ``(from, to, mover)`` of a shortest evolution from the start to ``state``."""
-        s, c = int(state), self.best_col(state)
-        steps: list[tuple[int, int, int]] = []
-        while int(self.parent_state[s, c]) >= 0:
-            ps, pc = int(self.parent_state[s, c]), int(self.parent_col[s, c])
-            steps.append((ps, s, int(self.mover[s, c])))
-            s, c = ps, pc
-        steps.reverse()
-        return steps
-
-
-def legal_bfs(
-    n_states: int,
-    successors: Sequence[Successors],
-    start: int,
-    *,
-    legal: bool = True,
-    stop_at: int | None = None,
-    collect_edges: bool = False,
-    edge_limit: int = EDGE_LIMIT,
-    progress: Callable[[int, int], None] | None = None,
-) -> BfsTree:
-    """Breadth-first search from ``start`` by steps of several movers.
-
-    Parameters
-    ----------
-    n_states
-        Number of states (indices ``0 .. n_states - 1``).
-    successors
-        One function per mover: given an array of states (unique, increasing), it returns
-        ``(position, target)`` for every step of that mover leaving them (vectorised). A
-        function with a true ``wants_mask`` attribute is also given the mask of states not
-        yet reached in that mover's column, and may return only steps to those (one per
-        target is enough: the search keeps the first parent).
-    start
-        Start state index.
-    legal
-        No mover twice in succession (nodes are ``(state, last mover)``).
-    stop_at
-        Stop once this state is reached.
-    collect_edges
-        Keep every step examined as ``(from, to, mover)`` rows (dropped beyond
-        ``edge_limit``).
-    edge_limit
-        Largest number of edges kept.
-    progress
-        Called as ``progress(level, states reached)`` after each level.
-
-    Returns
-    -------
-    BfsTree
-        Depths and parents of every node reached.
-    """
-    m = len(successors)
-    cols = m + 1 if legal else 1
-    c0 = m if legal else 0
-    depth = np.full((n_states, cols), -1, dtype=np.int32)
-    pstate = np.full((n_states, cols), -1, dtype=np.int64)
-    pcol = np.full((n_states, cols), -1, dtype=np.int32)
-    mover = np.full((n_states, cols), -1, dtype=np.int32)
-    depth[start, c0] = 0
-    f_states = np.array([start], dtype=np.int64)
-    f_cols = np.array([c0], dtype=np.int32)
-    edge_parts: list[IntArray] = []
-    n_edges = 0
-    keep_edges = collect_edges
-    d = 0
-    while f_states.size:
-        if stop_at is not None and bool((depth[stop_at] >= 0).any()):
-            break
-        d += 1
-        parts: list[tuple[IntArray, IntArray, IntArray, IntArray, IntArray]] = []
-        for j, succ in enumerate(successors):
-            sel = f_cols != j if legal else np.ones(f_states.shape[0], dtype=bool)
-            fs, fc = f_states[sel], f_cols[sel]
-            if not fs.size:
-                continue
-            fs, first = np.unique(fs, return_index=True)
-            fc = fc[first]
-            col = j if legal else 0
-            if getattr(succ, "wants_mask", False):  # it may skip states already reached
-                pos, dst = cast(Any, succ)(fs, depth[:, col] < 0)
-            else:
-                pos, dst = succ(fs)
-            if not dst.size:
-                continue
-            src = fs[pos]
-            if keep_edges:
-                n_edges += int(dst.shape[0])
-                if n_edges > edge_limit:
-                    keep_edges = False
-                    edge_parts.clear()
-                else:
-                    edge_parts.append(np.stack(
-                        [src, dst, np.full(dst.shape[0], j, dtype=np.int64)], axis=1))
-            new = depth[dst, col] < 0
-            if not new.any():
-                continue
-            k = int(new.sum())
-            parts.append((dst[new], np.full(k, col, dtype=np.int64), np.full(k, j, np.int64),
-                          src[new], fc[pos][new].astype(np.int64)))
-        if not parts:
-            break
-        t, col_, mv, ps, pc = (np.concatenate(x) for x in zip(*parts, strict=True))
-        order = np.lexsort((pc, ps, mv, col_, t))
-        t, col_, mv, ps, pc = t[order], col_[order], mv[order], ps[order], pc[order]
-        first = np.ones(t.shape[0], dtype=bool)
-        first[1:] = (t[1:] != t[:-1]) | (col_[1:] != col_[:-1])
-        t, col_, mv, ps, pc = t[first], col_[first], mv[first], ps[first], pc[first]
-        depth[t, col_] = d
-        pstate[t, col_] = ps
-        pcol[t, col_] = pc
-        mover[t, col_] = mv
-        f_states, f_cols = t, col_.astype(np.int32)
-        if progress is not None:
-            progress(d, int((depth >= 0).any(axis=1).sum()))
-    edges: IntArray | None = None
-    if collect_edges and keep_edges:
-        edges = (np.unique(np.concatenate(edge_parts), axis=0) if edge_parts
-                 else np.zeros((0, 3), dtype=np.int64))
-    return BfsTree(start, m, legal, depth, pstate, pcol, mover, edges)
 
 
 # -- result ----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class PathsResult(JsonResult):
+class PathsResult(ConflictResult):
     """Status-quo analysis: reachable states, reachable equilibria and shortest evolutions.
 
     Attributes
     ----------
-    scenario, digest, variant
-        Which input produced this.
-    actors, options
-        Actor ids; ``ACTOR.OPTION`` references in code order.
+    scenario, digest, variant, options, parameters, version
+        Provenance (:class:`~detente.conflict.result.ConflictResult`).
+    actors
+        Actor ids.
     codes
         Feasible state codes, increasing.
     status_quo
@@ -281,15 +118,9 @@ class PathsResult(JsonResult):
         Per feasible state: some coalition among the movers (two or more actors) has a
         coalition improvement from it (computed for reachable states; all ``False`` without
         coalitions).
-    parameters
-        Anything else that shaped the result.
     """
 
-    scenario: str
-    digest: str
-    variant: str | None
     actors: tuple[str, ...]
-    options: tuple[str, ...]
     codes: IntArray
     status_quo: int
     concept: str
@@ -304,15 +135,9 @@ class PathsResult(JsonResult):
     paths: Mapping[int, tuple[Move, ...]]
     edges: IntArray | None
     improvable: NDArray[np.bool_] | None = None
-    parameters: Mapping[str, Any] = field(default_factory=dict)
-    version: str = detente.__version__
     _trace: Any = field(default=None, repr=False, compare=False)
 
     # -- helpers --------------------------------------------------------------------------
-    def code_text(self, code: int) -> str:
-        """``Y``/``N`` text of a state code."""
-        return code_text(code, len(self.options))
-
     @property
     def reachable(self) -> NDArray[np.bool_]:
         """Per feasible state: reachable from the status quo."""
@@ -378,11 +203,7 @@ class PathsResult(JsonResult):
         return self._trace(idx)
 
     def _index(self, state: str | int) -> int:
-        code = state if isinstance(state, int) else _parse(state, len(self.options))
-        pos = int(np.searchsorted(self.codes, code))
-        if pos >= self.codes.shape[0] or int(self.codes[pos]) != code:
-            raise ValueError(f"state {state!r} is not a feasible state of {self.scenario!r}")
-        return pos
+        return self._feasible_position(self.codes, state)
 
     # -- conversions ---------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -410,20 +231,10 @@ class PathsResult(JsonResult):
             "provenance": self.provenance(),
         }
 
-    def provenance(self) -> dict[str, Any]:
-        """What produced this result."""
-        return {
-            "scenario": self.scenario,
-            "digest": self.digest,
-            "variant": self.variant,
-            "analysis": "status quo",
-            "concept": self.concept,
-            "status_quo": self.code_text(self.status_quo),
-            "movers": list(self.movers),
-            "legal": self.legal,
-            "detente": self.version,
-            **dict(self.parameters),
-        }
+    def _provenance_items(self) -> dict[str, Any]:
+        return {"analysis": "status quo", "concept": self.concept,
+                "status_quo": self.code_text(self.status_quo), "movers": list(self.movers),
+                "legal": self.legal}
 
     # -- drawing -------------------------------------------------------------------------
     def _drawn(self, max_nodes: int) -> tuple[list[int], list[tuple[int, int, int]], bool]:
@@ -468,7 +279,7 @@ class PathsResult(JsonResult):
                  '  node [shape=box, style="rounded,filled", fillcolor=white, '
                  'fontname="Helvetica"];',
                  '  edge [fontname="Helvetica", fontsize=10];']
-        concept = CONCEPT_NAMES.get(self.concept, self.concept)
+        concept = concept_name(self.concept)
         if not complete:
             lines.append(f"  // {self.n_reachable} reachable states: only the reported "
                          "paths are drawn")
@@ -551,7 +362,7 @@ class PathsResult(JsonResult):
         ax.axis("off")
         # half the width of a node box, in data units (monospace 8 pt: ~4.8 pt a character)
         half = (4.8 * chars + 8.0) / 2.0 * n_layers / (0.96 * width * 72.0)
-        concept = CONCEPT_NAMES.get(self.concept, self.concept)
+        concept = concept_name(self.concept)
         title = (f"{self.scenario}: evolution from the status quo "
                  f"{self.code_text(self.status_quo)} ({concept} equilibria in gold)")
         if not complete:
@@ -601,20 +412,11 @@ def _dot_id(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _parse(text: str, n_options: int) -> int:
-    t = text.strip().upper()
-    if len(t) != n_options or any(ch not in "YN" for ch in t):
-        raise ValueError(f"state code {text!r} must have exactly {n_options} characters Y or N")
-    return sum(1 << k for k, ch in enumerate(t) if ch == "Y")
-
-
 # -- the analysis ----------------------------------------------------------------------------
 
 
 def _state_index(scenario: Scenario, model: ConflictModel, state: str | int, what: str) -> int:
-    code = scenario.parse_code(state) if isinstance(state, str) else int(state)
-    if code < 0 or code >= (1 << scenario.n_options):
-        raise ValueError(f"{what} code {code} is out of range for {scenario.n_options} options")
+    code = to_code(state, scenario.n_options, scenario.option_refs, what=what)
     pos = int(model.space.position(np.array([code], dtype=np.int64))[0])
     if pos < 0:
         raise ValueError(f"{what} {scenario.code_text(code)} is not a feasible state")
@@ -739,12 +541,7 @@ def status_quo_paths(
     >>> status_quo_paths(elmira).reachable_equilibria()
     ['NYNNY']
     """
-    concept = concept.strip().lower()
-    if concept == "r":
-        concept = "nash"
-    if concept not in CONCEPTS:
-        raise ValueError(f"unknown stability concept {concept!r}; choose from "
-                         f"{', '.join(CONCEPTS)}")
+    concept = parse_concept(concept, CONCEPTS)
     if model is None or model.key != structure_key(scenario):
         model = build_model(scenario, max_states=max_states)
     if start is None:

@@ -40,11 +40,11 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from detente.conflict.concepts import CONCEPTS as CONCEPTS  # re-exported for old imports
+from detente.conflict.concepts import SANCTIONS as SANCTIONS
+from detente.conflict.concepts import check_sanctions, parse_concept
 from detente.conflict.moves import Array, MoveOps, inf_of
 from detente.conflict.statespace import ActorBlock, StateSpace
-
-CONCEPTS = ("nash", "gmr", "smr", "seq", "sim")
-SANCTIONS = ("legal", "distinct")
 
 
 class _Profile:
@@ -101,8 +101,7 @@ def sanction_minimum(
         for k in movers:
             np.minimum(out, step(k, memo[full - {k}]), out=out)
         return out
-    if sanctions != "legal":
-        raise ValueError(f"sanctions must be one of {SANCTIONS}; got {sanctions!r}")
+    check_sanctions(sanctions)
 
     return relax_last_mover(v, [functools.partial(step, k) for k in movers], inf)
 
@@ -175,6 +174,7 @@ def stable_states(
     sanctions: str = "legal",
 ) -> NDArray[Any]:
     """Boolean stability of every domain position for actor ``i`` under ``concept``."""
+    concept = parse_concept(concept)
     n = len(prof.P)
     others = [k for k in range(n) if k != i]
     P = prof.P[i]
@@ -192,8 +192,8 @@ def stable_states(
         unstable = _unstable_given(prof, i, M)
     elif concept == "sim":
         return sim_stable(prof, i)
-    else:
-        raise ValueError(f"unknown concept {concept!r}; choose from {', '.join(CONCEPTS)}")
+    else:  # pragma: no cover - parse_concept admits only the five concepts
+        raise AssertionError(concept)
     return ~unstable
 
 
