@@ -135,7 +135,7 @@ def test_garrison_legal_versus_distinct() -> None:
 
 def test_bad_input() -> None:
     pd = bundled("prisoners-dilemma")
-    with pytest.raises(ValueError, match="supports the concepts"):
+    with pytest.raises(ValueError, match="unknown stability concept"):
         inverse(pd, "YY", "sim")
     with pytest.raises(ValueError, match="exactly 2 characters"):
         inverse(pd, "YYY")

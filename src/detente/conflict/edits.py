@@ -58,10 +58,10 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
+from detente.conflict.concepts import INVERSE_CONCEPTS, check_sanctions, parse_concept
 from detente.conflict.engine import ConflictModel, analyse, build_model, structure_key
-from detente.conflict.inverse import _concept, _Moves, _target_index, sanction_sets
+from detente.conflict.inverse_sanctions import Moves, sanction_sets, target_index
 from detente.conflict.preferences import MAX_STATEMENTS
-from detente.conflict.stability import SANCTIONS
 from detente.scenario.expr import parse_condition
 from detente.scenario.model import Condition, Preference, Scenario
 
@@ -207,7 +207,7 @@ class _Check:
     """Stability of the target for one actor under many candidate statement lists at once."""
 
     def __init__(self, space: Any, P_all: Sequence[NDArray[Any]], i: int, s: int, concept: str,
-                 sanctions: str, ops: _Moves) -> None:
+                 sanctions: str, ops: Moves) -> None:
         moves, reached, owner = sanction_sets(space, P_all, i, s, concept, sanctions, ops)
         order = np.argsort(owner, kind="stable")  # sanction states grouped by move
         reached, owner = reached[order], owner[order]
@@ -404,9 +404,8 @@ def statement_edits(
     remove 3 NK.freeze iff (US.negotiate and CN.push and RU.push and KR.push and JP.push)
     remove 7 NK.provoke
     """
-    conc = _concept(concept)
-    if sanctions not in SANCTIONS:
-        raise ValueError(f"sanctions must be 'legal' or 'distinct'; got {sanctions!r}")
+    conc = parse_concept(concept, INVERSE_CONCEPTS)
+    check_sanctions(sanctions)
     if model is None or model.key != structure_key(scenario):
         model = build_model(scenario, max_states=max_states)
     space = model.space
@@ -421,10 +420,10 @@ def statement_edits(
         if scenario.preferences[a].kind != "statements":
             raise ValueError(f"{a}'s preference is an explicit ranking, not statements; use the "
                              "pairwise inverse analysis (detente inverse) for it")
-    code, s = _target_index(scenario, space, target)
+    code, s = target_index(scenario, space, target)
     pay = model.payoffs(None, scenario)
     P_all = [np.asarray(pay[a]) for a in ids]
-    ops = _Moves(space)
+    ops = Moves(space)
     refs = {r: k for k, r in enumerate(scenario.option_refs)}
     literals = [c for ref in scenario.option_refs for c in (ref, f"not {ref}")]
     out: dict[str, StatementChange] = {}
