@@ -7,7 +7,7 @@ over ``(state, last mover)`` nodes (the coloured paths of Xu, Kilgour, Hipel and
 the shortest legal sequence of a coalition's members between two states, and the steps
 (:class:`Move`) the analyses report. :mod:`detente.conflict.coalitions` and
 :mod:`detente.conflict.paths` both build on this module and neither imports the other; the
-definitions are explained in docs/discussion/coalitions.md and docs/discussion/status-quo.md.
+definitions are stated in the docstrings of those two modules.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ rankings), the optimal change for a set of states that must rank at or below the
 the branch and bound that picks one sanction group per move for SMR.
 
 The measure, the form of an optimal change and the bound are explained in the module docstring
-of :mod:`detente.conflict.inverse` and in docs/discussion/inverse.md.
+of :mod:`detente.conflict.inverse`.
 """
 
 from __future__ import annotations

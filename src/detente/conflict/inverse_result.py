@@ -1,8 +1,8 @@
 """Result objects of the inverse analysis (:mod:`detente.conflict.inverse`): the condition
 each move puts on an actor's preference, the smallest change, and their words and JSON.
 
-The conditions and the measure are explained in docs/discussion/inverse.md (Kinsara, Kilgour
-and Hipel 2015).
+The conditions and the measure are defined in the docstring of :mod:`detente.conflict.inverse`
+(Kinsara, Kilgour and Hipel 2015).
 """
 
 from __future__ import annotations

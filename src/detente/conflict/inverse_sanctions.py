@@ -4,7 +4,7 @@ opponents can answer each with.
 
 ``R_{N-i}(t)`` (GMR, SMR) and ``R^+_{N-i}(t)`` (SEQ) by legal sequences (Fang, Hipel and
 Kilgour 1993) or, with ``sanctions="distinct"``, each opponent at most once (GMCR+; Kinsara et
-al. 2015); see docs/discussion/inverse.md.
+al. 2015); see the docstring of :mod:`detente.conflict.inverse`.
 """
 
 from __future__ import annotations
