@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import functools
 import io
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -544,114 +544,177 @@ def status_quo_paths(
     concept = parse_concept(concept, CONCEPTS)
     if model is None or model.key != structure_key(scenario):
         model = build_model(scenario, max_states=max_states)
-    if start is None:
-        if scenario.status_quo is None:
-            raise ScenarioError(
-                "the scenario has no status quo; add `status_quo: <state code>` to the file "
-                "or give a start state", source=scenario.source, field="status_quo")
-        start = scenario.status_quo
-    s0 = _state_index(scenario, model, start, "status quo")
+    s0 = _state_index(scenario, model, _start(scenario, start), "status quo")
     t_idx = None if target is None else _state_index(scenario, model, target, "target state")
     pay = payoffs if payoffs is not None else model.payoffs(preferences, scenario)
     if equilibrium is None:
-        stab = analyse(scenario, concept, sanctions, model=model, payoffs=pay)
-        eq = stab.equilibrium_mask(concept)
+        eq = analyse(scenario, concept, sanctions, model=model, payoffs=pay
+                     ).equilibrium_mask(concept)
     else:
         eq = np.asarray(equilibrium, dtype=bool)
     g = MoveGraph(model, pay)
-    ids = g.actor_ids
-    movers: list[str] = list(ids)
-    members: list[tuple[int, ...]] = [(k,) for k in range(len(ids))]
-    succ: list[Successors] = [functools.partial(g.improvements_from, k)
-                              for k in range(len(ids))]
-    if coalitions is not False:
-        chosen = None if coalitions is True else coalitions
-        for H in coalition_class(scenario, chosen, singletons=False):
-            if len(H) < 2:
-                continue
-            movers.append("+".join(ids[k] for k in H))
-            members.append(H)
-            succ.append(_JointSteps(g, H))
-    def level(d: int, reached: int) -> None:
-        if progress is not None:
-            progress(reached / max(1, g.n), f"step {d}: {reached:,} states reached")
-
-    tree = legal_bfs(g.n, succ, s0, legal=legal, collect_edges=edge_limit > 0,
-                     edge_limit=edge_limit, progress=level if progress is not None else None)
+    movers = _movers(g, scenario, coalitions)
+    tree = legal_bfs(g.n, movers.steps, s0, legal=legal, collect_edges=edge_limit > 0,
+                     edge_limit=edge_limit, progress=_level_progress(progress, g.n))
     depth = tree.state_depth()
     if progress is not None:
         progress(1.0, f"{int((depth >= 0).sum()):,} states reachable; tracing the paths")
     codes = model.space.codes
-    options = tuple(scenario.option_refs)
     reach = np.flatnonzero(depth >= 0)
-    improvable = np.zeros(g.n, dtype=bool)
-    for k in range(len(ids), len(movers)):  # coalition movers: who can still improve
-        joint = succ[k]
-        assert isinstance(joint, _JointSteps)
-        improvable[reach] |= joint.improvable(reach)
-
-    vias: dict[tuple[int, int, int], tuple[Move, ...]] = {}
-
-    def trace(t: int) -> tuple[Move, ...]:
-        """The steps of a shortest evolution to state index ``t`` (one loop per step)."""
-        steps = []
-        for a, b, mv in tree.path_to(int(t)):
-            who = tuple(ids[k] for k in members[mv])
-            via: tuple[Move, ...] = ()
-            if len(members[mv]) > 1:
-                if (a, b, mv) not in vias:  # paths share their first joint steps
-                    vias[a, b, mv] = tuple(
-                        make_move(options, (ids[members[mv][k]],), int(codes[x]),
-                                  int(codes[y])) for x, y, k in member_path(g, members[mv], a, b))
-                via = vias[a, b, mv]
-            steps.append(make_move(options, who, int(codes[a]), int(codes[b]), via))
-        return tuple(steps)
-
-    if t_idx is None:
-        dest = np.flatnonzero(eq & (depth >= 0))
-        dest = dest[np.lexsort((codes[dest], depth[dest]))]
-        if max_paths is not None:
-            dest = dest[:max(0, max_paths)]
-    else:
-        dest = np.array([t_idx] if depth[t_idx] >= 0 else [], dtype=np.int64)
-    paths: dict[int, tuple[Move, ...]] = {int(codes[t]): trace(int(t)) for t in dest}
-
-    parent = np.full(g.n, -1, dtype=np.int64)
-    parent_mover = np.full(g.n, -1, dtype=np.int32)
-    if reach.size:
-        d = np.where(tree.depth >= 0, tree.depth, np.iinfo(np.int32).max)
-        best = np.argmin(d[reach], axis=1)
-        parent[reach] = tree.parent_state[reach, best]
-        parent_mover[reach] = tree.mover[reach, best]
+    improvable = movers.improvable(reach, g.n)
+    trace = _Tracer(g, movers.members, tree)
+    dest = _destinations(eq, depth, codes, t_idx, max_paths)
+    parent, parent_mover = _parents(tree, reach, g.n)
+    ids = g.actor_ids
     return PathsResult(
         scenario=scenario.name,
         digest=scenario.digest,
         variant=scenario.variant,
         actors=ids,
-        options=options,
+        options=tuple(scenario.option_refs),
         codes=codes,
         status_quo=int(codes[s0]),
         concept=concept,
-        movers=tuple(movers),
-        mover_members=tuple(tuple(ids[k] for k in H) for H in members),
+        movers=tuple(movers.labels),
+        mover_members=tuple(tuple(ids[k] for k in H) for H in movers.members),
         legal=legal,
         depth=depth,
         equilibrium=np.asarray(eq, dtype=bool),
         parent=parent,
         parent_mover=parent_mover,
         target=None if t_idx is None else int(codes[t_idx]),
-        paths=paths,
+        paths={int(codes[t]): trace(int(t)) for t in dest},
         edges=tree.edges,
         improvable=improvable,
         parameters={
             "n_states": g.n,
             "layout": "dense" if model.space.dense else "sparse",
             "sanctions": sanctions,
-            "steps": "unilateral and coalition improvements" if len(movers) > len(ids)
+            "steps": "unilateral and coalition improvements" if movers.joint
             else "unilateral improvements",
         },
         _trace=trace,
     )
+
+
+# -- the pieces of the analysis ----------------------------------------------------------------
+
+
+def _start(scenario: Scenario, start: str | int | None) -> str | int:
+    """The start state: ``start``, else the scenario's status quo (refused when absent)."""
+    if start is not None:
+        return start
+    if scenario.status_quo is None:
+        raise ScenarioError(
+            "the scenario has no status quo; add `status_quo: <state code>` to the file "
+            "or give a start state", source=scenario.source, field="status_quo")
+    return scenario.status_quo
+
+
+@dataclass(frozen=True)
+class _Movers:
+    """The movers of the search: each actor, then each coalition of two or more actors.
+
+    ``labels`` name them (members joined by ``+``), ``members`` give their actor indices and
+    ``steps`` their successor functions for :func:`~detente.conflict.graph.legal_bfs`.
+    """
+
+    labels: list[str]
+    members: list[tuple[int, ...]]
+    steps: list[Successors]
+    joint: list[_JointSteps]
+
+    def improvable(self, reach: IntArray, n: int) -> NDArray[np.bool_]:
+        """Per state: some coalition mover can still improve on it (reachable states)."""
+        out = np.zeros(n, dtype=bool)
+        for joint in self.joint:
+            out[reach] |= joint.improvable(reach)
+        return out
+
+
+def _movers(g: MoveGraph, scenario: Scenario,
+            coalitions: bool | str | Iterable[Iterable[str]]) -> _Movers:
+    """Every actor, plus the chosen coalitions (``False``: none; ``True``: the scenario's
+    or every one)."""
+    ids = g.actor_ids
+    labels: list[str] = list(ids)
+    members: list[tuple[int, ...]] = [(k,) for k in range(len(ids))]
+    steps: list[Successors] = [functools.partial(g.improvements_from, k)
+                               for k in range(len(ids))]
+    joint: list[_JointSteps] = []
+    if coalitions is not False:
+        chosen = None if coalitions is True else coalitions
+        for H in coalition_class(scenario, chosen, singletons=False):
+            if len(H) < 2:
+                continue
+            labels.append("+".join(ids[k] for k in H))
+            members.append(H)
+            joint.append(_JointSteps(g, H))
+            steps.append(joint[-1])
+    return _Movers(labels, members, steps, joint)
+
+
+def _level_progress(progress: Callable[[float, str], None] | None, n: int
+                    ) -> Callable[[int, int], None] | None:
+    """The search's per-level callback reporting the share of states reached."""
+    if progress is None:
+        return None
+
+    def level(d: int, reached: int) -> None:
+        progress(reached / max(1, n), f"step {d}: {reached:,} states reached")
+
+    return level
+
+
+class _Tracer:
+    """The steps of a shortest evolution to a state index, from the search tree; a coalition
+    step lists its members' moves (cached: paths share their first joint steps)."""
+
+    def __init__(self, g: MoveGraph, members: Sequence[tuple[int, ...]], tree: BfsTree) -> None:
+        self.g, self.members, self.tree = g, members, tree
+        self.options = tuple(g.scenario.option_refs)
+        self.vias: dict[tuple[int, int, int], tuple[Move, ...]] = {}
+
+    def _via(self, a: int, b: int, mv: int) -> tuple[Move, ...]:
+        H = self.members[mv]
+        if len(H) < 2:
+            return ()
+        if (a, b, mv) not in self.vias:
+            codes, ids = self.g.space.codes, self.g.actor_ids
+            self.vias[a, b, mv] = tuple(
+                make_move(self.options, (ids[H[k]],), int(codes[x]), int(codes[y]))
+                for x, y, k in member_path(self.g, H, a, b))
+        return self.vias[a, b, mv]
+
+    def __call__(self, t: int) -> tuple[Move, ...]:
+        codes, ids = self.g.space.codes, self.g.actor_ids
+        return tuple(
+            make_move(self.options, tuple(ids[k] for k in self.members[mv]), int(codes[a]),
+                      int(codes[b]), self._via(a, b, mv))
+            for a, b, mv in self.tree.path_to(int(t)))
+
+
+def _destinations(eq: NDArray[np.bool_], depth: NDArray[np.int32], codes: IntArray,
+                  t_idx: int | None, max_paths: int | None) -> IntArray:
+    """The states whose paths are traced: the target if reachable, else the reachable
+    equilibria, nearest first (the first ``max_paths`` of them)."""
+    if t_idx is not None:
+        return np.array([t_idx] if depth[t_idx] >= 0 else [], dtype=np.int64)
+    dest = np.flatnonzero(eq & (depth >= 0))
+    dest = dest[np.lexsort((codes[dest], depth[dest]))]
+    return dest if max_paths is None else dest[:max(0, max_paths)]
+
+
+def _parents(tree: BfsTree, reach: IntArray, n: int) -> tuple[IntArray, NDArray[np.int32]]:
+    """Per state: the previous state and mover on a shortest evolution (``-1``: none)."""
+    parent = np.full(n, -1, dtype=np.int64)
+    parent_mover = np.full(n, -1, dtype=np.int32)
+    if reach.size:
+        d = np.where(tree.depth >= 0, tree.depth, np.iinfo(np.int32).max)
+        best = np.argmin(d[reach], axis=1)
+        parent[reach] = tree.parent_state[reach, best]
+        parent_mover[reach] = tree.mover[reach, best]
+    return parent, parent_mover
 
 
 __all__ = ["BfsTree", "PathsResult", "legal_bfs", "status_quo_paths"]
