@@ -9,6 +9,8 @@ import pytest
 import detente
 from detente.conflict import analyse
 
+pytestmark = pytest.mark.regression
+
 
 @pytest.fixture(scope="module")
 def result():  # type: ignore[no-untyped-def]

@@ -23,6 +23,8 @@ from detente.errors import ScenarioError
 from detente.scenario import Scenario, load_scenario, loads_scenario
 from detente.scenario.gmcrplus import GMCRPlusWarning, data_to_gmcr, gmcr_to_data
 
+pytestmark = pytest.mark.regression
+
 DATA = Path(__file__).parent / "data"
 EXAMPLES = ["Prisoners.gmcr", "Cuban.gmcr", "Elmira.gmcr", "SI_misp.gmcr"]
 CONCEPTS = ("nash", "gmr", "smr", "seq", "sim")

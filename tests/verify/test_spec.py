@@ -21,6 +21,8 @@ from detente.verify import (
     korea_2017_yaml,
 )
 
+pytestmark = pytest.mark.regression
+
 
 def korea() -> dict[str, Any]:
     return copy.deepcopy(KOREA_2017_VERIFICATION)
