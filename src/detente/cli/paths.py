@@ -17,9 +17,8 @@ from detente.cli._common import (
     write_atomic,
 )
 from detente.conflict.coalitions import Move
-from detente.conflict.concepts import CONCEPTS, parse_concept
+from detente.conflict.concepts import CONCEPT_NAMES, CONCEPTS, parse_concept
 from detente.conflict.paths import PathsResult, status_quo_paths
-from detente.conflict.result import CONCEPT_NAMES
 from detente.errors import ScenarioError
 
 #: Most evolutions printed (the JSON has all of them).

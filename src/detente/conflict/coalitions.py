@@ -373,64 +373,106 @@ def analyse_coalitions(
     cls = coalition_class(scenario, coalitions)
     g = MoveGraph(model, pay)
     ids = g.actor_ids
-    n_actors = len(ids)
-    N = g.n
     individual = analyse(scenario, conc, model=model, payoffs=pay)
-
-    stable: dict[str, BoolArray] = {c: np.ones((len(cls), N), dtype=bool) for c in conc}
-    witness: dict[str, IntArray] = {c: np.full((len(cls), N), -1, dtype=np.int64) for c in conc}
+    stable: dict[str, BoolArray] = {c: np.ones((len(cls), g.n), dtype=bool) for c in conc}
+    witness: dict[str, IntArray] = {c: np.full((len(cls), g.n), -1, dtype=np.int64)
+                                    for c in conc}
     coalition_units = [c for c in cls if len(c) > 1]
     for h, H in enumerate(cls):
         if progress is not None:
             progress(h / len(cls), "coalition " + "+".join(ids[k] for k in H))
-        ci = g.coalition_improvements(H)
-        src = ci.sources()
-        dst = ci.indices
-        others = [k for k in range(n_actors) if k not in H]
-        if "nash" in conc:
-            stable["nash"][h] = np.diff(ci.indptr) == 0
-            witness["nash"][h] = _first_per_source(src, dst, N)
-        gmr_ok: BoolArray | None = None
-        if "gmr" in conc or "smr" in conc:
-            uns = np.ones(src.shape[0], dtype=bool)
-            for j in H:
-                uns &= g.move_minimum(j, others, improving=False)[dst] > g.P[j][src]
-            first = _first_per_source(src[uns], dst[uns], N)
-            gmr_ok = first < 0
-            if "gmr" in conc:
-                stable["gmr"][h] = gmr_ok
-                witness["gmr"][h] = first
-            if "smr" in conc:
-                stable["smr"][h] = gmr_ok
-                witness["smr"][h] = first
-                rows = np.flatnonzero(gmr_ok & (np.diff(ci.indptr) > 0)).astype(np.int64)
-                if rows.size:
-                    w = _smr_unsanctioned(g, H, others, ci, rows)
-                    stable["smr"][h][rows] = w < 0
-                    witness["smr"][h][rows] = w
-        if "seq" in conc:
-            joint = [G for G in coalition_units if not set(G) & set(H)]
-            units = [g.improvements(k) for k in others]
-            units += [g.coalition_improvements(G) for G in joint]
-            uns = np.ones(src.shape[0], dtype=bool)
-            for j in H:
-                if joint:
-                    M = g.unit_minimum(g.P[j], units)
-                else:
-                    M = g.move_minimum(j, others, improving=True)
-                uns &= M[dst] > g.P[j][src]
-            first = _first_per_source(src[uns], dst[uns], N)
-            stable["seq"][h] = first < 0
-            witness["seq"][h] = first
-
+        for c, (ok, first) in _coalition_stability(g, H, conc, coalition_units).items():
+            stable[c][h], witness[c][h] = ok, first
     labels = tuple(tuple(ids[k] for k in H) for H in cls)
-    options = tuple(scenario.option_refs)
-    codes = model.space.codes
-    breaks: dict[str, tuple[CoalitionBreak, ...]] = {}
+    breaks = _breaks(g, cls, labels, individual.stable, stable, witness)
+    if progress is not None:
+        progress(1.0, "done")
+    return CoalitionResult(
+        scenario=scenario.name,
+        digest=scenario.digest,
+        variant=scenario.variant,
+        actors=ids,
+        options=tuple(scenario.option_refs),
+        codes=model.space.codes,
+        status_quo=scenario.status_quo,
+        coalitions=labels,
+        stable=stable,
+        individual={c: individual.stable[c] for c in conc},
+        breaks=breaks,
+        parameters={
+            "n_states": g.n,
+            "layout": "dense" if model.space.dense else "sparse",
+            "sanctions": "legal",
+            "coalition_class": "given" if (coalitions is not None and coalitions != "all")
+            or (coalitions is None and scenario.coalitions) else "all",
+        },
+    )
+
+
+def _unsanctioned(g: MoveGraph, H: tuple[int, ...], ci: Pairs,
+                  minimum: Callable[[int], IntArray]) -> IntArray:
+    """Per state, the first coalition improvement of ``H`` that no sanction answers
+    (``-1``: every one is answered): ``s1`` is unsanctioned when every member's least payoff
+    over the sanctions from it, ``minimum(j)``, exceeds its payoff at the source."""
+    src, dst = ci.sources(), ci.indices
+    uns = np.ones(src.shape[0], dtype=bool)
+    for j in H:
+        uns &= minimum(j)[dst] > g.P[j][src]
+    return _first_per_source(src[uns], dst[uns], g.n)
+
+
+def _coalition_stability(g: MoveGraph, H: tuple[int, ...], conc: Sequence[str],
+                         coalition_units: Sequence[tuple[int, ...]]
+                         ) -> dict[str, tuple[BoolArray, IntArray]]:
+    """CNash, CGMR, CSMR and CSEQ of every state for coalition ``H``: per concept, the
+    stable states and, where unstable, an unsanctioned coalition improvement (the
+    witness; ``-1`` where stable)."""
+    ci = g.coalition_improvements(H)
+    others = [k for k in range(len(g.actor_ids)) if k not in H]
+    out: dict[str, tuple[BoolArray, IntArray]] = {}
+    if "nash" in conc:
+        out["nash"] = (np.diff(ci.indptr) == 0, _first_per_source(ci.sources(), ci.indices, g.n))
+    if "gmr" in conc or "smr" in conc:
+        first = _unsanctioned(g, H, ci, lambda j: g.move_minimum(j, others, improving=False))
+        gmr_ok = first < 0
+        if "gmr" in conc:
+            out["gmr"] = (gmr_ok, first)
+        if "smr" in conc:
+            smr_ok, smr_first = gmr_ok.copy(), first.copy()
+            rows = np.flatnonzero(gmr_ok & (np.diff(ci.indptr) > 0)).astype(np.int64)
+            if rows.size:
+                w = _smr_unsanctioned(g, H, others, ci, rows)
+                smr_ok[rows] = w < 0
+                smr_first[rows] = w
+            out["smr"] = (smr_ok, smr_first)
+    if "seq" in conc:
+        joint = [G for G in coalition_units if not set(G) & set(H)]
+        units = [g.improvements(k) for k in others]
+        units += [g.coalition_improvements(G) for G in joint]
+
+        def credible(j: int) -> IntArray:
+            if joint:
+                return g.unit_minimum(g.P[j], units)
+            return g.move_minimum(j, others, improving=True)
+
+        first = _unsanctioned(g, H, ci, credible)
+        out["seq"] = (first < 0, first)
+    return out
+
+
+def _breaks(g: MoveGraph, cls: Sequence[tuple[int, ...]],
+            labels: Sequence[tuple[str, ...]], individual: Mapping[str, BoolArray],
+            stable: Mapping[str, BoolArray], witness: Mapping[str, IntArray]
+            ) -> dict[str, tuple[CoalitionBreak, ...]]:
+    """Per concept, the individual equilibria some coalition upsets, each with the first
+    failing coalition's move (its members' unilateral moves, shortest legal sequence)."""
+    ids, codes = g.actor_ids, g.space.codes
+    options = tuple(g.scenario.option_refs)
+    m = len(options)
     witness_moves: dict[tuple[int, int, int], tuple[Move, ...]] = {}
-    for c in conc:
-        ind_eq = individual.stable[c].all(axis=0)
-        broken = np.flatnonzero(ind_eq & ~stable[c].all(axis=0))
+    breaks: dict[str, tuple[CoalitionBreak, ...]] = {}
+    for c in stable:
+        broken = np.flatnonzero(individual[c].all(axis=0) & ~stable[c].all(axis=0))
         out: list[CoalitionBreak] = []
         for s in broken:  # a loop over the (few) broken equilibria
             failing = np.flatnonzero(~stable[c][:, s])
@@ -443,39 +485,16 @@ def analyse_coalitions(
                     make_move(options, (ids[members[mv]],), int(codes[a]), int(codes[b]))
                     for a, b, mv in member_path(g, members, int(s), t)
                 )
-            moves = witness_moves[key]
             out.append(CoalitionBreak(
                 concept=c,
-                state=code_text(int(codes[s]), len(options)),
+                state=code_text(int(codes[s]), m),
                 coalitions=tuple(labels[int(f)] for f in failing),
                 coalition=labels[h],
-                target=code_text(int(codes[t]), len(options)),
-                moves=moves,
+                target=code_text(int(codes[t]), m),
+                moves=witness_moves[key],
             ))
         breaks[c] = tuple(out)
-
-    if progress is not None:
-        progress(1.0, "done")
-    return CoalitionResult(
-        scenario=scenario.name,
-        digest=scenario.digest,
-        variant=scenario.variant,
-        actors=ids,
-        options=options,
-        codes=codes,
-        status_quo=scenario.status_quo,
-        coalitions=labels,
-        stable=stable,
-        individual={c: individual.stable[c] for c in conc},
-        breaks=breaks,
-        parameters={
-            "n_states": N,
-            "layout": "dense" if model.space.dense else "sparse",
-            "sanctions": "legal",
-            "coalition_class": "given" if (coalitions is not None and coalitions != "all")
-            or (coalitions is None and scenario.coalitions) else "all",
-        },
-    )
+    return breaks
 
 
 __all__ = [

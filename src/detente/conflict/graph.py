@@ -621,52 +621,17 @@ def legal_bfs(
     depth[start, c0] = 0
     f_states = np.array([start], dtype=np.int64)
     f_cols = np.array([c0], dtype=np.int32)
-    edge_parts: list[IntArray] = []
-    n_edges = 0
-    keep_edges = collect_edges
+    log = _EdgeLog(collect_edges, edge_limit)
     d = 0
     while f_states.size:
         if stop_at is not None and bool((depth[stop_at] >= 0).any()):
             break
         d += 1
-        parts: list[tuple[IntArray, IntArray, IntArray, IntArray, IntArray]] = []
-        for j, succ in enumerate(successors):
-            sel = f_cols != j if legal else np.ones(f_states.shape[0], dtype=bool)
-            fs, fc = f_states[sel], f_cols[sel]
-            if not fs.size:
-                continue
-            fs, first = np.unique(fs, return_index=True)
-            fc = fc[first]
-            col = j if legal else 0
-            if getattr(succ, "wants_mask", False):  # it may skip states already reached
-                pos, dst = cast(Any, succ)(fs, depth[:, col] < 0)
-            else:
-                pos, dst = succ(fs)
-            if not dst.size:
-                continue
-            src = fs[pos]
-            if keep_edges:
-                n_edges += int(dst.shape[0])
-                if n_edges > edge_limit:
-                    keep_edges = False
-                    edge_parts.clear()
-                else:
-                    edge_parts.append(np.stack(
-                        [src, dst, np.full(dst.shape[0], j, dtype=np.int64)], axis=1))
-            new = depth[dst, col] < 0
-            if not new.any():
-                continue
-            k = int(new.sum())
-            parts.append((dst[new], np.full(k, col, dtype=np.int64), np.full(k, j, np.int64),
-                          src[new], fc[pos][new].astype(np.int64)))
+        parts = [p for j, succ in enumerate(successors)
+                 if (p := _mover_steps(j, succ, f_states, f_cols, depth, legal, log)) is not None]
         if not parts:
             break
-        t, col_, mv, ps, pc = (np.concatenate(x) for x in zip(*parts, strict=True))
-        order = np.lexsort((pc, ps, mv, col_, t))
-        t, col_, mv, ps, pc = t[order], col_[order], mv[order], ps[order], pc[order]
-        first = np.ones(t.shape[0], dtype=bool)
-        first[1:] = (t[1:] != t[:-1]) | (col_[1:] != col_[:-1])
-        t, col_, mv, ps, pc = t[first], col_[first], mv[first], ps[first], pc[first]
+        t, col_, mv, ps, pc = _first_parents(parts)
         depth[t, col_] = d
         pstate[t, col_] = ps
         pcol[t, col_] = pc
@@ -674,11 +639,76 @@ def legal_bfs(
         f_states, f_cols = t, col_.astype(np.int32)
         if progress is not None:
             progress(d, int((depth >= 0).any(axis=1).sum()))
-    edges: IntArray | None = None
-    if collect_edges and keep_edges:
-        edges = (np.unique(np.concatenate(edge_parts), axis=0) if edge_parts
-                 else np.zeros((0, 3), dtype=np.int64))
-    return BfsTree(start, m, legal, depth, pstate, pcol, mover, edges)
+    return BfsTree(start, m, legal, depth, pstate, pcol, mover, log.edges())
+
+
+class _EdgeLog:
+    """The steps examined by :func:`legal_bfs` as ``(from, to, mover)`` rows, dropped once
+    there are more than ``limit``."""
+
+    def __init__(self, collect: bool, limit: int) -> None:
+        self.collect, self.keep, self.limit = collect, collect, limit
+        self.parts: list[IntArray] = []
+        self.count = 0
+
+    def add(self, src: IntArray, dst: IntArray, j: int) -> None:
+        """Record the steps ``src -> dst`` of mover ``j``."""
+        if not self.keep:
+            return
+        self.count += int(dst.shape[0])
+        if self.count > self.limit:
+            self.keep = False
+            self.parts.clear()
+        else:
+            self.parts.append(np.stack([src, dst, np.full(dst.shape[0], j, dtype=np.int64)],
+                                       axis=1))
+
+    def edges(self) -> IntArray | None:
+        """The unique rows kept, or ``None`` when not collected or over the limit."""
+        if not (self.collect and self.keep):
+            return None
+        return (np.unique(np.concatenate(self.parts), axis=0) if self.parts
+                else np.zeros((0, 3), dtype=np.int64))
+
+
+_Part = tuple[IntArray, IntArray, IntArray, IntArray, IntArray]
+
+
+def _mover_steps(j: int, succ: Successors, f_states: IntArray, f_cols: NDArray[np.int32],
+                 depth: NDArray[np.int32], legal: bool, log: _EdgeLog) -> _Part | None:
+    """Mover ``j``'s steps from the frontier to nodes not yet reached: ``(target, column,
+    mover, parent state, parent column)`` arrays, or ``None`` when there are none."""
+    sel = f_cols != j if legal else np.ones(f_states.shape[0], dtype=bool)
+    fs, fc = f_states[sel], f_cols[sel]
+    if not fs.size:
+        return None
+    fs, first = np.unique(fs, return_index=True)
+    fc = fc[first]
+    col = j if legal else 0
+    if getattr(succ, "wants_mask", False):  # it may skip states already reached
+        pos, dst = cast(Any, succ)(fs, depth[:, col] < 0)
+    else:
+        pos, dst = succ(fs)
+    if not dst.size:
+        return None
+    src = fs[pos]
+    log.add(src, dst, j)
+    new = depth[dst, col] < 0
+    if not new.any():
+        return None
+    k = int(new.sum())
+    return (dst[new], np.full(k, col, dtype=np.int64), np.full(k, j, np.int64), src[new],
+            fc[pos][new].astype(np.int64))
+
+
+def _first_parents(parts: Sequence[_Part]) -> _Part:
+    """One parent per new node: the lowest (mover, parent state, parent column)."""
+    t, col_, mv, ps, pc = (np.concatenate(x) for x in zip(*parts, strict=True))
+    order = np.lexsort((pc, ps, mv, col_, t))
+    t, col_, mv, ps, pc = t[order], col_[order], mv[order], ps[order], pc[order]
+    first = np.ones(t.shape[0], dtype=bool)
+    first[1:] = (t[1:] != t[:-1]) | (col_[1:] != col_[:-1])
+    return t[first], col_[first], mv[first], ps[first], pc[first]
 
 
 # -- the members' path of a coalition move -----------------------------------------------
