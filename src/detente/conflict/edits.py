@@ -208,6 +208,7 @@ class _Check:
 
     def __init__(self, space: Any, P_all: Sequence[NDArray[Any]], i: int, s: int, concept: str,
                  sanctions: str, ops: Moves) -> None:
+        self.space = space
         moves, reached, owner = sanction_sets(space, P_all, i, s, concept, sanctions, ops)
         order = np.argsort(owner, kind="stable")  # sanction states grouped by move
         reached, owner = reached[order], owner[order]
@@ -408,78 +409,86 @@ def statement_edits(
     check_sanctions(sanctions)
     if model is None or model.key != structure_key(scenario):
         model = build_model(scenario, max_states=max_states)
-    space = model.space
+    chosen = _statement_actors(scenario, actors)
+    code, s = target_index(scenario, model.space, target)
+    pay = model.payoffs(None, scenario)
+    P_all = [np.asarray(pay[a]) for a in scenario.actor_ids]
+    ops = Moves(model.space)
+    out: dict[str, StatementChange] = {}
+    for a in chosen:
+        check = _Check(model.space, P_all, scenario.actor_ids.index(a), s, conc, sanctions, ops)
+        change = _fewest_edits(scenario, a, check, max_edits, budget)
+        if verify and change.found:
+            res = analyse(scenario, conc, sanctions, model=model,
+                          preferences={a: change.preference(scenario.preferences[a])})
+            change = replace(change, verified=res.is_stable(conc, code, a))
+        out[a] = change
+    return out
+
+
+def _statement_actors(scenario: Scenario, actors: Sequence[str] | None) -> list[str]:
+    """The actors analysed (default: every actor whose preference is given by statements);
+    an unknown actor or one with an explicit ranking is refused."""
     ids = scenario.actor_ids
     if actors is None:
-        chosen = [a for a in ids if scenario.preferences[a].kind == "statements"]
-    else:
-        chosen = list(dict.fromkeys(actors))
+        return [a for a in ids if scenario.preferences[a].kind == "statements"]
+    chosen = list(dict.fromkeys(actors))
     for a in chosen:
         if a not in ids:
             raise ValueError(f"unknown actor {a!r}; choose from {', '.join(ids)}")
         if scenario.preferences[a].kind != "statements":
             raise ValueError(f"{a}'s preference is an explicit ranking, not statements; use the "
                              "pairwise inverse analysis (detente inverse) for it")
-    code, s = target_index(scenario, space, target)
-    pay = model.payoffs(None, scenario)
-    P_all = [np.asarray(pay[a]) for a in ids]
-    ops = Moves(space)
+    return chosen
+
+
+def _pool(scenario: Scenario, own: Sequence[Condition]) -> list[Condition]:
+    """The actor's statements, then every one-option statement it does not already make."""
     refs = {r: k for k, r in enumerate(scenario.option_refs)}
-    literals = [c for ref in scenario.option_refs for c in (ref, f"not {ref}")]
-    out: dict[str, StatementChange] = {}
-    for a in chosen:
-        i = ids.index(a)
-        pref = scenario.preferences[a]
-        own = list(pref.statements)
-        texts = [c.text for c in own]
-        pool: list[Condition] = list(own)
-        for lit in literals:
+    texts = [c.text for c in own]
+    pool: list[Condition] = list(own)
+    for ref in scenario.option_refs:
+        for lit in (ref, f"not {ref}"):
             if lit not in texts:
                 pool.append(Condition(lit, parse_condition(lit, refs),
                                       why="added by detente's inverse analysis"))
-        names = [c.text for c in pool]
-        check = _Check(space, P_all, i, s, conc, sanctions, ops)
-        codes_u = space.codes[check.states]
-        truth = np.stack([c.holds(codes_u) for c in pool]).astype(np.float64)  # pool × U
-        base = tuple(range(len(own)))
+    return pool
 
-        def stable_many(lists: Sequence[tuple[int, ...]], truth: NDArray[Any] = truth,
-                        check: _Check = check, n_pool: int = len(pool)) -> NDArray[np.bool_]:
-            W = np.zeros((len(lists), n_pool), dtype=np.float64)
-            for r, lst in enumerate(lists):  # weights 2^(m-k): at most 62 statements
-                m = len(lst)
-                if m:
-                    W[r, list(lst)] = np.ldexp(1.0, np.arange(m - 1, -1, -1))
-            return check.stable(W @ truth)
 
-        now = bool(stable_many([base])[0])
-        if now:
-            out[a] = StatementChange(a, True, (), tuple(own), (), True, max_edits, 1, None)
-            continue
-        batch = max(1, BATCH_CELLS // max(1, check.states.shape[0]))
-        # lists checked: at most ``budget``, and at most WORK multiply-adds in the products
-        limit = min(budget, max(MIN_LISTS, WORK // max(1, len(pool) * check.states.shape[0])))
-        winners, evaluated, exact = _search(base, len(pool), max_edits, limit, batch,
-                                            stable_many)
-        if not winners:
-            out[a] = StatementChange(a, False, (), tuple(own), (), exact, max_edits,
-                                     evaluated, None)
-            continue
-        best_list, best_ops = winners[0]
-        new_conds = tuple(pool[k] for k in best_list)
-        verified: bool | None = None
-        if verify:
-            res = analyse(scenario, conc, sanctions, model=model,
-                          preferences={a: replace(pref, statements=new_conds)})
-            verified = res.is_stable(conc, code, a)
-        out[a] = StatementChange(
-            actor=a, stable=False, edits=_describe(base, best_ops, names),
-            conditions=new_conds,
-            alternatives=tuple(_describe(base, w[1], names)
-                               for w in winners[1:1 + MAX_ALTERNATIVES]),
-            exact=exact, max_edits=max_edits, evaluated=evaluated, verified=verified,
-        )
-    return out
+def _fewest_edits(scenario: Scenario, actor: str, check: _Check, max_edits: int,
+                  budget: int) -> StatementChange:
+    """The search for one actor (not verified by the engine: ``verified`` is ``None``)."""
+    own = list(scenario.preferences[actor].statements)
+    pool = _pool(scenario, own)
+    names = [c.text for c in pool]
+    truth = np.stack([c.holds(check.space.codes[check.states]) for c in pool]
+                     ).astype(np.float64)  # pool × U
+    base = tuple(range(len(own)))
+
+    def stable_many(lists: Sequence[tuple[int, ...]]) -> NDArray[np.bool_]:
+        W = np.zeros((len(lists), len(pool)), dtype=np.float64)
+        for r, lst in enumerate(lists):  # weights 2^(m-k): at most 62 statements
+            m = len(lst)
+            if m:
+                W[r, list(lst)] = np.ldexp(1.0, np.arange(m - 1, -1, -1))
+        return check.stable(W @ truth)
+
+    if bool(stable_many([base])[0]):
+        return StatementChange(actor, True, (), tuple(own), (), True, max_edits, 1, None)
+    batch = max(1, BATCH_CELLS // max(1, check.states.shape[0]))
+    # lists checked: at most ``budget``, and at most WORK multiply-adds in the products
+    limit = min(budget, max(MIN_LISTS, WORK // max(1, len(pool) * check.states.shape[0])))
+    winners, evaluated, exact = _search(base, len(pool), max_edits, limit, batch, stable_many)
+    if not winners:
+        return StatementChange(actor, False, (), tuple(own), (), exact, max_edits, evaluated,
+                               None)
+    best_list, best_ops = winners[0]
+    return StatementChange(
+        actor=actor, stable=False, edits=_describe(base, best_ops, names),
+        conditions=tuple(pool[k] for k in best_list),
+        alternatives=tuple(_describe(base, w[1], names) for w in winners[1:1 + MAX_ALTERNATIVES]),
+        exact=exact, max_edits=max_edits, evaluated=evaluated, verified=None,
+    )
 
 
 __all__ = ["StatementChange", "StatementEdit", "statement_edits"]
