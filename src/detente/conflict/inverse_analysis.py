@@ -2,10 +2,11 @@
 preference (answer a) and the smallest change that meets them all (answer b).
 
 The definitions, the measure and the algorithm are in the docstring of
-:mod:`detente.conflict.inverse` (Kinsara, Kilgour and Hipel 2015; Kinsara 2015, §5.2). This module walks one actor at a time through four short steps:
-the sanction groups of its moves (:class:`_Groups`), the condition of every move, the set of
-states that must rank at or below the target (one witness per unmet move, or the SMR search),
-and the change that puts them there.
+:mod:`detente.conflict.inverse` (Kinsara, Kilgour and Hipel 2015; Kinsara 2015, §5.2). This
+module walks one actor at a time through four short steps: the sanction groups of its moves
+(:class:`_Groups`), the condition of every move, the set of states that must rank at or below
+the target (one witness per unmet move, or the SMR search), and the change that puts them
+there.
 """
 
 from __future__ import annotations
