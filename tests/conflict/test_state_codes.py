@@ -139,3 +139,19 @@ def test_analyses_refuse_unknown_concepts(elmira: Scenario) -> None:
         status_quo_paths(elmira, "best")
     with pytest.raises(ValueError, match="sanctions must be 'legal' or 'distinct'"):
         analyse(elmira, "gmr", "some")
+
+
+@pytest.mark.parametrize("argv", [
+    ["paths", "elmira", "--to", SHORT],
+    ["paths", "elmira", "--to", INFEASIBLE],
+    ["paths", "elmira", "--concept", "bogus"],
+    ["inverse", "elmira", "-t", SHORT],
+    ["inverse", "elmira", "-t", LETTERS],
+    ["inverse", "elmira", "-t", "NYNNY", "--concept", "sim"],
+])
+def test_cli_refuses_with_one_line(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    from detente.cli.main import main
+
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and err.count("\n") == 1
