@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 
 from detente.bargain.baselines import pairwise_margin, weighted_mean, weighted_median
 
+pytestmark = pytest.mark.published
+
 DATA = Path(__file__).parent / "data"
 
 # (file, issue or None, weighted median, weighted mean). Means are exact fractions rounded

@@ -10,6 +10,8 @@ import pytest
 from detente.bargain.data import ActorTable, IssueTable, read_csv, read_issues_csv
 from detente.errors import ScenarioError
 
+pytestmark = pytest.mark.regression
+
 DATA = Path(__file__).parent / "data"
 
 

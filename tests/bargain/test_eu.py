@@ -23,6 +23,8 @@ from detente.bargain.eu import (
     win_probabilities,
 )
 
+pytestmark = [pytest.mark.published, pytest.mark.regression]
+
 DATA = Path(__file__).parent / "data"
 AUTO = DATA / "ec_auto_emissions_bdm1994_scholz2011.csv"
 REFERENCE = DATA / "ec_auto_emissions_scholz_reference_rounds.csv"

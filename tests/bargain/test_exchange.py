@@ -11,6 +11,8 @@ from detente.bargain.data import IssueTable, build_issue_table, read_issues_csv
 from detente.bargain.exchange import ExchangeOptions, run_exchange
 from detente.bargain.results import ExchangeRecord
 
+pytestmark = [pytest.mark.published, pytest.mark.regression]
+
 DATA = Path(__file__).parent / "data"
 TOLL = DATA / "decide_sample_data_municipal_toll.csv"
 COP21 = DATA / "decide_cop21_paris2015.csv"

@@ -17,6 +17,8 @@ from detente.bargain.spec import (
     parse_issues,
 )
 
+pytestmark = pytest.mark.regression
+
 
 def _issues() -> list[dict[str, Any]]:
     return [

@@ -10,6 +10,8 @@ import pytest
 
 from detente.cli.main import main
 
+pytestmark = pytest.mark.regression
+
 DATA = Path(__file__).parents[1] / "bargain" / "data"
 AUTO = DATA / "ec_auto_emissions_bdm1994_scholz2011.csv"
 TOLL = DATA / "decide_sample_data_municipal_toll.csv"

@@ -13,6 +13,8 @@ import pytest
 
 from detente.cli.main import main
 
+pytestmark = [pytest.mark.published, pytest.mark.regression]
+
 
 def test_text(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["coalitions", "elmira", "-c", "nash,seq"]) == 0

@@ -10,6 +10,8 @@ import pytest
 import detente
 from detente.cli.main import main
 
+pytestmark = pytest.mark.regression
+
 
 def test_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["stability", detente.scenario_path("prisoners-dilemma"), "--json"])

@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+pytestmark = pytest.mark.regression
+
 
 @pytest.fixture
 def main() -> Callable[[list[str]], int]:

@@ -60,6 +60,7 @@ def elmira_result(elmira: Any) -> Any:
 # -- Elmira (published conclusion: RECALL; details: COMP) -------------------------------------
 
 
+@pytest.mark.published
 def test_elmira_state_5_broken_by_ministry_and_uniroyal(elmira_result: Any) -> None:
     """RECALL (Kilgour et al. 2001; Inohara & Hipel 2008): 5 is an individual equilibrium but
     MoE and Uniroyal jointly move to 8, which both prefer."""
@@ -81,6 +82,7 @@ def test_elmira_state_5_broken_by_ministry_and_uniroyal(elmira_result: Any) -> N
     assert changed == {"MoE.modify": True, "U.delay": False, "U.accept": True}
 
 
+@pytest.mark.published
 def test_elmira_states_8_and_9_coalition_stable(elmira_result: Any) -> None:
     """RECALL for 8 (the historical outcome); COMP for the four codes of 9."""
     r = elmira_result
@@ -91,6 +93,7 @@ def test_elmira_states_8_and_9_coalition_stable(elmira_result: Any) -> None:
         assert set(r.survivors(c)) == set(r.individual_equilibria(c)) - {E[5]}
 
 
+@pytest.mark.published
 def test_elmira_coalition_improvement_table(elmira: Any) -> None:
     """COMP (EXPECTED.md, table 'Coalition improvements with |H| >= 2'), not a published table.
     """
@@ -122,6 +125,7 @@ def test_elmira_coalition_improvement_table(elmira: Any) -> None:
             assert g.coalition_improvements(H).rows(np.array([index[code]]))[1].size == 0
 
 
+@pytest.mark.regression
 def test_elmira_gmcrplus_ranking_same_coalition_results(elmira: Any) -> None:
     """COMP: EXPECTED.md says the GMCR+ ranking of Uniroyal gives identical coalition results."""
     variant = load_scenario(detente.scenario_path("elmira"), variant="gmcrplus-uniroyal")
@@ -130,6 +134,7 @@ def test_elmira_gmcrplus_ranking_same_coalition_results(elmira: Any) -> None:
     assert r.breaks["seq"][0].target == E[8]
 
 
+@pytest.mark.regression
 def test_scenario_coalitions_section(elmira: Any) -> None:
     """A scenario's `coalitions:` is the class analysed (singletons added)."""
     data = dict(elmira.raw)
@@ -146,6 +151,7 @@ def test_scenario_coalitions_section(elmira: Any) -> None:
 # -- API -------------------------------------------------------------------------------------
 
 
+@pytest.mark.regression
 def test_result_api_and_json(elmira_result: Any) -> None:
     r = elmira_result
     d = json.loads(r.to_json())
@@ -162,6 +168,7 @@ def test_result_api_and_json(elmira_result: Any) -> None:
         r.is_stable("nash", "YYYYY")
 
 
+@pytest.mark.regression
 def test_bad_input(elmira: Any) -> None:
     with pytest.raises(ValueError, match="unknown actor 'X'"):
         analyse_coalitions(elmira, "nash", [["MoE", "X"]])
@@ -175,6 +182,7 @@ def test_bad_input(elmira: Any) -> None:
         analyse_coalitions(elmira, "sim")
 
 
+@pytest.mark.published
 def test_grand_coalition_cannot_be_sanctioned() -> None:
     """With H = N nobody sanctions: stable iff no coalition improvement (all concepts)."""
     pd = load_scenario(detente.scenario_path("prisoners-dilemma"))
@@ -196,6 +204,7 @@ def _payoffs(model: Any, scenario: Any, seed: int | None) -> dict[str, np.ndarra
             for a in scenario.actor_ids}
 
 
+@pytest.mark.published
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(conflicts(max_actors=4, max_options=7), st.sampled_from(["dense", "sparse"]),
        st.one_of(st.none(), st.integers(0, 2**16)))
@@ -221,6 +230,7 @@ REFERENCE_CASE = (conflicts(max_actors=4, max_options=6), st.sampled_from(["dens
                   st.one_of(st.none(), st.integers(0, 2**16)), st.integers(0, 2**16))
 
 
+@pytest.mark.reference
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(*REFERENCE_CASE)
 def test_matches_set_reference(data: dict[str, Any], layout: str, seed: int | None,
@@ -230,6 +240,7 @@ def test_matches_set_reference(data: dict[str, Any], layout: str, seed: int | No
     check_against_reference(data, layout, seed, class_seed)
 
 
+@pytest.mark.reference
 @pytest.mark.slow
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(*REFERENCE_CASE)
@@ -280,13 +291,14 @@ def check_against_reference(data: dict[str, Any], layout: str, seed: int | None,
             assert state == t
 
 
+@pytest.mark.reference
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(conflicts(min_actors=3, max_actors=4, max_options=7), st.data())
 def test_member_paths_are_shortest_legal_sequences(data: dict[str, Any], draw: Any) -> None:
     """The joint move shown for a break (each changing member moving once, straight to its
     options at the target, or a search when no order stays feasible) is a legal sequence of
     the members' moves as short as a breadth-first search finds."""
-    from detente.conflict.coalitions import MoveGraph, _searched_path, member_path
+    from detente.conflict.graph import MoveGraph, _searched_path, member_path
     from detente.conflict.reach import group_reach
 
     scen = from_data(data)

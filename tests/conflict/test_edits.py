@@ -54,6 +54,7 @@ def _stable(scen: Scenario, model: Any, actor: str, stmts: tuple[str, ...], conc
     return res.is_stable(concept, target, actor)
 
 
+@pytest.mark.reference
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(conflicts(max_actors=3, max_options=4), st.sampled_from(CONCEPTS), st.data())
 def test_fewest_edits_by_brute_force(data: dict[str, Any], concept: str, draw: Any) -> None:
@@ -91,6 +92,7 @@ def test_fewest_edits_by_brute_force(data: dict[str, Any], concept: str, draw: A
         assert all(e.kind != "add" for e in got.edits)
 
 
+@pytest.mark.regression
 def test_korea_freeze_needs_north_korea_to_drop_two_statements() -> None:
     """The late-2017 situation with North Korea frozen: under SEQ, North Korea leaves unless
     it stops requiring five-party unity for a freeze and stops valuing provocation."""
@@ -108,6 +110,7 @@ def test_korea_freeze_needs_north_korea_to_drop_two_statements() -> None:
     assert d["edits"][1]["statement"] == "NK.provoke" and d["verified"] is True
 
 
+@pytest.mark.regression
 def test_positions_read_independently_of_order() -> None:
     data = {
         "detente": 1, "name": "t",
@@ -122,6 +125,7 @@ def test_positions_read_independently_of_order() -> None:
     assert r.statements == ("B.y", "not B.y")
 
 
+@pytest.mark.regression
 def test_bad_input() -> None:
     pd = detente.load_scenario(detente.scenario_path("prisoners-dilemma"))
     with pytest.raises(ValueError, match="explicit ranking"):
@@ -132,6 +136,7 @@ def test_bad_input() -> None:
     assert statement_edits(pd, "YY", "nash") == {}  # no actor uses statements
 
 
+@pytest.mark.regression
 def test_budget_runs_out_clearly() -> None:
     k = detente.load_scenario(detente.scenario_path())
     r = statement_edits(k, "NYNNNYNNNNNNYNNNYN", "seq", actors=["NK"], budget=1)["NK"]

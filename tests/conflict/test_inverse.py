@@ -71,6 +71,7 @@ def bundled(name: str) -> Any:
 # -- hand-worked examples ------------------------------------------------------------------------
 
 
+@pytest.mark.published
 def test_prisoners_dilemma_nash_and_gmr() -> None:
     pd = bundled("prisoners-dilemma")
     r = inverse(pd, "YY", "nash")
@@ -93,6 +94,7 @@ def test_prisoners_dilemma_nash_and_gmr() -> None:
     assert gc.met and gc.n_sanctions == 1 and [g.code_text(c) for c in gc.sanctions] == ["NN"]
 
 
+@pytest.mark.published
 def test_chicken_seq_has_no_credible_sanction() -> None:
     ch = bundled("chicken")
     r = inverse(ch, "YY", "seq")
@@ -108,6 +110,7 @@ def test_chicken_seq_has_no_credible_sanction() -> None:
     assert g.actor("D1").change is None
 
 
+@pytest.mark.published
 def test_cuban_missile_crisis_nash_at_status_quo() -> None:
     cmc = bundled("cuban-missile-crisis")
     r = inverse(cmc, "NNNN", "nash", actors=["US"])
@@ -118,6 +121,7 @@ def test_cuban_missile_crisis_nash_at_status_quo() -> None:
     assert [a.actor for a in r.actors] == ["US"]
 
 
+@pytest.mark.published
 def test_garrison_legal_versus_distinct() -> None:
     gdu = bundled("garrison")
     state = "NNYNYYNNN"
@@ -133,9 +137,10 @@ def test_garrison_legal_versus_distinct() -> None:
     assert analyse(gdu, "gmr", "distinct", model=model, payoffs=pay).is_stable("gmr", state, "CO")
 
 
+@pytest.mark.regression
 def test_bad_input() -> None:
     pd = bundled("prisoners-dilemma")
-    with pytest.raises(ValueError, match="supports the concepts"):
+    with pytest.raises(ValueError, match="unknown stability concept"):
         inverse(pd, "YY", "sim")
     with pytest.raises(ValueError, match="exactly 2 characters"):
         inverse(pd, "YYY")
@@ -148,6 +153,7 @@ def test_bad_input() -> None:
         inverse(gdu, "NNNNNNNNN")
 
 
+@pytest.mark.published
 def test_pair_changes() -> None:
     P = np.array([3, 2, 2, 1])
     Q = np.array([1, 2, 3, 3])
@@ -168,6 +174,7 @@ def _payoffs(model: Any, scenario: Any, seed: int | None) -> dict[str, np.ndarra
             for a in scenario.actor_ids}
 
 
+@pytest.mark.reference
 @FAST
 @given(conflicts(max_actors=4, max_options=7), st.sampled_from(CONCEPTS),
        st.sampled_from(["legal", "distinct"]), st.one_of(st.none(), st.integers(0, 2**16)),
@@ -262,6 +269,7 @@ def stable_under_all(ref: RefConflict, i: int, s: int, concept: str, distinct: b
     return ok
 
 
+@pytest.mark.reference
 @settings(max_examples=60, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(conflicts(max_actors=3, max_options=3), st.sampled_from(CONCEPTS),
@@ -316,6 +324,7 @@ def eight_states(draw: st.DrawFn) -> tuple[dict[str, Any], int, int]:
     return data, draw(st.integers(0, 2**16)), draw(st.integers(0, 7))
 
 
+@pytest.mark.reference
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(eight_states(), st.sampled_from(CONCEPTS), st.sampled_from(["legal", "distinct"]),
        st.sampled_from([3, 5, 8]))
@@ -366,6 +375,7 @@ def runner_app() -> typer.Typer:
     return app
 
 
+@pytest.mark.regression
 def test_cli_text_and_json(runner_app: typer.Typer) -> None:
     runner = CliRunner()
     out = runner.invoke(runner_app, ["inverse", "prisoners-dilemma", "--target", "YY",
@@ -402,6 +412,7 @@ def test_cli_text_and_json(runner_app: typer.Typer) -> None:
     assert json.loads(js.output)["statement_edits"] == {}
 
 
+@pytest.mark.regression
 def test_cli_errors_exit_2(monkeypatch: pytest.MonkeyPatch, capsys: Any) -> None:
     from detente.cli import main as cli_main
 

@@ -50,6 +50,7 @@ def elmira() -> Any:
 # -- Elmira ----------------------------------------------------------------------------------
 
 
+@pytest.mark.published
 def test_elmira_unilateral(elmira: Any) -> None:
     """COMP: by unilateral improvements only 5 is reachable from 1, by LG in one step."""
     r = status_quo_paths(elmira)
@@ -66,6 +67,7 @@ def test_elmira_unilateral(elmira: Any) -> None:
         r.path(S8)
 
 
+@pytest.mark.published
 def test_elmira_coalition_move_reaches_8(elmira: Any) -> None:
     """RECALL (Li et al. 2005; Xu et al. 2010): 1 -> 5 -> 8, the last step the joint
     MoE-Uniroyal move; COMP: it needs the coalition move."""
@@ -82,6 +84,7 @@ def test_elmira_coalition_move_reaches_8(elmira: Any) -> None:
     assert status_quo_paths(elmira, coalitions=[["MoE", "LG"]]).reachable_equilibria() == [S5]
 
 
+@pytest.mark.regression
 def test_elmira_target_and_start(elmira: Any) -> None:
     r = status_quo_paths(elmira, target=S8)
     assert r.paths == {} and not r.is_reachable(S8) and r.target == elmira.parse_code(S8)
@@ -90,6 +93,7 @@ def test_elmira_target_and_start(elmira: Any) -> None:
     assert r.reachable_states()[0] == "NNYNN"
 
 
+@pytest.mark.regression
 def test_outputs(elmira: Any) -> None:
     r = status_quo_paths(elmira, coalitions=True)
     d = json.loads(r.to_json())
@@ -107,6 +111,7 @@ def test_outputs(elmira: Any) -> None:
     assert r.to_svg() == svg  # deterministic (no date)
 
 
+@pytest.mark.regression
 def test_bad_input(elmira: Any) -> None:
     data = dict(elmira.raw)
     data.pop("status_quo")
@@ -121,6 +126,7 @@ def test_bad_input(elmira: Any) -> None:
         status_quo_paths(elmira, target="NY")
 
 
+@pytest.mark.regression
 def test_large_graph_draws_paths_only() -> None:
     data = _bench_like(3, 3)
     s = from_data(data)
@@ -154,6 +160,7 @@ PATH_CASE = (conflicts(max_actors=4, max_options=7), st.sampled_from(["dense", "
              st.booleans())
 
 
+@pytest.mark.reference
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(*PATH_CASE)
 def test_paths_are_legal_improving_and_shortest(data: dict[str, Any], layout: str,
@@ -165,6 +172,7 @@ def test_paths_are_legal_improving_and_shortest(data: dict[str, Any], layout: st
     check_paths(data, layout, seed, start_seed, with_coalitions, legal)
 
 
+@pytest.mark.reference
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(*PATH_CASE)
 def test_paths_target_first_coalition_steps(data: dict[str, Any], layout: str,
@@ -196,6 +204,7 @@ def test_paths_target_first_coalition_steps(data: dict[str, Any], layout: str,
     assert target_first.paths == every_pair.paths
 
 
+@pytest.mark.reference
 @pytest.mark.slow
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(*PATH_CASE)
@@ -276,6 +285,7 @@ def _app() -> typer.Typer:
     return app
 
 
+@pytest.mark.regression
 def test_cli_text_and_files(tmp_path: Path) -> None:
     dot, svg = tmp_path / "out.dot", tmp_path / "sub" / "out.svg"
     res = CliRunner().invoke(_app(), ["paths", detente.scenario_path("elmira"), "--coalitions",
@@ -292,6 +302,7 @@ def test_cli_text_and_files(tmp_path: Path) -> None:
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+@pytest.mark.regression
 def test_cli_json_and_to(tmp_path: Path) -> None:
     res = CliRunner().invoke(_app(), ["paths", "elmira", "--to", S8, "--json"])
     assert res.exit_code == 0, res.output
@@ -304,6 +315,7 @@ def test_cli_json_and_to(tmp_path: Path) -> None:
     assert res.exit_code == 0 and "MoE+U" in res.output
 
 
+@pytest.mark.regression
 def test_cli_errors(tmp_path: Path) -> None:
     res = CliRunner().invoke(_app(), ["paths", "elmira", "--concept", "foo"])
     assert isinstance(res.exception, ValueError)
@@ -321,6 +333,7 @@ def test_cli_errors(tmp_path: Path) -> None:
     assert res.exit_code == 0 and "Path to NYNNY" in res.output
 
 
+@pytest.mark.regression
 def test_cli_through_main(capsys: pytest.CaptureFixture[str]) -> None:
     """Through `detente.cli.main`: exit 2 and one line on bad input."""
     from detente.cli import main as cli_main

@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from detente.conflict import analyse, build_model
 from detente.scenario import from_data
 from tests.conflict.strategies import conflicts
+
+pytestmark = pytest.mark.published
 
 FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

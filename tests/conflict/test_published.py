@@ -11,6 +11,8 @@ import pytest
 import detente
 from detente.conflict import analyse
 
+pytestmark = pytest.mark.published
+
 
 def result(name: str, sanctions: str = "legal", variant: str | None = None):  # type: ignore[no-untyped-def]
     return analyse(detente.load_scenario(detente.scenario_path(name), variant=variant),

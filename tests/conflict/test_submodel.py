@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,6 +16,8 @@ from detente.conflict.paths import status_quo_paths
 from detente.conflict.stability import analyse_profile
 from detente.scenario import from_data
 from tests.conflict.strategies import conflicts
+
+pytestmark = pytest.mark.published
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -24,6 +24,8 @@ from detente.formats.gmcrplus import GMCRPlusWarning, data_to_gmcr, gmcr_to_data
 from detente.loading import load_scenario, loads_scenario
 from detente.scenario import Scenario
 
+pytestmark = pytest.mark.regression
+
 DATA = Path(__file__).parent / "data"
 EXAMPLES = ["Prisoners.gmcr", "Cuban.gmcr", "Elmira.gmcr", "SI_misp.gmcr"]
 CONCEPTS = ("nash", "gmr", "smr", "seq", "sim")

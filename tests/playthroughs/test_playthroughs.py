@@ -9,6 +9,8 @@ import pytest
 
 from tests.playthroughs.regenerate import HERE, korea, stability
 
+pytestmark = pytest.mark.regression
+
 FILES = sorted(HERE.glob("*.json"))
 
 

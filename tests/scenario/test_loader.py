@@ -13,6 +13,8 @@ import detente
 from detente.errors import ScenarioError
 from detente.loading import load_scenario, loads_scenario
 
+pytestmark = pytest.mark.regression
+
 GOOD = """\
 detente: 1
 name: Cuban missile crisis

@@ -35,6 +35,8 @@ from detente.strategy.explore import (
 )
 from detente.strategy.explore.evaluate import context, make_job
 
+pytestmark = pytest.mark.regression
+
 SMALL = """\
 detente: 1
 name: Small test conflict

@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 import numpy as np
+import pytest
 import scipy.sparse as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -15,6 +16,8 @@ from detente.conflict import build_model
 from detente.loading import from_data
 from detente.strategy.analysis import analyze_variant, best_reachable, reachable_outcomes
 from tests.conflict.strategies import conflicts
+
+pytestmark = pytest.mark.reference
 
 
 def move_adjacency(model: Any, k: int) -> sp.csr_matrix:

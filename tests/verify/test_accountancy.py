@@ -25,6 +25,8 @@ from detente.verify import (
     worst_case_loss_pattern,
 )
 
+pytestmark = pytest.mark.published
+
 
 def test_mufcalc_sigma() -> None:
     assert round(sigma_muf([10, 5, 3, 12]), 3) == 16.673

@@ -20,6 +20,8 @@ from detente.verify import (
     uf6_to_u,
 )
 
+pytestmark = pytest.mark.published
+
 P90 = 25.0 / 0.9  # kg U of 90 % HEU holding 25 kg U-235
 
 

@@ -15,6 +15,8 @@ from detente.verify import (
     simulate_arl,
 )
 
+pytestmark = [pytest.mark.published, pytest.mark.reference]
+
 
 def loop_cusum(x: list[float], k: float) -> list[float]:
     s, out = 0.0, []

@@ -9,6 +9,8 @@ import pytest
 
 import detente.verify as verify
 
+pytestmark = pytest.mark.regression
+
 FUNCTIONS = [name for name in verify.__all__ if inspect.isfunction(getattr(verify, name))]
 CITATION = re.compile(r"docs/discussion/|Source|\b(19|20)\d\d\b")
 

@@ -18,6 +18,8 @@ from detente.verify import (
     uranium_molar_mass,
 )
 
+pytestmark = pytest.mark.published
+
 
 def sig(x: float, digits: int) -> float:
     """Round to ``digits`` significant figures."""

@@ -21,6 +21,8 @@ from detente.verify import (
     inspections_for_value,
 )
 
+pytestmark = pytest.mark.published
+
 # verify.md §1, rows n = 2..5, columns m = 1..4 (Dresher 1962).
 DRESHER_TABLE = {
     2: [Fraction(1, 3), Fraction(0)],

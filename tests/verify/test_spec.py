@@ -23,6 +23,8 @@ from detente.verify import (
 )
 from tests.verify.korea import korea_2017_spec, korea_2017_verification, korea_2017_yaml
 
+pytestmark = pytest.mark.regression
+
 
 def korea() -> dict[str, Any]:
     return copy.deepcopy(korea_2017_verification())

@@ -14,6 +14,8 @@ from detente.loading import loads_scenario
 from detente.web import create_app
 from tests.web.conftest import SMALL, make_settings, wait_run
 
+pytestmark = pytest.mark.regression
+
 GMCR = Path(__file__).parents[1] / "formats" / "data" / "Prisoners.gmcr"
 
 

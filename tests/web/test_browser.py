@@ -33,10 +33,10 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
 VARIANTS = ["freeze-then-cap", "max-pressure"]
 DOCS = Path(__file__).parents[2] / "docs"
 
-pytestmark = pytest.mark.skipif(
+pytestmark = [pytest.mark.regression, pytest.mark.skipif(
     not os.access(CHROMIUM, os.X_OK),
     reason=f"Debian's chromium is not installed at {CHROMIUM} (apt-get install chromium; "
-           ".ci/run installs it)")
+           ".ci/run installs it)")]
 
 
 def _free_port() -> int:

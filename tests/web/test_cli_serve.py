@@ -11,6 +11,8 @@ from typer.testing import CliRunner
 
 from detente.cli import serve as serve_cli
 
+pytestmark = pytest.mark.regression
+
 
 def _app() -> typer.Typer:
     app = typer.Typer()

@@ -7,10 +7,13 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from detente.web import create_app
 from tests.web.conftest import SMALL, make_settings, wait_run
+
+pytestmark = pytest.mark.regression
 
 
 def _client(tmp_path: Path, **kwargs: object) -> TestClient:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from detente.web import create_app
 from tests.web.conftest import SMALL, make_settings, wait_run
+
+pytestmark = pytest.mark.regression
 
 GMCR = Path(__file__).parents[1] / "formats" / "data" / "Elmira.gmcr"
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from detente.web import create_app
 from detente.web.store import Store
 from tests.web.conftest import SMALL, make_settings, wait_run
+
+pytestmark = pytest.mark.regression
 
 
 def test_restart_loses_nothing(tmp_path: Path) -> None:

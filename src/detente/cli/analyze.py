@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from detente.cli._common import console, print_json, progress_bar, write_atomic
+from detente.conflict.concepts import parse_concept
 
 
 def register(app: typer.Typer) -> None:
@@ -39,8 +40,7 @@ def analyze(
     from detente.report import render_html, render_text
     from detente.strategy.analysis import analyze_scenario
 
-    if concept not in ("nash", "gmr", "smr", "seq"):
-        raise ValueError(f"--concept must be nash, gmr, smr or seq; got {concept!r}")
+    concept = parse_concept(concept, ("nash", "gmr", "smr", "seq"))
     scenario = resolve_scenario(file)
     actors = [a for a in sensitivity_actors.split(",") if a] or None
     with progress_bar("analyze") as bar:

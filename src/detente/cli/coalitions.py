@@ -9,7 +9,7 @@ from rich.markup import escape
 
 from detente.cli._common import coalition_list, console, print_json, progress_bar, resolve_scenario
 from detente.conflict.coalitions import COALITION_CONCEPTS, CoalitionResult, analyse_coalitions
-from detente.conflict.result import CONCEPT_NAMES
+from detente.conflict.concepts import CONCEPT_NAMES
 
 
 def register(app: typer.Typer) -> None:

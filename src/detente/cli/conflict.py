@@ -9,7 +9,8 @@ from rich.table import Table
 
 from detente.cli._common import console, print_json, resolve_scenario
 from detente.conflict import CONCEPTS, analyse
-from detente.conflict.result import CONCEPT_NAMES, StabilityResult
+from detente.conflict.concepts import CONCEPT_NAMES
+from detente.conflict.result import StabilityResult
 from detente.scenario import Scenario
 
 MAX_TABLE_STATES = 64

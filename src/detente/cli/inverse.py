@@ -8,6 +8,7 @@ import typer
 from rich.markup import escape
 
 from detente.cli._common import console, print_json, resolve_scenario
+from detente.conflict.concepts import parse_concept
 from detente.conflict.edits import StatementChange, statement_edits
 from detente.conflict.inverse import INVERSE_CONCEPTS, ActorInverse, InverseResult, inverse
 
@@ -50,10 +51,7 @@ def inverse_command(
     that must be blocked, and the smallest change to its ranking (fewest pairwise swaps) that
     makes TARGET stable; for actors whose preferences are statements, also the fewest
     statement edits (Kinsara, Kilgour and Hipel 2015)."""
-    concept = concept.strip().lower()
-    if concept not in (*INVERSE_CONCEPTS, "r"):
-        raise ValueError(f"inverse analysis supports the concepts "
-                         f"{', '.join(INVERSE_CONCEPTS)}; got {concept!r}")
+    concept = parse_concept(concept, INVERSE_CONCEPTS)
     if sanctions not in ("legal", "distinct"):
         raise ValueError(f"--sanctions must be 'legal' or 'distinct'; got {sanctions!r}")
     scenario = resolve_scenario(file, variant)

@@ -17,9 +17,8 @@ from detente.cli._common import (
     write_atomic,
 )
 from detente.conflict.coalitions import Move
+from detente.conflict.concepts import CONCEPT_NAMES, CONCEPTS, parse_concept
 from detente.conflict.paths import PathsResult, status_quo_paths
-from detente.conflict.result import CONCEPT_NAMES
-from detente.conflict.stability import CONCEPTS
 from detente.errors import ScenarioError
 
 #: Most evolutions printed (the JSON has all of them).
@@ -69,10 +68,7 @@ def paths(
     The states reachable by unilateral (and, with --coalitions, coalition) improvements, and a
     shortest evolution to each reachable equilibrium (Li, Kilgour and Hipel 2005; Xu et al.
     2010)."""
-    concept = concept.strip().lower()
-    if concept not in (*CONCEPTS, "r"):
-        raise ValueError(f"unknown stability concept {concept!r}; choose from "
-                         f"{', '.join(CONCEPTS)}")
+    concept = parse_concept(concept, CONCEPTS)
     if plot is not None and not plot.lower().endswith((".svg", ".png")):
         raise ValueError(f"--plot writes SVG or PNG; give a file ending in .svg or .png "
                          f"(got {plot!r})")

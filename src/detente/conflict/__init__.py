@@ -1,13 +1,13 @@
 """Graph Model for Conflict Resolution: state spaces, preferences and stability analysis."""
 
 from detente.conflict.coalitions import CoalitionResult, analyse_coalitions
+from detente.conflict.concepts import CONCEPTS, INVERSE_CONCEPTS, SANCTIONS
 from detente.conflict.edits import StatementChange, statement_edits
 from detente.conflict.engine import ConflictModel, analyse, build_model, structure_key
 from detente.conflict.explain import Explanation, explain_state
-from detente.conflict.inverse import INVERSE_CONCEPTS, InverseResult, inverse
+from detente.conflict.inverse import InverseResult, inverse
 from detente.conflict.paths import PathsResult, status_quo_paths
-from detente.conflict.result import StabilityResult
-from detente.conflict.stability import CONCEPTS, SANCTIONS
+from detente.conflict.result import ConflictResult, StabilityResult
 from detente.conflict.statespace import StateSpace, build_state_space
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "SANCTIONS",
     "CoalitionResult",
     "ConflictModel",
+    "ConflictResult",
     "Explanation",
     "InverseResult",
     "PathsResult",

@@ -36,6 +36,16 @@ have no answer here, and then the pairwise change of :mod:`~detente.conflict.inv
 one to read. Among equally short answers, removals come before moves and moves before
 additions, then earlier statements first; up to :data:`MAX_ALTERNATIVES` others are listed.
 
+Check
+-----
+Only the order of the target, the actor's moves from it and their sanction states matters
+(:func:`detente.conflict.inverse.sanction_sets`). For a batch of candidate statement lists the
+scores of those states are one matrix product (statement weights × statement truth table);
+the target is stable for the actor iff for every move ``t``: ``t ≼ s``, or (GMR, SEQ) some
+sanction state ``≼ s``, or (SMR) some sanction state and all the actor's moves from it
+``≼ s``. Minima and maxima over each move's states are segment reductions; no loop over states
+or candidates.
+
 Goals
 -----
 The same search serves two goals: the target's stability for the actor
@@ -65,10 +75,10 @@ from typing import Any, Literal, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
+from detente.conflict.concepts import INVERSE_CONCEPTS, check_sanctions, parse_concept
 from detente.conflict.engine import ConflictModel, analyse, build_model, structure_key
-from detente.conflict.inverse import _concept, _Moves, _target_index, sanction_sets
+from detente.conflict.inverse_sanctions import Moves, sanction_sets, target_index
 from detente.conflict.preferences import MAX_STATEMENTS
-from detente.conflict.stability import SANCTIONS
 from detente.scenario.expr import parse_condition
 from detente.scenario.model import Condition, Preference, Scenario
 
@@ -214,7 +224,8 @@ class _Check:
     """Stability of the target for one actor under many candidate statement lists at once."""
 
     def __init__(self, space: Any, P_all: Sequence[NDArray[Any]], i: int, s: int, concept: str,
-                 sanctions: str, ops: _Moves) -> None:
+                 sanctions: str, ops: Moves) -> None:
+        self.space = space
         moves, reached, owner = sanction_sets(space, P_all, i, s, concept, sanctions, ops)
         order = np.argsort(owner, kind="stable")  # sanction states grouped by move
         reached, owner = reached[order], owner[order]
@@ -361,7 +372,7 @@ class _Ordering:
 
     def stable(self, Q: NDArray[Any]) -> NDArray[np.bool_]:
         """``Q``: candidates × :attr:`states` scores. Whether every required preference holds
-        (named as in :class:`_Check` so that both goals share :func:`_edit_search`)."""
+        (named as in :class:`_Check` so that both goals share :func:`_fewest_edits`)."""
         return np.asarray((Q[:, self.u_better] > Q[:, self.u_worse]).all(axis=1))
 
 
@@ -369,56 +380,6 @@ class _Goal(Protocol):
     states: NDArray[np.int64]
 
     def stable(self, Q: NDArray[Any]) -> NDArray[np.bool_]: ...
-
-
-def _edit_search(scenario: Scenario, actor: str, goal: _Goal, codes_u: NDArray[np.int64],
-                 max_edits: int, budget: int,
-                 confirm: Callable[[tuple[Condition, ...]], bool] | None
-                 ) -> StatementChange:
-    """The fewest edits of ``actor``'s statements after which ``goal`` holds (the search of
-    the module docstring). ``codes_u``: the codes of ``goal.states``; ``confirm``: an
-    independent check of the edited statements (``None``: not verified)."""
-    refs = {r: k for k, r in enumerate(scenario.option_refs)}
-    pref = scenario.preferences[actor]
-    own = list(pref.statements)
-    texts = [c.text for c in own]
-    pool: list[Condition] = list(own)
-    for ref in scenario.option_refs:
-        for lit in (ref, f"not {ref}"):
-            if lit not in texts:
-                pool.append(Condition(lit, parse_condition(lit, refs),
-                                      why="added by detente's inverse analysis"))
-    names = [c.text for c in pool]
-    truth = np.stack([c.holds(codes_u) for c in pool]).astype(np.float64)  # pool × U
-    base = tuple(range(len(own)))
-
-    def stable_many(lists: Sequence[tuple[int, ...]]) -> NDArray[np.bool_]:
-        W = np.zeros((len(lists), len(pool)), dtype=np.float64)
-        for r, lst in enumerate(lists):  # weights 2^(m-k): at most 62 statements
-            m = len(lst)
-            if m:
-                W[r, list(lst)] = np.ldexp(1.0, np.arange(m - 1, -1, -1))
-        return goal.stable(W @ truth)
-
-    if bool(stable_many([base])[0]):
-        return StatementChange(actor, True, (), tuple(own), (), True, max_edits, 1, None)
-    n_u = max(1, goal.states.shape[0])
-    batch = max(1, BATCH_CELLS // n_u)
-    # lists checked: at most ``budget``, and at most WORK multiply-adds in the products
-    limit = min(budget, max(MIN_LISTS, WORK // max(1, len(pool) * n_u)))
-    winners, evaluated, exact = _search(base, len(pool), max_edits, limit, batch, stable_many)
-    if not winners:
-        return StatementChange(actor, False, (), tuple(own), (), exact, max_edits, evaluated,
-                               None)
-    best_list, best_ops = winners[0]
-    new_conds = tuple(pool[k] for k in best_list)
-    return StatementChange(
-        actor=actor, stable=False, edits=_describe(base, best_ops, names),
-        conditions=new_conds,
-        alternatives=tuple(_describe(base, w[1], names) for w in winners[1:1 + MAX_ALTERNATIVES]),
-        exact=exact, max_edits=max_edits, evaluated=evaluated,
-        verified=None if confirm is None else confirm(new_conds),
-    )
 
 
 def statement_edits(
@@ -483,41 +444,93 @@ def statement_edits(
     remove 3 NK.freeze iff (US.negotiate and CN.push and RU.push and KR.push and JP.push)
     remove 7 NK.provoke
     """
-    conc = _concept(concept)
-    if sanctions not in SANCTIONS:
-        raise ValueError(f"sanctions must be 'legal' or 'distinct'; got {sanctions!r}")
+    conc = parse_concept(concept, INVERSE_CONCEPTS)
+    check_sanctions(sanctions)
     if model is None or model.key != structure_key(scenario):
         model = build_model(scenario, max_states=max_states)
-    space = model.space
+    chosen = _statement_actors(scenario, actors)
+    code, s = target_index(scenario, model.space, target)
+    pay = model.payoffs(None, scenario)
+    P_all = [np.asarray(pay[a]) for a in scenario.actor_ids]
+    ops = Moves(model.space)
+    out: dict[str, StatementChange] = {}
+    for a in chosen:
+        check = _Check(model.space, P_all, scenario.actor_ids.index(a), s, conc, sanctions, ops)
+        change = _fewest_edits(scenario, a, check, model.space.codes[check.states],
+                               max_edits, budget)
+        if verify and change.found:
+            res = analyse(scenario, conc, sanctions, model=model,
+                          preferences={a: change.preference(scenario.preferences[a])})
+            change = replace(change, verified=res.is_stable(conc, code, a))
+        out[a] = change
+    return out
+
+
+def _statement_actors(scenario: Scenario, actors: Sequence[str] | None) -> list[str]:
+    """The actors analysed (default: every actor whose preference is given by statements);
+    an unknown actor or one with an explicit ranking is refused."""
     ids = scenario.actor_ids
     if actors is None:
-        chosen = [a for a in ids if scenario.preferences[a].kind == "statements"]
-    else:
-        chosen = list(dict.fromkeys(actors))
+        return [a for a in ids if scenario.preferences[a].kind == "statements"]
+    chosen = list(dict.fromkeys(actors))
     for a in chosen:
         if a not in ids:
             raise ValueError(f"unknown actor {a!r}; choose from {', '.join(ids)}")
         if scenario.preferences[a].kind != "statements":
             raise ValueError(f"{a}'s preference is an explicit ranking, not statements; use the "
                              "pairwise inverse analysis (detente inverse) for it")
-    code, s = _target_index(scenario, space, target)
-    pay = model.payoffs(None, scenario)
-    P_all = [np.asarray(pay[a]) for a in ids]
-    ops = _Moves(space)
-    out: dict[str, StatementChange] = {}
-    for a in chosen:
-        i = ids.index(a)
-        pref = scenario.preferences[a]
-        check = _Check(space, P_all, i, s, conc, sanctions, ops)
+    return chosen
 
-        def confirm(conds: tuple[Condition, ...], a: str = a, pref: Preference = pref) -> bool:
-            res = analyse(scenario, conc, sanctions, model=model,
-                          preferences={a: replace(pref, statements=conds)})
-            return res.is_stable(conc, code, a)
 
-        out[a] = _edit_search(scenario, a, check, space.codes[check.states], max_edits, budget,
-                              confirm if verify else None)
-    return out
+def _pool(scenario: Scenario, own: Sequence[Condition]) -> list[Condition]:
+    """The actor's statements, then every one-option statement it does not already make."""
+    refs = {r: k for k, r in enumerate(scenario.option_refs)}
+    texts = [c.text for c in own]
+    pool: list[Condition] = list(own)
+    for ref in scenario.option_refs:
+        for lit in (ref, f"not {ref}"):
+            if lit not in texts:
+                pool.append(Condition(lit, parse_condition(lit, refs),
+                                      why="added by detente's inverse analysis"))
+    return pool
+
+
+def _fewest_edits(scenario: Scenario, actor: str, goal: _Goal, codes_u: NDArray[np.int64],
+                  max_edits: int, budget: int) -> StatementChange:
+    """The fewest edits of ``actor``'s statements after which ``goal`` holds (the search of
+    the module docstring; ``codes_u`` are the codes of ``goal.states``). Not verified by the
+    engine: ``verified`` is ``None``."""
+    own = list(scenario.preferences[actor].statements)
+    pool = _pool(scenario, own)
+    names = [c.text for c in pool]
+    truth = np.stack([c.holds(codes_u) for c in pool]).astype(np.float64)  # pool × U
+    base = tuple(range(len(own)))
+
+    def stable_many(lists: Sequence[tuple[int, ...]]) -> NDArray[np.bool_]:
+        W = np.zeros((len(lists), len(pool)), dtype=np.float64)
+        for r, lst in enumerate(lists):  # weights 2^(m-k): at most 62 statements
+            m = len(lst)
+            if m:
+                W[r, list(lst)] = np.ldexp(1.0, np.arange(m - 1, -1, -1))
+        return goal.stable(W @ truth)
+
+    if bool(stable_many([base])[0]):
+        return StatementChange(actor, True, (), tuple(own), (), True, max_edits, 1, None)
+    n_u = max(1, goal.states.shape[0])
+    batch = max(1, BATCH_CELLS // n_u)
+    # lists checked: at most ``budget``, and at most WORK multiply-adds in the products
+    limit = min(budget, max(MIN_LISTS, WORK // max(1, len(pool) * n_u)))
+    winners, evaluated, exact = _search(base, len(pool), max_edits, limit, batch, stable_many)
+    if not winners:
+        return StatementChange(actor, False, (), tuple(own), (), exact, max_edits, evaluated,
+                               None)
+    best_list, best_ops = winners[0]
+    return StatementChange(
+        actor=actor, stable=False, edits=_describe(base, best_ops, names),
+        conditions=tuple(pool[k] for k in best_list),
+        alternatives=tuple(_describe(base, w[1], names) for w in winners[1:1 + MAX_ALTERNATIVES]),
+        exact=exact, max_edits=max_edits, evaluated=evaluated, verified=None,
+    )
 
 
 def ordering_edits(
@@ -577,16 +590,12 @@ def ordering_edits(
         better = np.array([x for x, _ in code], dtype=np.int64)
         worse = np.array([y for _, y in code], dtype=np.int64)
         goal = _Ordering(better, worse)  # here ``states`` are codes
-        pref = scenario.preferences[a]
-
-        def confirm(conds: tuple[Condition, ...], pref: Preference = pref,
-                    better: NDArray[np.int64] = better, worse: NDArray[np.int64] = worse
-                    ) -> bool:
-            new = replace(pref, statements=conds)
-            return bool((statement_scores(new, better) > statement_scores(new, worse)).all())
-
-        out[a] = _edit_search(scenario, a, goal, goal.states, max_edits, budget,
-                              confirm if verify else None)
+        change = _fewest_edits(scenario, a, goal, goal.states, max_edits, budget)
+        if verify and change.found:
+            new = change.preference(scenario.preferences[a])
+            holds = (statement_scores(new, better) > statement_scores(new, worse)).all()
+            change = replace(change, verified=bool(holds))
+        out[a] = change
     return out
 
 

@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from detente.conflict.concepts import check_sanctions, parse_concepts
 from detente.conflict.moves import MoveOps, _Csr
 from detente.conflict.preferences import payoff_ranks
 from detente.conflict.result import StabilityResult
-from detente.conflict.stability import CONCEPTS, SANCTIONS, _Profile, analyse_profile
+from detente.conflict.stability import _Profile, analyse_profile
 from detente.conflict.statespace import StateSpace, build_state_space
 from detente.scenario.model import Preference, Scenario
 
@@ -90,25 +91,6 @@ def submodel(model: ConflictModel, states: NDArray[np.int64]) -> ConflictModel:
     return ConflictModel(model.scenario, space, moves, f"{model.key}:sub:{idx.shape[0]}")
 
 
-def _concepts(concepts: Iterable[str] | str | None) -> tuple[str, ...]:
-    if concepts is None:
-        return CONCEPTS
-    if isinstance(concepts, str):
-        concepts = [c for c in concepts.split(",") if c.strip()]
-    out = []
-    for c in concepts:
-        c = c.strip().lower()
-        if c == "r":
-            c = "nash"
-        if c not in CONCEPTS:
-            raise ValueError(f"unknown stability concept {c!r}; choose from {', '.join(CONCEPTS)}")
-        if c not in out:
-            out.append(c)
-    if not out:
-        raise ValueError(f"no stability concept given; choose from {', '.join(CONCEPTS)}")
-    return tuple(out)
-
-
 def analyse(
     scenario: Scenario,
     concepts: Iterable[str] | str | None = None,
@@ -158,9 +140,8 @@ def analyse(
     >>> r.equilibria("gmr")  # mutual cooperation is stable once defection can be punished
     ['NN', 'YY']
     """
-    conc = _concepts(concepts)
-    if sanctions not in SANCTIONS:
-        raise ValueError(f"sanctions must be 'legal' or 'distinct'; got {sanctions!r}")
+    conc = parse_concepts(concepts)
+    check_sanctions(sanctions)
     if model is None or model.key != structure_key(scenario):
         model = build_model(scenario, max_states=max_states)
     pay = payoffs if payoffs is not None else model.payoffs(preferences, scenario)

@@ -42,215 +42,52 @@ import functools
 import io
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-import detente
-from detente.conflict.coalitions import (
+from detente.conflict.concepts import CONCEPTS, concept_name, parse_concept
+from detente.conflict.engine import ConflictModel, analyse, build_model, structure_key
+from detente.conflict.graph import (
+    EDGE_LIMIT,
+    BfsTree,
     IntArray,
     Move,
     MoveGraph,
     Successors,
     coalition_class,
-    code_text,
+    legal_bfs,
     make_move,
     member_path,
 )
-from detente.conflict.engine import ConflictModel, analyse, build_model, structure_key
 from detente.conflict.reach import (
     first_coalition_improvements,
     group_reach,
     has_coalition_improvement,
 )
-from detente.conflict.result import CONCEPT_NAMES, JsonResult
-from detente.conflict.stability import CONCEPTS
+from detente.conflict.result import ConflictResult
 from detente.errors import ScenarioError
+from detente.scenario.codes import to_code
 from detente.scenario.model import Preference, Scenario
 
-#: Above this many edges the reachable sub-graph is not kept (the shortest-path tree is).
-EDGE_LIMIT = 200_000
 #: Default largest number of states drawn by :meth:`PathsResult.to_dot` / ``to_svg``.
 MAX_DRAWN = 150
-
-
-# -- breadth-first search over (state, last mover) --------------------------------------------
-
-
-@dataclass(frozen=True)
-class BfsTree:
-    """Shortest-path tree of a level-synchronous BFS over ``(state, last mover)`` nodes.
-
-    Column ``c`` of the node arrays is the last mover (``n_movers`` = none, the start) when
-    ``legal``; with ``legal=False`` there is one column.
-    """
-
-    start: int
-    n_movers: int
-    legal: bool
-    depth: NDArray[np.int32]
-    parent_state: IntArray
-    parent_col: NDArray[np.int32]
-    mover: NDArray[np.int32]
-    edges: IntArray | None
-
-    @property
-    def start_col(self) -> int:
-        """The column of the start node."""
-        return self.n_movers if self.legal else 0
-
-    def state_depth(self) -> NDArray[np.int32]:
-        """Shortest number of steps to every state (``-1`` if unreachable)."""
-        d = np.where(self.depth >= 0, self.depth, np.iinfo(np.int32).max)
-        best = d.min(axis=1)
-        return np.where(best == np.iinfo(np.int32).max, -1, best).astype(np.int32)
-
-    def best_col(self, state: int) -> int:
-        """The column of a shallowest node of ``state`` (lowest mover on ties)."""
-        row = self.depth[state]
-        ok = np.flatnonzero(row >= 0)
-        if not ok.size:
-            raise ValueError(f"state index {state} is not reachable")
-        return int(ok[np.argmin(row[ok])])
-
-    def path_to(self, state: int) -> list[tuple[int, int, int]]:
-        """Steps ``(from, to, mover)`` of a shortest evolution from the start to ``state``."""
-        s, c = int(state), self.best_col(state)
-        steps: list[tuple[int, int, int]] = []
-        while int(self.parent_state[s, c]) >= 0:
-            ps, pc = int(self.parent_state[s, c]), int(self.parent_col[s, c])
-            steps.append((ps, s, int(self.mover[s, c])))
-            s, c = ps, pc
-        steps.reverse()
-        return steps
-
-
-def legal_bfs(
-    n_states: int,
-    successors: Sequence[Successors],
-    start: int,
-    *,
-    legal: bool = True,
-    stop_at: int | None = None,
-    collect_edges: bool = False,
-    edge_limit: int = EDGE_LIMIT,
-    progress: Callable[[int, int], None] | None = None,
-) -> BfsTree:
-    """Breadth-first search from ``start`` by steps of several movers.
-
-    Parameters
-    ----------
-    n_states
-        Number of states (indices ``0 .. n_states - 1``).
-    successors
-        One function per mover: given an array of states (unique, increasing), it returns
-        ``(position, target)`` for every step of that mover leaving them (vectorised). A
-        function with a true ``wants_mask`` attribute is also given the mask of states not
-        yet reached in that mover's column, and may return only steps to those (one per
-        target is enough: the search keeps the first parent).
-    start
-        Start state index.
-    legal
-        No mover twice in succession (nodes are ``(state, last mover)``).
-    stop_at
-        Stop once this state is reached.
-    collect_edges
-        Keep every step examined as ``(from, to, mover)`` rows (dropped beyond
-        ``edge_limit``).
-    edge_limit
-        Largest number of edges kept.
-    progress
-        Called as ``progress(level, states reached)`` after each level.
-
-    Returns
-    -------
-    BfsTree
-        Depths and parents of every node reached.
-    """
-    m = len(successors)
-    cols = m + 1 if legal else 1
-    c0 = m if legal else 0
-    depth = np.full((n_states, cols), -1, dtype=np.int32)
-    pstate = np.full((n_states, cols), -1, dtype=np.int64)
-    pcol = np.full((n_states, cols), -1, dtype=np.int32)
-    mover = np.full((n_states, cols), -1, dtype=np.int32)
-    depth[start, c0] = 0
-    f_states = np.array([start], dtype=np.int64)
-    f_cols = np.array([c0], dtype=np.int32)
-    edge_parts: list[IntArray] = []
-    n_edges = 0
-    keep_edges = collect_edges
-    d = 0
-    while f_states.size:
-        if stop_at is not None and bool((depth[stop_at] >= 0).any()):
-            break
-        d += 1
-        parts: list[tuple[IntArray, IntArray, IntArray, IntArray, IntArray]] = []
-        for j, succ in enumerate(successors):
-            sel = f_cols != j if legal else np.ones(f_states.shape[0], dtype=bool)
-            fs, fc = f_states[sel], f_cols[sel]
-            if not fs.size:
-                continue
-            fs, first = np.unique(fs, return_index=True)
-            fc = fc[first]
-            col = j if legal else 0
-            if getattr(succ, "wants_mask", False):  # it may skip states already reached
-                pos, dst = cast(Any, succ)(fs, depth[:, col] < 0)
-            else:
-                pos, dst = succ(fs)
-            if not dst.size:
-                continue
-            src = fs[pos]
-            if keep_edges:
-                n_edges += int(dst.shape[0])
-                if n_edges > edge_limit:
-                    keep_edges = False
-                    edge_parts.clear()
-                else:
-                    edge_parts.append(np.stack(
-                        [src, dst, np.full(dst.shape[0], j, dtype=np.int64)], axis=1))
-            new = depth[dst, col] < 0
-            if not new.any():
-                continue
-            k = int(new.sum())
-            parts.append((dst[new], np.full(k, col, dtype=np.int64), np.full(k, j, np.int64),
-                          src[new], fc[pos][new].astype(np.int64)))
-        if not parts:
-            break
-        t, col_, mv, ps, pc = (np.concatenate(x) for x in zip(*parts, strict=True))
-        order = np.lexsort((pc, ps, mv, col_, t))
-        t, col_, mv, ps, pc = t[order], col_[order], mv[order], ps[order], pc[order]
-        first = np.ones(t.shape[0], dtype=bool)
-        first[1:] = (t[1:] != t[:-1]) | (col_[1:] != col_[:-1])
-        t, col_, mv, ps, pc = t[first], col_[first], mv[first], ps[first], pc[first]
-        depth[t, col_] = d
-        pstate[t, col_] = ps
-        pcol[t, col_] = pc
-        mover[t, col_] = mv
-        f_states, f_cols = t, col_.astype(np.int32)
-        if progress is not None:
-            progress(d, int((depth >= 0).any(axis=1).sum()))
-    edges: IntArray | None = None
-    if collect_edges and keep_edges:
-        edges = (np.unique(np.concatenate(edge_parts), axis=0) if edge_parts
-                 else np.zeros((0, 3), dtype=np.int64))
-    return BfsTree(start, m, legal, depth, pstate, pcol, mover, edges)
 
 
 # -- result ----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class PathsResult(JsonResult):
+class PathsResult(ConflictResult):
     """Status-quo analysis: reachable states, reachable equilibria and shortest evolutions.
 
     Attributes
     ----------
-    scenario, digest, variant
-        Which input produced this.
-    actors, options
-        Actor ids; ``ACTOR.OPTION`` references in code order.
+    scenario, digest, variant, options, parameters, version
+        Provenance (:class:`~detente.conflict.result.ConflictResult`).
+    actors
+        Actor ids.
     codes
         Feasible state codes, increasing.
     status_quo
@@ -281,15 +118,9 @@ class PathsResult(JsonResult):
         Per feasible state: some coalition among the movers (two or more actors) has a
         coalition improvement from it (computed for reachable states; all ``False`` without
         coalitions).
-    parameters
-        Anything else that shaped the result.
     """
 
-    scenario: str
-    digest: str
-    variant: str | None
     actors: tuple[str, ...]
-    options: tuple[str, ...]
     codes: IntArray
     status_quo: int
     concept: str
@@ -304,15 +135,9 @@ class PathsResult(JsonResult):
     paths: Mapping[int, tuple[Move, ...]]
     edges: IntArray | None
     improvable: NDArray[np.bool_] | None = None
-    parameters: Mapping[str, Any] = field(default_factory=dict)
-    version: str = detente.__version__
     _trace: Any = field(default=None, repr=False, compare=False)
 
     # -- helpers --------------------------------------------------------------------------
-    def code_text(self, code: int) -> str:
-        """``Y``/``N`` text of a state code."""
-        return code_text(code, len(self.options))
-
     @property
     def reachable(self) -> NDArray[np.bool_]:
         """Per feasible state: reachable from the status quo."""
@@ -378,11 +203,7 @@ class PathsResult(JsonResult):
         return self._trace(idx)
 
     def _index(self, state: str | int) -> int:
-        code = state if isinstance(state, int) else _parse(state, len(self.options))
-        pos = int(np.searchsorted(self.codes, code))
-        if pos >= self.codes.shape[0] or int(self.codes[pos]) != code:
-            raise ValueError(f"state {state!r} is not a feasible state of {self.scenario!r}")
-        return pos
+        return self._feasible_position(self.codes, state)
 
     # -- conversions ---------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -410,20 +231,10 @@ class PathsResult(JsonResult):
             "provenance": self.provenance(),
         }
 
-    def provenance(self) -> dict[str, Any]:
-        """What produced this result."""
-        return {
-            "scenario": self.scenario,
-            "digest": self.digest,
-            "variant": self.variant,
-            "analysis": "status quo",
-            "concept": self.concept,
-            "status_quo": self.code_text(self.status_quo),
-            "movers": list(self.movers),
-            "legal": self.legal,
-            "detente": self.version,
-            **dict(self.parameters),
-        }
+    def _provenance_items(self) -> dict[str, Any]:
+        return {"analysis": "status quo", "concept": self.concept,
+                "status_quo": self.code_text(self.status_quo), "movers": list(self.movers),
+                "legal": self.legal}
 
     # -- drawing -------------------------------------------------------------------------
     def _drawn(self, max_nodes: int) -> tuple[list[int], list[tuple[int, int, int]], bool]:
@@ -468,7 +279,7 @@ class PathsResult(JsonResult):
                  '  node [shape=box, style="rounded,filled", fillcolor=white, '
                  'fontname="Helvetica"];',
                  '  edge [fontname="Helvetica", fontsize=10];']
-        concept = CONCEPT_NAMES.get(self.concept, self.concept)
+        concept = concept_name(self.concept)
         if not complete:
             lines.append(f"  // {self.n_reachable} reachable states: only the reported "
                          "paths are drawn")
@@ -551,7 +362,7 @@ class PathsResult(JsonResult):
         ax.axis("off")
         # half the width of a node box, in data units (monospace 8 pt: ~4.8 pt a character)
         half = (4.8 * chars + 8.0) / 2.0 * n_layers / (0.96 * width * 72.0)
-        concept = CONCEPT_NAMES.get(self.concept, self.concept)
+        concept = concept_name(self.concept)
         title = (f"{self.scenario}: evolution from the status quo "
                  f"{self.code_text(self.status_quo)} ({concept} equilibria in gold)")
         if not complete:
@@ -601,20 +412,11 @@ def _dot_id(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _parse(text: str, n_options: int) -> int:
-    t = text.strip().upper()
-    if len(t) != n_options or any(ch not in "YN" for ch in t):
-        raise ValueError(f"state code {text!r} must have exactly {n_options} characters Y or N")
-    return sum(1 << k for k, ch in enumerate(t) if ch == "Y")
-
-
 # -- the analysis ----------------------------------------------------------------------------
 
 
 def _state_index(scenario: Scenario, model: ConflictModel, state: str | int, what: str) -> int:
-    code = scenario.parse_code(state) if isinstance(state, str) else int(state)
-    if code < 0 or code >= (1 << scenario.n_options):
-        raise ValueError(f"{what} code {code} is out of range for {scenario.n_options} options")
+    code = to_code(state, scenario.n_options, scenario.option_refs, what=what)
     pos = int(model.space.position(np.array([code], dtype=np.int64))[0])
     if pos < 0:
         raise ValueError(f"{what} {scenario.code_text(code)} is not a feasible state")
@@ -739,122 +541,180 @@ def status_quo_paths(
     >>> status_quo_paths(elmira).reachable_equilibria()
     ['NYNNY']
     """
-    concept = concept.strip().lower()
-    if concept == "r":
-        concept = "nash"
-    if concept not in CONCEPTS:
-        raise ValueError(f"unknown stability concept {concept!r}; choose from "
-                         f"{', '.join(CONCEPTS)}")
+    concept = parse_concept(concept, CONCEPTS)
     if model is None or model.key != structure_key(scenario):
         model = build_model(scenario, max_states=max_states)
-    if start is None:
-        if scenario.status_quo is None:
-            raise ScenarioError(
-                "the scenario has no status quo; add `status_quo: <state code>` to the file "
-                "or give a start state", source=scenario.source, field="status_quo")
-        start = scenario.status_quo
-    s0 = _state_index(scenario, model, start, "status quo")
+    s0 = _state_index(scenario, model, _start(scenario, start), "status quo")
     t_idx = None if target is None else _state_index(scenario, model, target, "target state")
     pay = payoffs if payoffs is not None else model.payoffs(preferences, scenario)
     if equilibrium is None:
-        stab = analyse(scenario, concept, sanctions, model=model, payoffs=pay)
-        eq = stab.equilibrium_mask(concept)
+        eq = analyse(scenario, concept, sanctions, model=model, payoffs=pay
+                     ).equilibrium_mask(concept)
     else:
         eq = np.asarray(equilibrium, dtype=bool)
     g = MoveGraph(model, pay)
-    ids = g.actor_ids
-    movers: list[str] = list(ids)
-    members: list[tuple[int, ...]] = [(k,) for k in range(len(ids))]
-    succ: list[Successors] = [functools.partial(g.improvements_from, k)
-                              for k in range(len(ids))]
-    if coalitions is not False:
-        chosen = None if coalitions is True else coalitions
-        for H in coalition_class(scenario, chosen, singletons=False):
-            if len(H) < 2:
-                continue
-            movers.append("+".join(ids[k] for k in H))
-            members.append(H)
-            succ.append(_JointSteps(g, H))
-    def level(d: int, reached: int) -> None:
-        if progress is not None:
-            progress(reached / max(1, g.n), f"step {d}: {reached:,} states reached")
-
-    tree = legal_bfs(g.n, succ, s0, legal=legal, collect_edges=edge_limit > 0,
-                     edge_limit=edge_limit, progress=level if progress is not None else None)
+    movers = _movers(g, scenario, coalitions)
+    tree = legal_bfs(g.n, movers.steps, s0, legal=legal, collect_edges=edge_limit > 0,
+                     edge_limit=edge_limit, progress=_level_progress(progress, g.n))
     depth = tree.state_depth()
     if progress is not None:
         progress(1.0, f"{int((depth >= 0).sum()):,} states reachable; tracing the paths")
     codes = model.space.codes
-    options = tuple(scenario.option_refs)
     reach = np.flatnonzero(depth >= 0)
-    improvable = np.zeros(g.n, dtype=bool)
-    for k in range(len(ids), len(movers)):  # coalition movers: who can still improve
-        joint = succ[k]
-        assert isinstance(joint, _JointSteps)
-        improvable[reach] |= joint.improvable(reach)
-
-    vias: dict[tuple[int, int, int], tuple[Move, ...]] = {}
-
-    def trace(t: int) -> tuple[Move, ...]:
-        """The steps of a shortest evolution to state index ``t`` (one loop per step)."""
-        steps = []
-        for a, b, mv in tree.path_to(int(t)):
-            who = tuple(ids[k] for k in members[mv])
-            via: tuple[Move, ...] = ()
-            if len(members[mv]) > 1:
-                if (a, b, mv) not in vias:  # paths share their first joint steps
-                    vias[a, b, mv] = tuple(
-                        make_move(options, (ids[members[mv][k]],), int(codes[x]),
-                                  int(codes[y])) for x, y, k in member_path(g, members[mv], a, b))
-                via = vias[a, b, mv]
-            steps.append(make_move(options, who, int(codes[a]), int(codes[b]), via))
-        return tuple(steps)
-
-    if t_idx is None:
-        dest = np.flatnonzero(eq & (depth >= 0))
-        dest = dest[np.lexsort((codes[dest], depth[dest]))]
-        if max_paths is not None:
-            dest = dest[:max(0, max_paths)]
-    else:
-        dest = np.array([t_idx] if depth[t_idx] >= 0 else [], dtype=np.int64)
-    paths: dict[int, tuple[Move, ...]] = {int(codes[t]): trace(int(t)) for t in dest}
-
-    parent = np.full(g.n, -1, dtype=np.int64)
-    parent_mover = np.full(g.n, -1, dtype=np.int32)
-    if reach.size:
-        d = np.where(tree.depth >= 0, tree.depth, np.iinfo(np.int32).max)
-        best = np.argmin(d[reach], axis=1)
-        parent[reach] = tree.parent_state[reach, best]
-        parent_mover[reach] = tree.mover[reach, best]
+    improvable = movers.improvable(reach, g.n)
+    trace = _Tracer(g, movers.members, tree)
+    dest = _destinations(eq, depth, codes, t_idx, max_paths)
+    parent, parent_mover = _parents(tree, reach, g.n)
+    ids = g.actor_ids
     return PathsResult(
         scenario=scenario.name,
         digest=scenario.digest,
         variant=scenario.variant,
         actors=ids,
-        options=options,
+        options=tuple(scenario.option_refs),
         codes=codes,
         status_quo=int(codes[s0]),
         concept=concept,
-        movers=tuple(movers),
-        mover_members=tuple(tuple(ids[k] for k in H) for H in members),
+        movers=tuple(movers.labels),
+        mover_members=tuple(tuple(ids[k] for k in H) for H in movers.members),
         legal=legal,
         depth=depth,
         equilibrium=np.asarray(eq, dtype=bool),
         parent=parent,
         parent_mover=parent_mover,
         target=None if t_idx is None else int(codes[t_idx]),
-        paths=paths,
+        paths={int(codes[t]): trace(int(t)) for t in dest},
         edges=tree.edges,
         improvable=improvable,
         parameters={
             "n_states": g.n,
             "layout": "dense" if model.space.dense else "sparse",
             "sanctions": sanctions,
-            "steps": "unilateral and coalition improvements" if len(movers) > len(ids)
+            "steps": "unilateral and coalition improvements" if movers.joint
             else "unilateral improvements",
         },
         _trace=trace,
     )
+
+
+# -- the pieces of the analysis ----------------------------------------------------------------
+
+
+def _start(scenario: Scenario, start: str | int | None) -> str | int:
+    """The start state: ``start``, else the scenario's status quo (refused when absent)."""
+    if start is not None:
+        return start
+    if scenario.status_quo is None:
+        raise ScenarioError(
+            "the scenario has no status quo; add `status_quo: <state code>` to the file "
+            "or give a start state", source=scenario.source, field="status_quo")
+    return scenario.status_quo
+
+
+@dataclass(frozen=True)
+class _Movers:
+    """The movers of the search: each actor, then each coalition of two or more actors.
+
+    ``labels`` name them (members joined by ``+``), ``members`` give their actor indices and
+    ``steps`` their successor functions for :func:`~detente.conflict.graph.legal_bfs`.
+    """
+
+    labels: list[str]
+    members: list[tuple[int, ...]]
+    steps: list[Successors]
+    joint: list[_JointSteps]
+
+    def improvable(self, reach: IntArray, n: int) -> NDArray[np.bool_]:
+        """Per state: some coalition mover can still improve on it (reachable states)."""
+        out = np.zeros(n, dtype=bool)
+        for joint in self.joint:
+            out[reach] |= joint.improvable(reach)
+        return out
+
+
+def _movers(g: MoveGraph, scenario: Scenario,
+            coalitions: bool | str | Iterable[Iterable[str]]) -> _Movers:
+    """Every actor, plus the chosen coalitions (``False``: none; ``True``: the scenario's
+    or every one)."""
+    ids = g.actor_ids
+    labels: list[str] = list(ids)
+    members: list[tuple[int, ...]] = [(k,) for k in range(len(ids))]
+    steps: list[Successors] = [functools.partial(g.improvements_from, k)
+                               for k in range(len(ids))]
+    joint: list[_JointSteps] = []
+    if coalitions is not False:
+        chosen = None if coalitions is True else coalitions
+        for H in coalition_class(scenario, chosen, singletons=False):
+            if len(H) < 2:
+                continue
+            labels.append("+".join(ids[k] for k in H))
+            members.append(H)
+            joint.append(_JointSteps(g, H))
+            steps.append(joint[-1])
+    return _Movers(labels, members, steps, joint)
+
+
+def _level_progress(progress: Callable[[float, str], None] | None, n: int
+                    ) -> Callable[[int, int], None] | None:
+    """The search's per-level callback reporting the share of states reached."""
+    if progress is None:
+        return None
+
+    def level(d: int, reached: int) -> None:
+        progress(reached / max(1, n), f"step {d}: {reached:,} states reached")
+
+    return level
+
+
+class _Tracer:
+    """The steps of a shortest evolution to a state index, from the search tree; a coalition
+    step lists its members' moves (cached: paths share their first joint steps)."""
+
+    def __init__(self, g: MoveGraph, members: Sequence[tuple[int, ...]], tree: BfsTree) -> None:
+        self.g, self.members, self.tree = g, members, tree
+        self.options = tuple(g.scenario.option_refs)
+        self.vias: dict[tuple[int, int, int], tuple[Move, ...]] = {}
+
+    def _via(self, a: int, b: int, mv: int) -> tuple[Move, ...]:
+        H = self.members[mv]
+        if len(H) < 2:
+            return ()
+        if (a, b, mv) not in self.vias:
+            codes, ids = self.g.space.codes, self.g.actor_ids
+            self.vias[a, b, mv] = tuple(
+                make_move(self.options, (ids[H[k]],), int(codes[x]), int(codes[y]))
+                for x, y, k in member_path(self.g, H, a, b))
+        return self.vias[a, b, mv]
+
+    def __call__(self, t: int) -> tuple[Move, ...]:
+        codes, ids = self.g.space.codes, self.g.actor_ids
+        return tuple(
+            make_move(self.options, tuple(ids[k] for k in self.members[mv]), int(codes[a]),
+                      int(codes[b]), self._via(a, b, mv))
+            for a, b, mv in self.tree.path_to(int(t)))
+
+
+def _destinations(eq: NDArray[np.bool_], depth: NDArray[np.int32], codes: IntArray,
+                  t_idx: int | None, max_paths: int | None) -> IntArray:
+    """The states whose paths are traced: the target if reachable, else the reachable
+    equilibria, nearest first (the first ``max_paths`` of them)."""
+    if t_idx is not None:
+        return np.array([t_idx] if depth[t_idx] >= 0 else [], dtype=np.int64)
+    dest = np.flatnonzero(eq & (depth >= 0))
+    dest = dest[np.lexsort((codes[dest], depth[dest]))]
+    return dest if max_paths is None else dest[:max(0, max_paths)]
+
+
+def _parents(tree: BfsTree, reach: IntArray, n: int) -> tuple[IntArray, NDArray[np.int32]]:
+    """Per state: the previous state and mover on a shortest evolution (``-1``: none)."""
+    parent = np.full(n, -1, dtype=np.int64)
+    parent_mover = np.full(n, -1, dtype=np.int32)
+    if reach.size:
+        d = np.where(tree.depth >= 0, tree.depth, np.iinfo(np.int32).max)
+        best = np.argmin(d[reach], axis=1)
+        parent[reach] = tree.parent_state[reach, best]
+        parent_mover[reach] = tree.mover[reach, best]
+    return parent, parent_mover
 
 
 __all__ = ["BfsTree", "PathsResult", "legal_bfs", "status_quo_paths"]

@@ -37,8 +37,18 @@ def statement_scores(pref: Preference, codes: NDArray[np.int64]) -> NDArray[np.i
 def ranking_scores(pref: Preference, codes: NDArray[np.int64]) -> NDArray[np.int64]:
     """Score from an explicit ranking: the first tie group scores highest."""
     groups = pref.ranking
-    lookup = {c: len(groups) - g for g, group in enumerate(groups) for c in group}
-    return np.array([lookup.get(int(c), 0) for c in codes], dtype=np.int64)
+    ranked = np.array([c for group in groups for c in group], dtype=np.int64)
+    level = np.repeat(np.arange(len(groups), 0, -1, dtype=np.int64),
+                      [len(group) for group in groups])
+    codes = np.asarray(codes, dtype=np.int64)
+    out = np.zeros(codes.shape, dtype=np.int64)  # a state not ranked scores 0
+    if ranked.size:
+        order = np.argsort(ranked, kind="stable")
+        ranked, level = ranked[order], level[order]
+        pos = np.minimum(np.searchsorted(ranked, codes), ranked.shape[0] - 1)
+        hit = ranked[pos] == codes
+        out[hit] = level[pos[hit]]
+    return out
 
 
 def rank_dtype(n_ranks: int) -> np.dtype:

@@ -1,4 +1,9 @@
-"""Result objects of the conflict analyses (frozen, with provenance, JSON and DataFrames)."""
+"""Result objects of the conflict analyses (frozen, with provenance, JSON and DataFrames).
+
+:class:`ConflictResult` is the one base of every conflict result (as pygambit has one result
+type for every solver): provenance fields and the reading and writing of state codes live
+there once.
+"""
 
 from __future__ import annotations
 
@@ -12,14 +17,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 import detente
-
-CONCEPT_NAMES = {
-    "nash": "Nash",
-    "gmr": "GMR",
-    "smr": "SMR",
-    "seq": "SEQ",
-    "sim": "SIM",
-}
+from detente.conflict.concepts import CONCEPT_NAMES, parse_concept
+from detente.scenario.codes import code_text, to_code
 
 
 class JsonResult:
@@ -36,9 +35,14 @@ class JsonResult:
         return json.dumps(self.to_dict(), **kwargs)
 
 
-@dataclass(frozen=True)
-class StabilityResult(JsonResult):
-    """Stability of every feasible state for every actor under each concept.
+@dataclass(frozen=True, kw_only=True)
+class ConflictResult(JsonResult):
+    """What every conflict result shares: its provenance and the reading of state codes.
+
+    The analyses (stability, coalitions, status-quo paths, inverse) each return a frozen
+    subclass; the fields here say which input produced it, and the methods turn state codes
+    into text and back, refusing a code of the wrong length, with other letters or outside
+    the feasible states with a one-line error.
 
     Attributes
     ----------
@@ -48,10 +52,68 @@ class StabilityResult(JsonResult):
         SHA-256 of the scenario data (which input produced this).
     variant
         The applied variant, if any.
-    actors
-        Actor ids in order.
     options
         ``ACTOR.OPTION`` references in code order.
+    parameters
+        Anything else that shaped the result (layout, limits, timings).
+    version
+        The detente version that computed it.
+    """
+
+    scenario: str
+    digest: str
+    variant: str | None
+    options: tuple[str, ...]
+    parameters: Mapping[str, Any] = field(default_factory=dict)
+    version: str = detente.__version__
+
+    # -- state codes ------------------------------------------------------------------------
+    def code_text(self, code: int) -> str:
+        """``Y``/``N`` text of a state code."""
+        return code_text(code, len(self.options))
+
+    def parse_state(self, state: str | int, what: str = "state code") -> int:
+        """The integer code of ``state`` (text or code), checked against the option count."""
+        return to_code(state, len(self.options), self.options, what=what)
+
+    def _feasible_position(self, codes: NDArray[np.int64], state: str | int) -> int:
+        """Position of ``state`` among the feasible ``codes`` (increasing)."""
+        code = self.parse_state(state)
+        pos = int(np.searchsorted(codes, code))
+        if pos >= codes.shape[0] or int(codes[pos]) != code:
+            raise ValueError(f"state {self.code_text(code)} is not a feasible state of "
+                             f"{self.scenario!r}; choose one of its {codes.shape[0]} feasible "
+                             "states")
+        return pos
+
+    # -- provenance -------------------------------------------------------------------------
+    def _provenance_items(self) -> dict[str, Any]:
+        """The analysis-specific entries of :meth:`provenance` (concept, sanctions, ...)."""
+        return {}
+
+    def provenance(self) -> dict[str, Any]:
+        """What produced this result: the input, the analysis's settings, the version and
+        :attr:`parameters`."""
+        return {
+            "scenario": self.scenario,
+            "digest": self.digest,
+            "variant": self.variant,
+            **self._provenance_items(),
+            "detente": self.version,
+            **dict(self.parameters),
+        }
+
+
+@dataclass(frozen=True)
+class StabilityResult(ConflictResult):
+    """Stability of every feasible state for every actor under each concept.
+
+    Attributes
+    ----------
+    scenario, digest, variant, options, parameters, version
+        Provenance (:class:`ConflictResult`).
+    actors
+        Actor ids in order.
     codes
         Feasible state codes in increasing binary order (option 1 = lowest bit).
     status_quo
@@ -60,21 +122,13 @@ class StabilityResult(JsonResult):
         ``concept -> bool array (actors × states)``.
     sanctions
         ``"legal"`` or ``"distinct"``.
-    parameters
-        Anything else that shaped the result (layout, limits, version).
     """
 
-    scenario: str
-    digest: str
-    variant: str | None
     actors: tuple[str, ...]
-    options: tuple[str, ...]
     codes: NDArray[np.int64]
     status_quo: int | None
     stable: Mapping[str, NDArray[np.bool_]]
     sanctions: str
-    parameters: Mapping[str, Any] = field(default_factory=dict)
-    version: str = detente.__version__
 
     # -- helpers --------------------------------------------------------------------------------
     @property
@@ -82,18 +136,22 @@ class StabilityResult(JsonResult):
         """The concepts analysed, in order."""
         return tuple(self.stable)
 
-    def code_text(self, code: int) -> str:
-        """Y/N text of a state code."""
-        return "".join("Y" if (int(code) >> k) & 1 else "N" for k in range(len(self.options)))
-
     @property
     def states(self) -> list[str]:
         """Feasible states as text codes, in increasing binary order."""
         return [self.code_text(c) for c in self.codes]
 
+    def _stable(self, concept: str) -> NDArray[np.bool_]:
+        return self.stable[parse_concept(concept, self.concepts)]
+
+    def _actor(self, actor: str) -> int:
+        if actor not in self.actors:
+            raise ValueError(f"unknown actor {actor!r}; choose from {', '.join(self.actors)}")
+        return self.actors.index(actor)
+
     def equilibrium_mask(self, concept: str) -> NDArray[np.bool_]:
         """States stable for every actor under ``concept``."""
-        return np.asarray(self.stable[concept].all(axis=0))
+        return np.asarray(self._stable(concept).all(axis=0))
 
     def equilibria(self, concept: str) -> list[str]:
         """Equilibria (text codes, increasing binary order) under ``concept``."""
@@ -101,19 +159,22 @@ class StabilityResult(JsonResult):
 
     def stable_for(self, concept: str, actor: str) -> list[str]:
         """States stable for ``actor`` under ``concept``."""
-        row = self.stable[concept][self.actors.index(actor)]
+        row = self._stable(concept)[self._actor(actor)]
         return [self.code_text(c) for c in self.codes[row]]
 
     def is_stable(self, concept: str, state: str | int, actor: str | None = None) -> bool:
-        """Whether ``state`` is stable for ``actor`` (or an equilibrium when ``actor`` is None)."""
-        code = state if isinstance(state, int) else _parse(state)
-        pos = int(np.searchsorted(self.codes, code))
-        if pos >= self.codes.shape[0] or int(self.codes[pos]) != code:
-            raise ValueError(f"state {state!r} is not a feasible state of {self.scenario!r}")
-        col = self.stable[concept][:, pos]
+        """Whether ``state`` is stable for ``actor`` (or an equilibrium when ``actor`` is None).
+
+        Raises
+        ------
+        ValueError
+            For a state code of the wrong length or letters, an infeasible state, a concept
+            not analysed or an unknown actor.
+        """
+        col = self._stable(concept)[:, self._feasible_position(self.codes, state)]
         if actor is None:
             return bool(col.all())
-        return bool(col[self.actors.index(actor)])
+        return bool(col[self._actor(actor)])
 
     # -- conversions -------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -132,17 +193,8 @@ class StabilityResult(JsonResult):
             "concepts": concepts,
         }
 
-    def provenance(self) -> dict[str, Any]:
-        """What produced this result."""
-        return {
-            "scenario": self.scenario,
-            "digest": self.digest,
-            "variant": self.variant,
-            "sanctions": self.sanctions,
-            "concepts": list(self.concepts),
-            "detente": self.version,
-            **dict(self.parameters),
-        }
+    def _provenance_items(self) -> dict[str, Any]:
+        return {"sanctions": self.sanctions, "concepts": list(self.concepts)}
 
     def to_dataframe(self) -> Any:
         """A pandas DataFrame: one row per state, options as columns, then one boolean column
@@ -179,9 +231,3 @@ class StabilityResult(JsonResult):
             + "</table>"
         )
 
-
-def _parse(text: str) -> int:
-    t = text.strip().upper()
-    if any(ch not in "YN" for ch in t):
-        raise ValueError(f"state code {text!r} must consist of Y and N")
-    return sum(1 << k for k, ch in enumerate(t) if ch == "Y")

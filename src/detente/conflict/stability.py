@@ -33,18 +33,18 @@ from __future__ import annotations
 import functools
 import itertools
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from detente.conflict.concepts import CONCEPTS as CONCEPTS  # re-exported for old imports
+from detente.conflict.concepts import SANCTIONS as SANCTIONS
+from detente.conflict.concepts import check_sanctions, parse_concept
 from detente.conflict.moves import Array, MoveOps, inf_of
 from detente.conflict.statespace import ActorBlock, StateSpace
-
-CONCEPTS = ("nash", "gmr", "smr", "seq", "sim")
-SANCTIONS = ("legal", "distinct")
 
 
 class _Profile:
@@ -101,8 +101,7 @@ def sanction_minimum(
         for k in movers:
             np.minimum(out, step(k, memo[full - {k}]), out=out)
         return out
-    if sanctions != "legal":
-        raise ValueError(f"sanctions must be one of {SANCTIONS}; got {sanctions!r}")
+    check_sanctions(sanctions)
 
     return relax_last_mover(v, [functools.partial(step, k) for k in movers], inf)
 
@@ -175,6 +174,7 @@ def stable_states(
     sanctions: str = "legal",
 ) -> NDArray[Any]:
     """Boolean stability of every domain position for actor ``i`` under ``concept``."""
+    concept = parse_concept(concept)
     n = len(prof.P)
     others = [k for k in range(n) if k != i]
     P = prof.P[i]
@@ -192,8 +192,8 @@ def stable_states(
         unstable = _unstable_given(prof, i, M)
     elif concept == "sim":
         return sim_stable(prof, i)
-    else:
-        raise ValueError(f"unknown concept {concept!r}; choose from {', '.join(CONCEPTS)}")
+    else:  # pragma: no cover - parse_concept admits only the five concepts
+        raise AssertionError(concept)
     return ~unstable
 
 
@@ -206,200 +206,248 @@ def _replace(codes: NDArray[np.int64], offset: int, width: int, sub: int | NDArr
     return (codes & ~mask) | (np.asarray(sub, dtype=np.int64) << offset)
 
 
+class _Sim:
+    """What the SIM stages share for one focal actor ``i``: the feasible codes, every actor's
+    ranks, a code lookup, the pairs ``(state, sub-state)`` of ``i``'s improvements and the
+    opponents' improvement tables (see :func:`sim_stable`)."""
+
+    def __init__(self, prof: _Profile, i: int) -> None:
+        space = prof.space
+        self.prof, self.space, self.i = prof, space, i
+        self.codes = space.codes
+        self.N = self.codes.shape[0]
+        self.P = [prof.feasible_ranks[k] for k in range(len(prof.P))]
+        self.blocks = space.blocks
+        self.slot: NDArray[np.int64] | None = None
+        if space.dense:
+            self.slot = np.full(1 << space.n_options, -1, dtype=np.int64)
+            self.slot[self.codes] = np.arange(self.N, dtype=np.int64)
+        self.bi = self.blocks[i]
+        Pi = self.P[i]
+        self.inf_i = inf_of(Pi.dtype)
+        # dense layout: the focal actor's payoff by state code, INF where infeasible
+        self.p_by_code: NDArray[Any] | None = None
+        if space.dense and space.feasible is not None:
+            self.p_by_code = np.where(space.feasible, prof.P[i], self.inf_i).astype(Pi.dtype)
+        self.n_rank = int(Pi.max()) + 1 if Pi.size else 1
+        self.pair_s, self.pair_a = np.nonzero(self.improvements(i))
+        self.theta = Pi[self.pair_s]
+        self.base = _replace(self.codes[self.pair_s], self.bi.offset, self.bi.width,
+                             self.pair_a.astype(np.int64))
+        self.opp = [k for k in range(len(self.blocks)) if k != i]
+
+    def lookup(self, c: NDArray[np.int64]) -> NDArray[np.int64]:
+        """Feasible index of each code (``-1`` where infeasible)."""
+        if self.slot is not None:
+            return self.slot[c]
+        return self.space.position(c)
+
+    def improvements(self, k: int) -> NDArray[np.bool_]:
+        """Which sub-states of actor k are unilateral improvements from each state (cached:
+        the same for every focal actor)."""
+        cache = self.prof.sim_cache
+        if k in cache:
+            return cache[k]
+        b, codes, P = self.blocks[k], self.codes, self.P
+        sub = (codes >> b.offset) & (b.size - 1)
+        out = np.zeros((self.N, b.size), dtype=bool)
+        for a in range(b.size):
+            allowed = b.transitions[sub, a]
+            pos = self.lookup(_replace(codes, b.offset, b.width, a))
+            ok = allowed & (pos >= 0)
+            out[ok, a] = P[k][pos[ok]] > P[k][ok]
+        cache[k] = out
+        return out
+
+    def box_members(self, k: int, states: NDArray[np.int64]) -> NDArray[np.bool_]:
+        """Opponent ``k``'s possible sub-states at ``states``: its improvements or staying."""
+        b = self.blocks[k]
+        opts = self.improvements(k)[states].copy()
+        own = (self.codes[states] >> b.offset) & (b.size - 1)
+        opts[np.arange(states.shape[0]), own] = True
+        return opts
+
+
+def _answer_alone(sim: _Sim) -> NDArray[np.bool_]:
+    """Stage 1: the improvements one opponent answers alone (with a state ``<= theta``)."""
+    answered = np.zeros(sim.pair_s.shape[0], dtype=bool)
+    Pi, theta, pair_s, base = sim.P[sim.i], sim.theta, sim.pair_s, sim.base
+    for k in sim.opp:
+        b = sim.blocks[k]
+        S = sim.improvements(k)
+        table = _payoff_bits(sim.p_by_code, b, sim.n_rank)
+        if table is not None:
+            # bit-parallel: all of k's responses tested in one lookup per pair
+            live = np.flatnonzero(~answered)
+            resp = _as_bits(S, sim.prof.sim_cache, ("bits", k))[pair_s[live]]
+            row = _row_without(base[live], b)
+            hit = table.reshape(-1)[row * (sim.n_rank + 1) + theta[live].astype(np.int64)] & resp
+            answered[live[hit != 0]] = True
+            continue
+        for c in range(b.size):
+            live_mask = ~answered & S[pair_s, c]
+            if not live_mask.any():
+                continue
+            idx = np.flatnonzero(live_mask)
+            pos = sim.lookup(_replace(base[idx], b.offset, b.width, c))
+            ok = pos >= 0
+            found1 = np.zeros(idx.shape[0], dtype=bool)
+            found1[ok] = Pi[pos[ok]] <= theta[idx][ok]
+            answered[idx[found1]] = True
+    return answered
+
+
+def _hopeless(sim: _Sim, answered: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """Stage 2, lower bounds: constrain one opponent to its responses and let the others
+    take any sub-state; if even that cannot reach a state ``<= theta``, nothing can."""
+    hopeless = np.zeros(sim.pair_s.shape[0], dtype=bool)
+    if len(sim.opp) <= 1:
+        return hopeless
+    codes, bi, Pi, theta, n_rank = sim.codes, sim.bi, sim.P[sim.i], sim.theta, sim.n_rank
+    sub_i_all = (codes >> bi.offset) & (bi.size - 1)
+    for k in sim.opp:
+        b = sim.blocks[k]
+        sub_k_all = (codes >> b.offset) & (b.size - 1)
+        table = np.full((bi.size, b.size), np.iinfo(np.int64).max, dtype=np.int64)
+        np.minimum.at(table, (sub_i_all, sub_k_all), Pi.astype(np.int64))
+        live = np.flatnonzero(~answered & ~hopeless)
+        if not live.size:
+            break
+        s_live = sim.pair_s[live]
+        if b.size <= 63:
+            # bits of the sub-states c whose best case table[a', c] is <= theta
+            own = (codes[s_live] >> b.offset) & (b.size - 1)
+            levels = np.arange(n_rank + 1)
+            lb_bits = _as_bits(
+                (table[:, :, None] <= levels[None, None, :]).transpose(0, 2, 1)
+                .reshape(-1, b.size))
+            resp = _as_bits(sim.improvements(k), sim.prof.sim_cache, ("bits", k))[s_live] | (
+                np.uint64(1) << own.astype(np.uint64))
+            reachable = lb_bits[sim.pair_a[live] * (n_rank + 1)
+                                + theta[live].astype(np.int64)] & resp
+            hopeless[live[reachable == 0]] = True
+            continue
+        opts = sim.box_members(k, s_live)
+        vals = np.where(opts, table[sim.pair_a[live]], np.iinfo(np.int64).max)
+        hopeless[live[vals.min(axis=1) > theta[live]]] = True
+    return hopeless
+
+
+class _Box:
+    """Stage 3's enumeration of the opponents' joint responses for the pairs ``rest``.
+
+    In the dense layout the last opponent's responses become a bit mask, tested against a
+    precomputed "payoff <= theta" mask per row of the code space, so the enumerated grid
+    shrinks by that opponent's sub-state count.
+    """
+
+    def __init__(self, sim: _Sim, rest: NDArray[np.int64]) -> None:
+        self.sim, self.rest = sim, rest
+        members = [sim.box_members(k, sim.pair_s[rest]) for k in sim.opp]
+        self.bb = sim.blocks[sim.opp[-1]]
+        self.bits_table = _payoff_bits(sim.p_by_code, self.bb, sim.n_rank)
+        if self.bits_table is not None:
+            self.last_bits = _as_bits(members[-1])
+            self.grid_opp, self.grid_members = sim.opp[:-1], members[:-1]
+        else:
+            self.grid_opp, self.grid_members = sim.opp, members
+        self.counts = [opts.sum(axis=1) for opts in self.grid_members]
+        box = np.ones(rest.size, dtype=np.int64)
+        for cnt_j in self.counts:
+            box *= cnt_j
+        self.box = box
+        self.order = np.argsort(box, kind="stable")
+        self.clear = np.int64(sum((sim.blocks[k].size - 1) << sim.blocks[k].offset
+                                  for k in sim.opp))
+
+    def padded(self, rows: NDArray[np.int64]) -> int:
+        """Grid cells of a chunk of rows, each padded to the largest box in it."""
+        width = 1
+        for cnt_j in self.counts:
+            width *= int(cnt_j[rows].max())
+        return width * rows.shape[0]
+
+    def chunks(self, chunk: int) -> Iterator[NDArray[np.int64]]:
+        """Positions (into ``rest``) of consecutive chunks of bounded padded work."""
+        start, n = 0, self.rest.size
+        while start < n:
+            budget = max(1, chunk // max(int(self.box[self.order[start]]), 1))
+            stop = min(n, start + budget)
+            while stop > start + 1 and self.padded(self.order[start:stop]) > chunk:
+                stop = start + max(1, (stop - start) // 2)
+            yield self.order[start:stop]
+            start = stop
+
+    def grid(self, sel: NDArray[np.int64]) -> NDArray[np.int64]:
+        """Every joint response (codes, or rows without the last opponent) for ``sel``."""
+        sim, bb = self.sim, self.bb
+        idx = self.rest[sel]
+        grid = sim.base[idx] & ~self.clear
+        if self.bits_table is not None:  # work in row space: the last opponent's bits removed
+            grid = _row_without(grid, bb)
+        grid = grid[:, None]
+        for col, k in enumerate(self.grid_opp):
+            b = sim.blocks[k]
+            shift = b.offset
+            if self.bits_table is not None and b.offset > bb.offset:
+                shift -= bb.width
+            opts = self.grid_members[col][sel]
+            kmax = int(opts.sum(axis=1).max())
+            # member sub-states, padded by repeating the first member
+            ranked = np.argsort(~opts, axis=1, kind="stable")[:, :kmax]
+            cnt = opts.sum(axis=1)
+            pad = np.arange(kmax)[None, :] >= cnt[:, None]
+            ranked = np.where(pad, ranked[:, :1], ranked).astype(np.int64)
+            grid = (grid[:, :, None] | (ranked[:, None, :] << shift)).reshape(idx.size, -1)
+        return grid
+
+    def found(self, sel: NDArray[np.int64]) -> NDArray[np.bool_]:
+        """Whether some joint response reaches a state ``<= theta`` (per row of ``sel``)."""
+        sim = self.sim
+        idx = self.rest[sel]
+        grid = self.grid(sel)
+        theta = sim.theta[idx, None]
+        if self.bits_table is not None:
+            flat = grid * (sim.n_rank + 1) + theta.astype(np.int64)
+            hit = self.bits_table.reshape(-1)[flat] & self.last_bits[sel, None]
+            return np.asarray((hit != 0).any(axis=1))
+        if sim.p_by_code is not None:
+            return np.asarray((sim.p_by_code[grid] <= theta).any(axis=1))
+        pos = sim.lookup(grid.reshape(-1)).reshape(grid.shape)
+        Pi = sim.P[sim.i]
+        pv = np.where(pos >= 0, Pi[np.where(pos >= 0, pos, 0)], sim.inf_i)
+        return np.asarray((pv <= theta).any(axis=1))
+
+
+def _answer_jointly(sim: _Sim, answered: NDArray[np.bool_], hopeless: NDArray[np.bool_],
+                    chunk: int) -> None:
+    """Stage 3: the rest against every combination of responses (box members only, padded
+    per chunk); marks ``answered`` in place."""
+    rest = np.flatnonzero(~answered & ~hopeless)
+    if not rest.size or len(sim.opp) <= 1:
+        return
+    box = _Box(sim, rest)
+    for sel in box.chunks(chunk):
+        answered[rest[sel][box.found(sel)]] = True
+
+
 def sim_stable(prof: _Profile, i: int, chunk: int = 1 << 22) -> NDArray[Any]:
     """SIM stability for actor ``i`` on the engine domain (see the module docstring).
 
     For each state, the opponents' simultaneous responses form a box: opponent ``j`` keeps
     its sub-state or picks one of its unilateral improvements from ``s``. Responses by a
-    single opponent are tested first (vectorised over states); only the improvements they
-    leave unanswered are tested against the whole box, in chunks.
+    single opponent are tested first (vectorised over states); bounds then discard the
+    improvements no response can answer, and only those left are tested against the whole
+    box, in chunks.
     """
-    space = prof.space
-    codes = space.codes
-    N = codes.shape[0]
-    P = [prof.feasible_ranks[k] for k in range(len(prof.P))]
-    blocks = space.blocks
-
-    if space.dense:
-        slot = np.full(1 << space.n_options, -1, dtype=np.int64)
-        slot[codes] = np.arange(N, dtype=np.int64)
-
-        def lookup(c: NDArray[np.int64]) -> NDArray[np.int64]:
-            return slot[c]
-    else:
-
-        def lookup(c: NDArray[np.int64]) -> NDArray[np.int64]:
-            return space.position(c)
-
-    def improvements(k: int) -> NDArray[np.bool_]:
-        """Which sub-states of actor k are unilateral improvements from each state (cached:
-        the same for every focal actor)."""
-        if k in prof.sim_cache:
-            return prof.sim_cache[k]
-        b = blocks[k]
-        sub = (codes >> b.offset) & (b.size - 1)
-        out = np.zeros((N, b.size), dtype=bool)
-        for a in range(b.size):
-            allowed = b.transitions[sub, a]
-            pos = lookup(_replace(codes, b.offset, b.width, a))
-            ok = allowed & (pos >= 0)
-            out[ok, a] = P[k][pos[ok]] > P[k][ok]
-        prof.sim_cache[k] = out
-        return out
-
-    bi = blocks[i]
-    imp_i = improvements(i)
-    inf_i = inf_of(P[i].dtype)
-    # dense layout: the focal actor's payoff by state code, INF where infeasible
-    p_by_code = None
-    if space.dense and space.feasible is not None:
-        p_by_code = np.where(space.feasible, prof.P[i], inf_i).astype(P[i].dtype)
-    pair_s, pair_a = np.nonzero(imp_i)
-    stable = np.ones(N, dtype=bool)
-    if pair_s.size:
-        theta = P[i][pair_s]
-        base = _replace(codes[pair_s], bi.offset, bi.width, pair_a.astype(np.int64))
-        opp = [k for k in range(len(blocks)) if k != i]
-        responses = {}
-        for k in opp:
-            b = blocks[k]
-            S = improvements(k)
-            responses[k] = S
-        answered = np.zeros(pair_s.shape[0], dtype=bool)
-        # 1. one opponent responds alone
-        n_rank = int(P[i].max()) + 1 if P[i].size else 1
-        for k in opp:
-            b = blocks[k]
-            S = responses[k]
-            table = _payoff_bits(p_by_code, b, n_rank)
-            if table is not None:
-                # bit-parallel: all of k's responses tested in one lookup per pair
-                live = np.flatnonzero(~answered)
-                resp = _as_bits(S, prof.sim_cache, ("bits", k))[pair_s[live]]
-                row = _row_without(base[live], b)
-                hit = table.reshape(-1)[row * (n_rank + 1) + theta[live].astype(np.int64)] & resp
-                answered[live[hit != 0]] = True
-                continue
-            for c in range(b.size):
-                live_mask = ~answered & S[pair_s, c]
-                if not live_mask.any():
-                    continue
-                idx = np.flatnonzero(live_mask)
-                pos = lookup(_replace(base[idx], b.offset, b.width, c))
-                ok = pos >= 0
-                found1 = np.zeros(idx.shape[0], dtype=bool)
-                found1[ok] = P[i][pos[ok]] <= theta[idx][ok]
-                answered[idx[found1]] = True
-        # 2. lower bounds: constrain one opponent to its responses, let the others take any
-        #    sub-state; if even that cannot reach a state <= theta, nothing can.
-        hopeless = np.zeros(pair_s.shape[0], dtype=bool)
-        if len(opp) > 1:
-            sub_i_all = (codes >> bi.offset) & (bi.size - 1)
-            for k in opp:
-                b = blocks[k]
-                sub_k_all = (codes >> b.offset) & (b.size - 1)
-                table = np.full((bi.size, b.size), np.iinfo(np.int64).max, dtype=np.int64)
-                np.minimum.at(table, (sub_i_all, sub_k_all), P[i].astype(np.int64))
-                live = np.flatnonzero(~answered & ~hopeless)
-                if not live.size:
-                    break
-                s_live = pair_s[live]
-                own = (codes[s_live] >> b.offset) & (b.size - 1)
-                if b.size <= 63:
-                    # bits of the sub-states c whose best case table[a', c] is <= theta
-                    levels = np.arange(n_rank + 1)
-                    lb_bits = _as_bits(
-                        (table[:, :, None] <= levels[None, None, :]).transpose(0, 2, 1)
-                        .reshape(-1, b.size))
-                    resp = _as_bits(responses[k], prof.sim_cache, ("bits", k))[s_live] | (
-                        np.uint64(1) << own.astype(np.uint64))
-                    reachable = lb_bits[pair_a[live] * (n_rank + 1)
-                                        + theta[live].astype(np.int64)] & resp
-                    hopeless[live[reachable == 0]] = True
-                    continue
-                opts = responses[k][s_live].copy()
-                opts[np.arange(live.size), own] = True
-                vals = np.where(opts, table[pair_a[live]], np.iinfo(np.int64).max)
-                lb = vals.min(axis=1)
-                hopeless[live[lb > theta[live]]] = True
-        # 3. the rest: every combination of responses (box members only, padded per chunk)
-        rest = np.flatnonzero(~answered & ~hopeless)
-        if rest.size and len(opp) > 1:
-            members = []
-            for k in opp:
-                b = blocks[k]
-                opts = responses[k][pair_s[rest]].copy()
-                own = (codes[pair_s[rest]] >> b.offset) & (b.size - 1)
-                opts[np.arange(rest.size), own] = True
-                members.append(opts)
-            # Bit-parallel variant (dense layout): the last opponent's responses become a bit
-            # mask, tested against a precomputed "payoff <= theta" mask per row of the code
-            # space, so the enumerated grid shrinks by that opponent's sub-state count.
-            kb = opp[-1]
-            bb = blocks[kb]
-            bits_table = _payoff_bits(p_by_code, bb, n_rank)
-            if bits_table is not None:
-                last_bits = _as_bits(members[-1])
-                grid_opp = opp[:-1]
-                grid_members = members[:-1]
-            else:
-                grid_opp = opp
-                grid_members = members
-            counts = [opts.sum(axis=1) for opts in grid_members]
-            box = np.ones(rest.size, dtype=np.int64)
-            for cnt_j in counts:
-                box *= cnt_j
-            order = np.argsort(box, kind="stable")
-
-            def padded(rows: NDArray[np.int64]) -> int:
-                width = 1
-                for cnt_j in counts:
-                    width *= int(cnt_j[rows].max())
-                return width * rows.shape[0]
-
-            clear = np.int64(sum((blocks[k].size - 1) << blocks[k].offset for k in opp))
-            start = 0
-            while start < rest.size:
-                # chunk with bounded padded work
-                budget = max(1, chunk // max(int(box[order[start]]), 1))
-                stop = min(rest.size, start + budget)
-                while stop > start + 1 and padded(order[start:stop]) > chunk:
-                    stop = start + max(1, (stop - start) // 2)
-                sel = order[start:stop]
-                idx = rest[sel]
-                grid = (base[idx] & ~clear)
-                if bits_table is not None:  # work in row space: the last opponent's bits removed
-                    grid = _row_without(grid, bb)
-                grid = grid[:, None]
-                for col, k in enumerate(grid_opp):
-                    b = blocks[k]
-                    shift = b.offset
-                    if bits_table is not None and b.offset > bb.offset:
-                        shift -= bb.width
-                    opts = grid_members[col][sel]
-                    kmax = int(opts.sum(axis=1).max())
-                    # member sub-states, padded by repeating the first member
-                    ranked = np.argsort(~opts, axis=1, kind="stable")[:, :kmax]
-                    cnt = opts.sum(axis=1)
-                    pad = np.arange(kmax)[None, :] >= cnt[:, None]
-                    ranked = np.where(pad, ranked[:, :1], ranked).astype(np.int64)
-                    grid = (grid[:, :, None] | (ranked[:, None, :] << shift)).reshape(
-                        idx.size, -1)
-                if bits_table is not None:
-                    flat = grid * (n_rank + 1) + theta[idx, None].astype(np.int64)
-                    hit = bits_table.reshape(-1)[flat] & last_bits[sel, None]
-                    found = np.asarray((hit != 0).any(axis=1))
-                elif p_by_code is not None:
-                    found = np.asarray((p_by_code[grid] <= theta[idx, None]).any(axis=1))
-                else:
-                    pos = lookup(grid.reshape(-1)).reshape(grid.shape)
-                    pv = np.where(pos >= 0, P[i][np.where(pos >= 0, pos, 0)], inf_i)
-                    found = np.asarray((pv <= theta[idx, None]).any(axis=1))
-                answered[idx[found]] = True
-                start = stop
-        unanswered = pair_s[~answered]
-        stable[unanswered] = False
-    return space.to_domain(stable, True) if space.dense else stable
+    sim = _Sim(prof, i)
+    stable = np.ones(sim.N, dtype=bool)
+    if sim.pair_s.size:
+        answered = _answer_alone(sim)
+        hopeless = _hopeless(sim, answered)
+        _answer_jointly(sim, answered, hopeless, chunk)
+        stable[sim.pair_s[~answered]] = False
+    return prof.space.to_domain(stable, True) if prof.space.dense else stable
 
 
 def _as_bits(mask: NDArray[np.bool_], cache: dict[Any, Any] | None = None,

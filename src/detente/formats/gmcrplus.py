@@ -61,6 +61,7 @@ from typing import Any
 import numpy as np
 
 from detente.errors import ScenarioError
+from detente.scenario.codes import code_text
 from detente.scenario.expr import And, Const, Expr, Iff, Implies, Lit, Not, Or, options_used
 from detente.scenario.model import Scenario
 
@@ -581,7 +582,7 @@ def _feasible_codes(inf_terms: Sequence[Term], pos: Mapping[int, int], n: int) -
 
 
 def _code_text(code: int, n: int) -> str:
-    return "".join("Y" if (code >> k) & 1 else "N" for k in range(n))
+    return code_text(code, n)
 
 
 def _ranking(rd: _Reader, raw: Any, feasible: Sequence[int], n: int, path: str) -> list[Any]:

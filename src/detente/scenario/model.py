@@ -17,6 +17,7 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
+from detente.scenario.codes import code_text, parse_code
 from detente.scenario.expr import Expr, evaluate
 
 Direction = Literal["both", "forward", "backward"]
@@ -215,7 +216,7 @@ class Scenario:
 
     def code_text(self, code: int) -> str:
         """Text code (``Y``/``N`` per option in declaration order) of integer ``code``."""
-        return "".join("Y" if (code >> k) & 1 else "N" for k in range(self.n_options))
+        return code_text(code, self.n_options)
 
     def codes_text(self, codes: Iterable[int]) -> list[str]:
         """Text codes of several integer codes."""
@@ -223,13 +224,7 @@ class Scenario:
 
     def parse_code(self, text: str) -> int:
         """Integer code of a ``Y``/``N`` text code; raises ``ValueError`` if malformed."""
-        t = text.strip().upper()
-        if len(t) != self.n_options or any(ch not in "YN" for ch in t):
-            raise ValueError(
-                f"state code {text!r} must have exactly {self.n_options} characters Y or N "
-                f"(one per option: {', '.join(self.option_refs)})"
-            )
-        return sum(1 << k for k, ch in enumerate(t) if ch == "Y")
+        return parse_code(text, self.n_options, self.option_refs)
 
     def infeasible_mask(self, codes: NDArray[np.integer]) -> NDArray[np.bool_]:
         """True where a state code is removed by an infeasibility condition."""

@@ -1,0 +1,109 @@
+"""The stability concepts and sanction rules, and the one parser of concept names.
+
+Every analysis (individual, coalition, status quo, inverse, statement edits) reads a concept
+name through :func:`parse_concepts` or :func:`parse_concept`, so an unknown name is refused
+with the same one-line error listing the valid ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+#: The five stability concepts of the individual analysis (Fang, Hipel and Kilgour 1993).
+CONCEPTS = ("nash", "gmr", "smr", "seq", "sim")
+#: Display names.
+CONCEPT_NAMES = {
+    "nash": "Nash",
+    "gmr": "GMR",
+    "smr": "SMR",
+    "seq": "SEQ",
+    "sim": "SIM",
+}
+#: Concepts defined for coalitions (SIM has no coalition form here).
+COALITION_CONCEPTS = ("nash", "gmr", "smr", "seq")
+#: Concepts with an inverse analysis (SIM has no pairwise form of this kind).
+INVERSE_CONCEPTS = ("nash", "gmr", "smr", "seq")
+#: How opponents may sanction: any legal sequence, or each opponent at most once (GMCR+).
+SANCTIONS = ("legal", "distinct")
+#: Other names accepted for a concept.
+ALIASES = {"r": "nash"}
+
+
+def _unknown(name: object, allowed: Sequence[str], note: str) -> ValueError:
+    return ValueError(f"unknown stability concept {name!r}; choose from "
+                      f"{', '.join(allowed)}{note}")
+
+
+def parse_concept(concept: str, allowed: Sequence[str] = CONCEPTS, *, note: str = "") -> str:
+    """One concept name, lower-cased, ``r`` read as ``nash``.
+
+    Parameters
+    ----------
+    concept
+        The name given.
+    allowed
+        The concepts this analysis supports.
+    note
+        Appended to the error message (e.g. why a concept is missing).
+
+    Raises
+    ------
+    ValueError
+        ``unknown stability concept 'x'; choose from ...``.
+    """
+    if not isinstance(concept, str):
+        raise _unknown(concept, allowed, note)
+    c = concept.strip().lower()
+    c = ALIASES.get(c, c)
+    if c not in allowed:
+        raise _unknown(concept.strip(), allowed, note)
+    return c
+
+
+def parse_concepts(concepts: Iterable[str] | str | None, allowed: Sequence[str] = CONCEPTS,
+                   *, note: str = "") -> tuple[str, ...]:
+    """Several concept names: a list or a comma-separated string; ``None`` for all of
+    ``allowed``. Repeats are dropped, the order kept.
+
+    Raises
+    ------
+    ValueError
+        For an unknown name, or when none is given.
+    """
+    if concepts is None:
+        return tuple(allowed)
+    if isinstance(concepts, str):
+        concepts = [c for c in concepts.split(",") if c.strip()]
+    out: list[str] = []
+    for c in concepts:
+        c = parse_concept(c, allowed, note=note)
+        if c not in out:
+            out.append(c)
+    if not out:
+        raise ValueError(f"no stability concept given; choose from {', '.join(allowed)}")
+    return tuple(out)
+
+
+def check_sanctions(sanctions: str) -> str:
+    """``sanctions`` when it is ``legal`` or ``distinct``; a one-line error otherwise."""
+    if sanctions not in SANCTIONS:
+        raise ValueError(f"sanctions must be 'legal' or 'distinct'; got {sanctions!r}")
+    return sanctions
+
+
+def concept_name(concept: str) -> str:
+    """Display name of a concept (``Nash``, ``GMR``, ...)."""
+    return CONCEPT_NAMES.get(concept, concept)
+
+
+__all__ = [
+    "COALITION_CONCEPTS",
+    "CONCEPTS",
+    "CONCEPT_NAMES",
+    "INVERSE_CONCEPTS",
+    "SANCTIONS",
+    "check_sanctions",
+    "concept_name",
+    "parse_concept",
+    "parse_concepts",
+]
