@@ -9,6 +9,7 @@ import typer
 
 from detente.cli._common import print_json, resolve_scenario
 from detente.conflict import CONCEPTS
+from detente.conflict.concepts import CONCEPT_NAMES
 from detente.conflict.explain import (
     Explanation,
     ImprovementExplanation,
@@ -16,7 +17,6 @@ from detente.conflict.explain import (
     SanctionStep,
     explain_state,
 )
-from detente.conflict.result import CONCEPT_NAMES
 from detente.scenario import Scenario
 
 

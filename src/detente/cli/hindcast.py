@@ -97,7 +97,7 @@ def _who(actors: list[str], all_actors: tuple[str, ...]) -> str:
 
 def render(result: HindcastResult, scenario: Scenario) -> None:
     """Print the hindcast readably."""
-    from detente.conflict.result import CONCEPT_NAMES
+    from detente.conflict.concepts import CONCEPT_NAMES
 
     out = console()
     title = escape(result.scenario) + (f" (variant {escape(result.variant)})"

@@ -71,9 +71,10 @@ from detente.conflict.coalitions import (
     member_path,
     unpack_columns,
 )
+from detente.conflict.concepts import CONCEPT_NAMES, check_sanctions, parse_concept
 from detente.conflict.engine import ConflictModel, build_model, structure_key
-from detente.conflict.result import CONCEPT_NAMES, JsonResult
-from detente.conflict.stability import CONCEPTS, SANCTIONS, pack_columns
+from detente.conflict.result import JsonResult
+from detente.conflict.stability import pack_columns
 from detente.scenario import Scenario, variant_of
 from detente.scenario.model import Preference
 
@@ -473,13 +474,8 @@ def explain_state(
     >>> imp.to, imp.deterred, imp.sanction  # P1 defects; P2 answers by defecting too
     ('NY', True, ('NN',))
     """
-    c = concept.strip().lower()
-    c = "nash" if c == "r" else c
-    if c not in CONCEPTS:
-        raise ValueError(f"unknown stability concept {concept!r}; choose from "
-                         f"{', '.join(CONCEPTS)}")
-    if sanctions not in SANCTIONS:
-        raise ValueError(f"sanctions must be 'legal' or 'distinct'; got {sanctions!r}")
+    c = parse_concept(concept)
+    check_sanctions(sanctions)
     if variant is not None and variant != "base" and scenario.variant != variant:
         scenario = variant_of(scenario, variant)
     if model is None or model.key != structure_key(scenario):

@@ -41,8 +41,9 @@ from typing import Any
 import numpy as np
 
 import detente
+from detente.conflict.concepts import check_sanctions, parse_concepts
 from detente.conflict.edits import MAX_EDITS, StatementChange, ordering_edits
-from detente.conflict.engine import _concepts, analyse, build_model
+from detente.conflict.engine import analyse, build_model
 from detente.conflict.history import HistoryEntry
 from detente.conflict.paths import status_quo_paths
 from detente.conflict.preferences import ranking_scores, statement_scores
@@ -433,9 +434,8 @@ def hindcast(
         from detente.scenario.loader import variant_of
 
         scenario = variant_of(scenario, variant)
-    conc = _concepts(concepts)
-    if sanctions not in ("legal", "distinct"):
-        raise ValueError(f"sanctions must be 'legal' or 'distinct'; got {sanctions!r}")
+    conc = parse_concepts(concepts)
+    check_sanctions(sanctions)
     ids = tuple(scenario.actor_ids)
     options = tuple(scenario.option_refs)
     n = len(options)
