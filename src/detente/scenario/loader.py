@@ -577,8 +577,15 @@ def _build(spec: ScenarioSpec, raw: dict[str, Any], ctx: ErrorContext) -> Scenar
         verification=verification,
         issues=issues,
         uncertainties=spec.uncertainties,
+        outcomes=_plain_entries(spec.outcomes),
+        questions=_plain_entries(spec.questions),
         raw=MappingProxyType(raw),
     )
+
+
+def _plain_entries(section: list[dict[str, Any]] | None) -> tuple[Any, ...]:
+    # `outcomes:` and `questions:` are kept as data; detente.strategy.spec validates them
+    return tuple(MappingProxyType(copy.deepcopy(dict(e))) for e in section or ())
 
 
 def _preference(

@@ -142,6 +142,9 @@ class Scenario:
         Coalitions to analyse (tuples of actor ids), or ``None``.
     interests, variants
         Optional sections; ``variant`` names the applied overlay (``None`` for the base).
+    outcomes, questions
+        The strategy sections as plain data (one mapping per entry); their schema belongs to
+        :mod:`detente.strategy.spec`, which validates them.
     raw
         The file's data (after the variant overlay), used for export and hashing.
     """
@@ -161,6 +164,8 @@ class Scenario:
     verification: Any = None
     issues: tuple[Any, ...] = ()
     uncertainties: Any = None
+    outcomes: tuple[Any, ...] = ()
+    questions: tuple[Any, ...] = ()
     source: str = "<string>"
     raw: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}), repr=False)
 

@@ -115,4 +115,7 @@ class ScenarioSpec(_Strict):
     verification: dict[str, Any] | None = None
     issues: list[dict[str, Any]] | None = None
     uncertainties: dict[str, Any] | None = None
+    # the strategy sections: shape checked here, schema owned by detente.strategy.spec
+    outcomes: list[dict[str, Any]] | None = None
+    questions: list[dict[str, Any]] | None = None
     notes: str | None = None
