@@ -268,7 +268,7 @@ def _first(run: RuleRun, interests: bool) -> tuple[tuple[str, ...], str]:
         return (), "no variant reaches an equilibrium from the status quo"
     first = top(ranking)
     if not first:
-        return (), f"every variant scores the same ({ranking[0].score:.2f})"
+        return (), f"every variant scores {ranking[0].score:.2f}"
     return first, ""
 
 
