@@ -682,7 +682,7 @@ def analyze_scenario(
     scenarios = [variant_of(base, vid) for vid in ids] or [base]
     if compare is None:
         compare = default_rules(base, scenarios)
-    every = [rules, *[r for r in compare if r != rules]]
+    every = list(dict.fromkeys([rules, DECLARED, *compare]))  # the main rules first
     models: dict[str, ConflictModel] = {}
     for s in scenarios:
         models.setdefault(_key(s), build_model(s))

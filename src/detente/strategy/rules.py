@@ -309,7 +309,8 @@ def conclusion(
         f, why = _first(run, interests)
         top_under[run.rules.label] = f
         same_top = f == first
-        changed = [tid for tid, _ in tracked if run.reaching(tid) != main.reaching(tid)]
+        changed = [tid for tid, _ in tracked
+                   if set(run.reaching(tid)) != set(main.reaching(tid))]
         survives[run.rules.label] = same_top and not changed
         bits = []
         if not same_top:
