@@ -242,7 +242,7 @@ class StrategyReport:
                             for p in self.sensitivity],
             "answers": [
                 {"id": a.id, "kind": a.kind, "question": a.question, "answer": a.answer,
-                 "evidence": list(a.evidence)}
+                 "evidence": list(a.evidence), "evidence_total": a.evidence_total}
                 for a in self.answers
             ],
             "reneging": _plain(self.reneging),
