@@ -176,7 +176,7 @@ def test_run_lifecycle(client: TestClient) -> None:
         -round(result["variants"][v]["score"] if result["variants"][v]["score"] is not None
                else -1e18, 9), v))
     scores = [e["score"] for e in result["ranking"]]
-    for k, e in enumerate(result["ranking"]):  # ties share a rank (1, 1, 3)
+    for e in result["ranking"]:  # ties share a rank (1, 1, 3)
         assert e["rank"] == 1 + sum(s is not None and (e["score"] is None or s > e["score"])
                                     for s in scores)
     assert result["scenario"] == "Small test conflict"

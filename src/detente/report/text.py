@@ -146,8 +146,8 @@ def render_text(report: StrategyReport, console: Console) -> None:
         for a in report.answers:
             c.print(f"[bold]{a.question}[/bold]")
             c.print(f"  {a.answer}")
-            for e in a.evidence[:EVIDENCE_SHOWN]:
-                c.print(f"    · {e}")
+            for line in a.evidence[:EVIDENCE_SHOWN]:
+                c.print(f"    · {line}")
             rest = a.evidence_total - min(EVIDENCE_SHOWN, len(a.evidence))
             if rest > 0:
                 c.print(f"    · … {rest} more line{'s' if rest > 1 else ''} of evidence "
@@ -169,9 +169,9 @@ def render_text(report: StrategyReport, console: Console) -> None:
         t = Table()
         for col in ("variant", "actor", "change", "ranks change", "new ranking"):
             t.add_column(col)
-        for p in decisive[:PERTURBATIONS_SHOWN]:
-            t.add_row(p.variant, p.actor, p.change, "yes" if p.changes_ranking else "no",
-                      describe(p.ranking))
+        for pert in decisive[:PERTURBATIONS_SHOWN]:
+            t.add_row(pert.variant, pert.actor, pert.change,
+                      "yes" if pert.changes_ranking else "no", describe(pert.ranking))
         c.print(t)
         if len(decisive) > PERTURBATIONS_SHOWN:
             c.print(f"… {len(decisive) - PERTURBATIONS_SHOWN} more in the JSON.")

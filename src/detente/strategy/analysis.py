@@ -46,7 +46,7 @@ from detente.strategy.rules import (
     default_rules,
     structure_of,
 )
-from detente.strategy.spec import Question, TrackedOutcome, questions_of, tracked_outcomes
+from detente.strategy.spec import TrackedOutcome, questions_of, tracked_outcomes
 
 DEFAULT_CONCEPTS = ("nash", "gmr", "smr", "seq")
 #: Reachable equilibria kept per variant (with paths) in the report and the JSON.

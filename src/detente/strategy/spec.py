@@ -9,20 +9,20 @@ Format
 ::
 
     outcomes:                      # states to track, in the order every table shows them
-      - id: freeze                 # letters, digits, _ and -
-        name: Verified freeze      # optional label (default: the id)
-        when: NK.freeze            # a condition in the scenario's expression language
-        regime: freeze             # optional: the verification regime in force there
+      - id: deal                   # letters, digits, _ and -
+        name: A settlement         # optional label (default: the id)
+        when: A.concede and B.accept   # a condition in the scenario's expression language
+        regime: monitored          # optional: the verification regime in force there
                                    # (explore's breakout column; `none`: not modelled)
     questions:
       - id: q1
-        text: Is a freeze stable in some variant?
+        text: Is a deal stable in some variant?
         kind: stable_anywhere      # is the outcome an equilibrium, and reachable, anywhere?
-        outcome: freeze
-      - {id: q2, text: ..., kind: reachable, outcome: freeze, variants: [a, b]}
-      - {id: q3, text: ..., kind: best, variant: a}          # where does variant a settle?
-      - {id: q4, text: ..., kind: compare, variants: [a, b]} # a against b
-      - {id: q5, text: ..., kind: requires, outcome: freeze, variant: base, actors: [X, Y]}
+        outcome: deal
+      - {id: q2, text: ..., kind: reachable, outcome: deal, variants: [v1, v2]}
+      - {id: q3, text: ..., kind: best, variant: v1}          # where does variant v1 settle?
+      - {id: q4, text: ..., kind: compare, variants: [v1, v2]} # v1 against v2
+      - {id: q5, text: ..., kind: requires, outcome: deal, variant: base, actors: [A, B]}
 
 The question kinds, and how :mod:`detente.strategy.analysis` answers each, are described in
 ``docs/discussion/strategy-comparison.md``. Conditions are parsed by
@@ -210,11 +210,10 @@ def questions_of(scenario: Scenario,
         if need_two and len(variants) < 2:
             raise _error(scenario, (*path, "variants"),
                          "a `compare` question needs at least two variants under `variants:`")
-        for j, vid in enumerate([spec.variant] if spec.variant else []):
-            if vid not in known_variants:
-                raise _error(scenario, (*path, "variant"),
-                             f"unknown variant {vid!r}; choose one of: "
-                             f"{', '.join(known_variants)}")
+        if spec.variant is not None and spec.variant not in known_variants:
+            raise _error(scenario, (*path, "variant"),
+                         f"unknown variant {spec.variant!r}; choose one of: "
+                         f"{', '.join(known_variants)}")
         for j, vid in enumerate(variants):
             if vid not in known_variants:
                 raise _error(scenario, (*path, "variants", j),

@@ -64,7 +64,6 @@ from numpy.typing import NDArray
 
 from detente.conflict import ConflictModel, analyse, build_model, structure_key
 from detente.scenario.model import Condition, Preference, Scenario
-from detente.strategy.spec import TrackedOutcome, tracked_outcomes
 from detente.strategy.explore.spec import (
     UncertaintySpace,
     normalise,
@@ -72,6 +71,7 @@ from detente.strategy.explore.spec import (
     set_path,
     variant_scenarios,
 )
+from detente.strategy.spec import TrackedOutcome, tracked_outcomes
 
 NO_EQUILIBRIUM = "no equilibrium"
 OTHER = "other"
@@ -159,8 +159,8 @@ def result_schema(base: Scenario, space: UncertaintySpace) -> list[tuple[str, Co
              ("outcome", "string"), ("score", "float64"), ("score_min", "float64"),
              ("regret", "float64")]
     cols += [(f"interest.{it.id}", "float64") for it in base.interests]
-    for t in tracked_of(base):
-        cols += [(f"stable.{t.id}", "bool"), (f"reached.{t.id}", "bool")]
+    for tr in tracked_of(base):
+        cols += [(f"stable.{tr.id}", "bool"), (f"reached.{tr.id}", "bool")]
     cols += [(f"bargain.{issue.id}", "float64") for issue in base.issues]
     if base.verification is not None and hasattr(base.verification, "model_dump"):
         cols.append(("breakout_months", "float64"))
