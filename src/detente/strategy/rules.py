@@ -335,11 +335,14 @@ def conclusion(
         for p in sensitivity:
             if p.changes_top:
                 decided.setdefault(p.actor, ())
-                decided[p.actor] = (*decided[p.actor], f"{p.change} (in {p.variant})")
+                decided[p.actor] = (*decided[p.actor], f"{p.change} in {p.variant}")
         if decided:
-            sentences.append("Single statement edits that change what ranks first: " + "; ".join(
-                f"{a}: {len(e)} ({e[0]}{', …' if len(e) > 1 else ''})"
-                for a, e in decided.items()) + ".")
+            sentences.append(
+                "Which statements decide it — single edits that change what ranks first: "
+                + "; ".join(f"{a}: " + ", ".join(e[:2])
+                            + (f" and {len(e) - 2} more" if len(e) > 2 else "")
+                            for a, e in decided.items())
+                + ". No single edit of the other actors' statements does.")
         else:
             sentences.append("No single statement edit (a drop or a swap of neighbours) of "
                              "any actor changes what ranks first.")
