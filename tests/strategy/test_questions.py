@@ -82,6 +82,11 @@ def test_conclusion_only_with_the_coalition(dilemma) -> None:  # type: ignore[no
     assert "Under each variant's declared coalitions, talks ranks first" in c.headline
     assert "The conclusion does not survive unilateral moves only and the coalition A+B " \
            "for every variant." in c.headline
+    # dropping «B.coop» leaves A wanting only to defect: the joint move no longer helps A
+    assert c.decided_by is not None
+    assert c.decided_by["A"][0] == "drop «B.coop» in talks"
+    assert "Which statements decide it — single edits that change what ranks first: A: " \
+        "drop «B.coop» in talks" in c.headline
     structure = {s.variant: s for s in dilemma.structure}
     assert structure["talks"].extra_coalitions == (("A", "B"),)
     assert not structure["alone"].differs

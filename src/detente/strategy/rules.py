@@ -342,7 +342,10 @@ def conclusion(
                 + "; ".join(f"{a}: " + ", ".join(e[:2])
                             + (f" and {len(e) - 2} more" if len(e) > 2 else "")
                             for a, e in decided.items())
-                + ". No single edit of the other actors' statements does.")
+                + ".")
+            others = list(dict.fromkeys(p.actor for p in sensitivity if p.actor not in decided))
+            if others:
+                sentences.append(f"No single edit of {_names(others)}'s statements does.")
         else:
             sentences.append("No single statement edit (a drop or a swap of neighbours) of "
                              "any actor changes what ranks first.")
