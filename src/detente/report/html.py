@@ -9,6 +9,7 @@ import jinja2
 
 from detente.report.text import ranking_note, tracked_text
 from detente.strategy.analysis import StrategyReport
+from detente.strategy.rules import cell
 
 
 def _svg(fig: Any) -> str:
@@ -110,5 +111,5 @@ def render_html(report: StrategyReport) -> str:
     }
     return _TEMPLATE.get_template("report.html.j2").render(
         r=report, interest_svg=interest_chart(report) if report.interests else "",
-        path_svgs=paths, note=ranking_note(report), tracked_text=tracked_text,
+        path_svgs=paths, note=ranking_note(report), tracked_text=tracked_text, rule_cell=cell,
     )

@@ -9,6 +9,7 @@ from rich.table import Table
 
 from detente.strategy.analysis import StrategyReport
 from detente.strategy.ranking import describe
+from detente.strategy.rules import cell
 
 #: Evidence lines printed per answer, and perturbations listed (the JSON has all).
 EVIDENCE_SHOWN = 6
@@ -106,18 +107,13 @@ def render_text(report: StrategyReport, console: Console) -> None:
     c.print(t)
 
     if len(report.rules) > 1:
-        t = Table(title="The same move rules for every variant (rank and top score)")
+        what = "rank and top score" if report.interests else "reachable equilibria"
+        t = Table(title=f"The same move rules for every variant ({what})")
         t.add_column("variant")
         for run in report.rules:
             t.add_column(run.rules.label)
-        per = [dict((e.variant, e) for e in run.ranking) for run in report.rules]
         for vid in report.order:
-            cells = []
-            for p in per:
-                e = p[vid]
-                cells.append("reaches nothing" if e.score is None else
-                             f"{e.rank} ({e.score:.2f})")
-            t.add_row(vid, *cells)
+            t.add_row(vid, *[cell(run, vid, bool(report.interests)) for run in report.rules])
         c.print(t)
     differs = [s for s in report.structure if s.differs]
     if differs:

@@ -467,12 +467,16 @@ def _run_rules(scenario: Scenario, model: ConflictModel, payoffs: Mapping[str, N
                             rules.coalitions_for(scenario))
     vid = scenario.variant or "base"
     if sq is None:
-        return RuleRun(rules, {vid: None}, {vid: 0}, {vid: dict.fromkeys(holds, False)})
+        return RuleRun(rules, {vid: None}, {vid: 0}, {vid: dict.fromkeys(holds, False)},
+                       {vid: ()})
     res = sq.resolution
     idx = np.flatnonzero(res)
     score = float(totals[idx].max()) if idx.size else None
+    codes = model.space.codes
+    first = idx[best_first(codes[idx], sq.depth[idx], totals[idx])][:MAX_OUTCOMES]
     return RuleRun(rules, {vid: score}, {vid: int(idx.size)},
-                   {vid: {t: bool((m & res).any()) for t, m in holds.items()}})
+                   {vid: {t: bool((m & res).any()) for t, m in holds.items()}},
+                   {vid: tuple(scenario.code_text(int(c)) for c in codes[first])})
 
 
 def _key(scenario: Scenario) -> str:
@@ -747,17 +751,20 @@ def _rule_runs(main: Rules, every: Sequence[Rules], analyses: Sequence[VariantAn
         scores: dict[str, float | None] = {}
         counts: dict[str, int] = {}
         reach: dict[str, dict[str, bool]] = {}
+        states: dict[str, tuple[str, ...]] = {}
         for v in analyses:
             if r == main:
                 scores[v.variant] = v.score
                 counts[v.variant] = v.n_reachable_equilibria
                 reach[v.variant] = {t: bool(s["reachable"]) for t, s in v.tracked.items()}
+                states[v.variant] = tuple(o.state for o in v.reachable)
             else:
                 u = v.under[r.label]
                 scores[v.variant] = u.scores[v.variant]
                 counts[v.variant] = u.counts[v.variant]
                 reach[v.variant] = dict(u.reachable[v.variant])
-        out.append(RuleRun(r, scores, counts, reach))
+                states[v.variant] = tuple(u.states[v.variant])
+        out.append(RuleRun(r, scores, counts, reach, states))
     return tuple(out)
 
 

@@ -129,12 +129,14 @@ def default_rules(base: Scenario, scenarios: Sequence[Scenario]) -> list[Rules]:
 @dataclass(frozen=True)
 class RuleRun:
     """Every variant under one rule: top score (``None``: reaches nothing), number of
-    reachable equilibria, and which tracked outcomes are reachable."""
+    reachable equilibria, which tracked outcomes are reachable, and the first reachable
+    equilibria in the report's order (at most as many as the report lists)."""
 
     rules: Rules
     scores: Mapping[str, float | None]
     counts: Mapping[str, int]
     reachable: Mapping[str, Mapping[str, bool]]
+    states: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def ranking(self) -> tuple[RankEntry, ...]:
@@ -151,6 +153,7 @@ class RuleRun:
         return {"rules": self.rules.to_dict(),
                 "ranking": [e.to_dict() for e in self.ranking],
                 "reachable_equilibria": dict(self.counts),
+                "first_reachable": {v: list(x) for v, x in self.states.items()},
                 "tracked_reachable": {v: dict(m) for v, m in self.reachable.items()}}
 
 
@@ -259,6 +262,24 @@ def _names(ids: Sequence[str]) -> str:
     return ", ".join(ids[:-1]) + (" and " if len(ids) > 1 else "") + ids[-1]
 
 
+def _states(states: Sequence[str], count: int) -> str:
+    """``A, B, C and 4 more`` (the first reachable equilibria and how many others)."""
+    if not count:
+        return "none"
+    shown = ", ".join(states[:3])
+    return shown + (f" and {count - min(3, len(states))} more" if count > min(3, len(states))
+                    else "")
+
+
+def cell(run: RuleRun, variant: str, interests: bool) -> str:
+    """One cell of the rules table: rank (top score), or the reachable equilibria when the
+    scenario scores nothing."""
+    if not interests:
+        return _states(run.states.get(variant, ()), run.counts.get(variant, 0))
+    e = next(x for x in run.ranking if x.variant == variant)
+    return "reaches nothing" if e.score is None else f"{e.rank} ({e.score:.2f})"
+
+
 def _first(run: RuleRun, interests: bool) -> tuple[tuple[str, ...], str]:
     """The variants ranked first under ``run`` and, when none is, why."""
     if not interests:
@@ -299,6 +320,9 @@ def conclusion(
                          f"(best reachable {cname} outcome scores {score:.2f}).")
     else:
         sentences.append(f"Under {main.rules.describe()}, no variant ranks first: {unranked}.")
+    if not interests and not tracked:
+        for v in main.states:
+            sentences.append(f"{v} can settle at {_states(main.states[v], main.counts[v])}.")
     for tid, name in tracked:
         reach = main.reaching(tid)
         sentences.append(f"{name} ({tid}) is reachable under {_names(reach)}."
@@ -311,8 +335,15 @@ def conclusion(
         same_top = f == first
         changed = [tid for tid, _ in tracked
                    if set(run.reaching(tid)) != set(main.reaching(tid))]
-        survives[run.rules.label] = same_top and not changed
+        moved = [] if (interests or tracked) else [
+            v for v in main.states if (run.counts.get(v), set(run.states.get(v, ()))) != (
+                main.counts.get(v), set(main.states[v]))]
+        survives[run.rules.label] = same_top and not changed and not moved
         bits = []
+        for v in moved:
+            bits.append(f"under {v} the reachable equilibria are "
+                        f"{_states(run.states.get(v, ()), run.counts.get(v, 0))} instead of "
+                        f"{_states(main.states[v], main.counts.get(v, 0))}")
         if not same_top:
             bits.append(f"{_names(f)} rank{'s' if len(f) == 1 else ''} first" if f
                         else f"no variant ranks first ({why})")
