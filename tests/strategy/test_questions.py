@@ -203,3 +203,19 @@ def test_elmira_has_nothing_korean() -> None:
     data = rep.to_dict()
     assert data["outcomes"] == [] and data["answers"] == []
     assert all(v["tracked"] == {} for v in data["variants"].values())
+
+
+def test_unscored_scenario_compares_reachable_equilibria() -> None:
+    """Elmira scores nothing, so its conclusion is where it settles: with unilateral moves the
+    status-quo search stops at NYNNY; with every coalition it reaches YNYNY (the modified
+    order accepted, the historical outcome). The headline must say the two differ."""
+    from detente.strategy.rules import EVERY
+
+    rep = analyze_scenario(detente.scenario_path("elmira"), with_sensitivity=False,
+                           rules=EVERY)
+    assert [r.rules.label for r in rep.rules] == ["all", "declared"]
+    assert rep.rules[0].states == {"gmcrplus-uniroyal": ("YNYNY",)}
+    assert rep.rules[1].states == {"gmcrplus-uniroyal": ("NYNNY",)}
+    assert rep.conclusion.survives == {"declared": False}
+    assert "under gmcrplus-uniroyal the reachable equilibria are NYNNY instead of YNYNY" in \
+        rep.conclusion.headline
