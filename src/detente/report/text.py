@@ -146,10 +146,10 @@ def render_text(report: StrategyReport, console: Console) -> None:
                 c.print(f"    · {line}")
             rest = a.evidence_total - min(EVIDENCE_SHOWN, len(a.evidence))
             if rest > 0:
-                c.print(f"    · … {rest} more line{'s' if rest > 1 else ''} of evidence "
-                        + ("in the JSON" if a.evidence_total == len(a.evidence) else
-                           f"({len(a.evidence) - min(EVIDENCE_SHOWN, len(a.evidence))} "
-                           "in the JSON)"))
+                in_json = len(a.evidence) - min(EVIDENCE_SHOWN, len(a.evidence))
+                c.print(f"    · … {rest} more line{'s' if rest > 1 else ''} of evidence"
+                        + (" in the JSON" if in_json == rest else
+                           f"; the JSON holds {in_json} of them"))
 
     # reserved for the lead: "what happens if each actor reneges" (explain) and "the record"
     # (hindcast) render here once StrategyReport.reneging / .record are filled

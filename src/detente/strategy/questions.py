@@ -279,7 +279,8 @@ def _requires(ctx: _Ctx, q: Question) -> tuple[str, list[str]]:
             evidence.append(f"{act.actor}, smallest change ({act.change.swaps} pairwise swaps "
                             f"of its ranking): {'; '.join(inv.describe_change(act))}")
     unstable = [a.actor for a in inv.actors if not a.stable]
-    ans = (f"Take the status quo of {vid} changed as little as possible so that {t.name} "
+    where = "the base model" if vid == "base" else vid
+    ans = (f"Take the status quo of {where} changed as little as possible so that {t.name} "
            f"holds: {scen.code_text(target)} ({_diff(scen, sq, target) or 'the status quo'}). ")
     if unstable:
         ans += (f"It is not {cname}-stable for {' and '.join(unstable)}: the moves listed "

@@ -325,8 +325,9 @@ def conclusion(
             sentences.append(f"{v} can settle at {_states(main.states[v], main.counts[v])}.")
     for tid, name in tracked:
         reach = main.reaching(tid)
-        sentences.append(f"{name} ({tid}) is reachable under {_names(reach)}."
-                         if reach else f"{name} ({tid}) is reachable under no variant.")
+        label = name if name == tid else f"{name} [{tid}]"
+        sentences.append(f"{label} is reachable under {_names(reach)}."
+                         if reach else f"{label} is reachable under no variant.")
     top_under: dict[str, tuple[str, ...]] = {main.rules.label: first}
     survives: dict[str, bool] = {}
     for run in runs[1:]:
@@ -380,6 +381,8 @@ def conclusion(
         else:
             sentences.append("No single statement edit (a drop or a swap of neighbours) of "
                              "any actor changes what ranks first.")
+    if sensitivity is None and first:
+        sentences.append("Which statements decide it: run the sensitivity pass to see.")
     return Conclusion(tuple(sentences), first, unranked, top_under, survives, tuple(only),
                       decided)
 
