@@ -593,13 +593,21 @@ def sensitivity(
         for k in range(len(scen.actors)):
             model.moves.csr(k)
     base_total = {k: v.score for k, v in by_id.items()}
+    base_pay = {scen.variant or "base": models[_key(scen)].payoffs(None, scen)
+                for scen in variants}
 
     def run(job: tuple[Scenario, str, str, Preference]) -> Perturbation:
         scen, actor, label, pref = job
         vid = scen.variant or "base"
         model = models[_key(scen)]
-        if concept in ("nash", "seq"):  # stability of the reachable states only
-            found = best_reachable(scen, model, model.payoffs({actor: pref}, scen), concept,
+        payoffs = model.payoffs({actor: pref}, scen)
+        if np.array_equal(payoffs[actor], base_pay[vid][actor]):
+            # the edit leaves the actor's preference over states as it was: same result
+            found_top = by_id[vid].top
+            best_state = None if found_top is None else found_top.state
+            total = by_id[vid].score
+        elif concept in ("nash", "seq"):  # stability of the reachable states only
+            found = best_reachable(scen, model, payoffs, concept,
                                    rules.coalitions_for(scen))
             best_state = None if found is None else scen.code_text(
                 int(model.space.codes[found[0]]))
