@@ -27,8 +27,11 @@ def analyze(
         bool, typer.Option("--json", help="Print the full result as JSON.")
     ] = False,
     sensitivity: Annotated[
-        bool, typer.Option(help="Run the preference-perturbation pass.")
-    ] = True,
+        bool | None, typer.Option("--sensitivity/--no-sensitivity",
+                                  help="Run the preference-perturbation pass (default: on, "
+                                  "except with --rules all, where every perturbation re-runs "
+                                  "the every-coalition search).")
+    ] = None,
     sensitivity_actors: Annotated[
         str, typer.Option(help="Actors whose statements are perturbed (comma-separated; "
                           "default: every actor).")
@@ -75,6 +78,8 @@ def analyze(
     compare = default_rules(scenario, scenarios)
     if named:
         compare = [r for r in compare if r.kind != "coalition"] + [Rules("coalition", named)]
+    if sensitivity is None:
+        sensitivity = rules != "all"
     with progress_bar("analyze") as bar:
         report = analyze_scenario(scenario, variant or None, concept=concept,
                                   with_sensitivity=sensitivity, sensitivity_actors=actors,
