@@ -28,6 +28,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+from numpy.typing import NDArray
+
 from detente.scenario.model import Condition, Scenario
 from detente.strategy.ranking import RankEntry, competition_ranking, top
 
@@ -424,7 +427,5 @@ def _structure_only(runs: Sequence[RuleRun], analyses: Sequence[VariantAnalysis]
     return out
 
 
-def _array(code: int) -> Any:
-    import numpy as np
-
+def _array(code: int) -> NDArray[np.int64]:
     return np.array([code], dtype=np.int64)
