@@ -59,6 +59,9 @@ preferences:
   CN:
     statements: [not NK.provoke, CN.push iff US.negotiate]
 status_quo: [US.pressure, NK.provoke]
+outcomes:
+  - {id: freeze-and-cap, when: NK.freeze and NK.cap, regime: cap}
+  - {id: freeze, when: NK.freeze, regime: freeze}
 interests:
   - id: security
     weight: 0.6
@@ -251,20 +254,20 @@ def _check_against_analysis(scenario: Any, rows: dict[str, dict[str, Any]],
         s = load_scenario(scenario.source, variant=vid) if vid != "base" else scenario
         va = analyze_variant(s, build_model(s), (concept,), concept)
         assert row["n_equilibria"] == va.n_reachable_equilibria, vid
-        assert row["best_state"] == (va.best.state if va.best else None), vid
-        if va.best:
-            assert row["score"] == pytest.approx(va.best.total, abs=1e-12), vid
-        for flag in ("freeze", "cap", "cvid"):
-            if f"{flag}_stable" in row:
-                assert row[f"{flag}_stable"] == va.flags[flag][concept], (vid, flag)
-                assert row[f"{flag}_reached"] == va.flags[flag]["reachable"], (vid, flag)
+        assert row["best_state"] == (va.top.state if va.top else None), vid
+        if va.top:
+            assert row["score"] == pytest.approx(va.top.total, abs=1e-12), vid
+        assert va.tracked, vid
+        for tid, status in va.tracked.items():
+            assert row[f"stable.{tid}"] == status[concept], (vid, tid)
+            assert row[f"reached.{tid}"] == status["reachable"], (vid, tid)
 
 
 def test_small_matches_analyze_variant(small: Path) -> None:
     scen = load_scenario(small)
     rows = _rows_at_base(scen, ["base", "talks", "pressure"], "seq")
     _check_against_analysis(scen, rows, "seq")
-    assert rows["talks"]["freeze_reached"] and not rows["pressure"]["freeze_reached"]
+    assert rows["talks"]["reached.freeze"] and not rows["pressure"]["reached.freeze"]
     assert rows["talks"]["regret"] == 0.0
 
 
@@ -273,7 +276,7 @@ def test_korea_matches_analyze_variant() -> None:
     variants = [v.id for v in scen.variants]
     rows = _rows_at_base(scen, variants, "gmr")
     _check_against_analysis(scen, rows, "gmr")
-    assert rows["freeze-then-cap"]["outcome"] == "freeze and cap"
+    assert rows["freeze-then-cap"]["outcome"] == "freeze-and-cap"
 
 
 def test_alternative_changes_outcome(small: Path) -> None:
@@ -283,7 +286,7 @@ def test_alternative_changes_outcome(small: Path) -> None:
     cols: dict[str, list[Any]] = {n: [] for n, _ in ctx.schema}
     ctx.sample(0, ctx.space.values([0.99, 0.0, 0.9, 0.5, 0.5, 0.5, 0.5, 0.5]), cols)
     assert cols["in.stmt:NK:NK.freeze iff (US.negotiate and CN.push)"] == [1]
-    assert cols["freeze_reached"] == [False]
+    assert cols["reached.freeze"] == [False]
 
 
 # -- engines, determinism, resume ----------------------------------------------------------
@@ -432,13 +435,15 @@ def test_cli_run_and_summary(small: Path, tmp_path: Path,
     assert out.read_bytes() == (tmp_path / "r2.parquet").read_bytes()
     capsys.readouterr()
     plots = tmp_path / "plots"
-    assert cli_main.main(["explore", "summary", str(out), "--plot", str(plots)]) == 0
+    assert cli_main.main(["explore", "summary", str(out), "--plot", str(plots),
+                          "--failure", "missed:freeze"]) == 0
     text = capsys.readouterr().out
     assert "talks" in text and "pressure" in text and "Box 1" in text
     assert "NK.freeze iff (US.negotiate and CN.push)" in text
     assert {p.name for p in plots.iterdir()} == {"outcome_shares.png", "tradeoff.png",
                                                  "prim.png"}
-    assert cli_main.main(["explore", "summary", str(out), "--json"]) == 0
+    assert cli_main.main(["explore", "summary", str(out), "--json",
+                          "--failure", "missed:freeze"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["ranking"][0] == "talks" and data["plan"] == "talks"
     assert data["prim"]["boxes"][0]["restrictions"] == [
@@ -500,10 +505,12 @@ def test_korea_small_run(tmp_path: Path) -> None:
     report = explore(None, out, 2, seed=1, concept="gmr", workers=1, progress=False)
     assert report.rows == 10 and len(report.variants) == 5
     s = summarize(out)
-    assert s.plan == "freeze-then-cap" and s.failure == "no-freeze"
+    assert s.failure == "regret" and s.plan in report.variants
+    assert summarize(out, plan="freeze-then-cap", failure="missed:freeze").failure == \
+        "missed:freeze"
     assert {r.variant for r in s.variants} == set(report.variants)
     res = read_results(out)
-    assert set(res.columns["outcome"]) <= {"war", "cvid", "freeze and cap", "freeze",
+    assert set(res.columns["outcome"]) <= {"war", "cvid", "freeze-and-cap", "freeze",
                                            "provocation", "other", "no equilibrium"}
     assert np.isfinite(res.columns["breakout_months"][res.columns["outcome"] != "cvid"]).all()
 

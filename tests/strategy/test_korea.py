@@ -88,12 +88,39 @@ def test_progress_reports_advance_to_done() -> None:
 
 def test_unity_reaches_freeze(report) -> None:  # type: ignore[no-untyped-def]
     ftc = report.variant("freeze-then-cap")
-    assert ftc.flags["freeze"]["reachable"]
+    assert ftc.tracked["freeze"]["reachable"]
     assert ftc.best is not None and "freeze" in ftc.best.options["NK"]
     assert ftc.best.path[0].mover == "US+CN+RU+KR+JP"
     mp = report.variant("max-pressure")
-    assert not mp.flags["freeze"]["reachable"]
-    assert report.ranking[0] == "freeze-then-cap"
+    assert not mp.tracked["freeze"]["reachable"]
+    assert report.ranking[0].variant == "freeze-then-cap" and report.ranking[0].rank == 1
+    # max-pressure and hard-containment settle at equal scores: they share a rank
+    assert report.ranking[1].score == report.ranking[2].score
+    assert report.ranking[1].rank == report.ranking[2].rank == 2
+
+
+def test_korea_answers_every_question(report) -> None:  # type: ignore[no-untyped-def]
+    """The five questions now live in the file; each is answered, in the file's order."""
+    ids = [a.id for a in report.answers]
+    assert ids == ["cvid-anywhere", "freeze-without-unity", "unity-freeze", "containment",
+                   "freeze-requires"]
+    by_id = {a.id: a for a in report.answers}
+    assert by_id["unity-freeze"].answer.startswith("Yes")
+    assert by_id["freeze-without-unity"].answer.startswith("No")
+    assert by_id["containment"].answer.startswith("Under hard-containment")
+    assert "fewest edits" in by_id["freeze-requires"].answer
+
+
+def test_korea_headline_tests_the_coalition(report) -> None:  # type: ignore[no-untyped-def]
+    """Under unilateral moves only, the plan's freeze is reachable in no variant, and the
+    headline says the conclusion does not survive that rule."""
+    c = report.conclusion
+    assert c.top == ("freeze-then-cap",)
+    assert c.survives["unilateral"] is False
+    assert c.top_under["unilateral"] == ()  # every variant scores the same without coalitions
+    assert "does not survive unilateral moves only" in c.headline
+    uni = next(r for r in report.rules if r.rules.kind == "unilateral")
+    assert uni.reaching("freeze") == ()
 
 
 def test_answers_come_from_results(tmp_path: Path) -> None:
@@ -105,7 +132,7 @@ def test_answers_come_from_results(tmp_path: Path) -> None:
     edited = tmp_path / "k.yaml"
     edited.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
     rep = analyze_scenario(str(edited), ["freeze-then-cap"], with_sensitivity=False)
-    q = next(a for a in rep.answers if a.question.startswith("Does unity"))
+    q = next(a for a in rep.answers if a.id == "unity-freeze")
     assert q.answer.startswith("No")
 
 

@@ -173,8 +173,14 @@ def test_run_lifecycle(client: TestClient) -> None:
     assert done["elapsed"] > 0 and done["links"]["result"].endswith("/result")
     result = client.get(done["links"]["result"]).json()
     assert set(result["variants"]) == {"base", "calm"}
-    assert result["ranking"] == sorted(result["ranking"], key=lambda v: (
-        -(result["variants"][v]["best"] or {"total": -1e18})["total"], v))
+    ranked = [e["variant"] for e in result["ranking"]]
+    assert ranked == sorted(ranked, key=lambda v: (
+        -round(result["variants"][v]["score"] if result["variants"][v]["score"] is not None
+               else -1e18, 9), v))
+    scores = [e["score"] for e in result["ranking"]]
+    for e in result["ranking"]:  # ties share a rank (1, 1, 3)
+        assert e["rank"] == 1 + sum(s is not None and (e["score"] is None or s > e["score"])
+                                    for s in scores)
     assert result["scenario"] == "Small test conflict"
     dl = client.get(done["links"]["result"] + "?download=true")
     assert "attachment" in dl.headers["content-disposition"]

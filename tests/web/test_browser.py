@@ -104,14 +104,15 @@ def test_workbench_in_a_browser(server: str, tmp_path: Path) -> None:
                 DOCS.mkdir(exist_ok=True)
                 shutil.copyfile(shot, DOCS / "workbench.png")
 
-            assert [v for v, _, _ in shown] == expected["ranking"]
+            order = [e["variant"] for e in expected["ranking"]]
+            assert [v for v, _, _ in shown] == order
             assert [b for _, b, _ in shown] == [expected["variants"][v]["best"]["state"]
-                                               for v in expected["ranking"]]
-            assert [n for _, _, n in shown] == [str(k + 1) for k in range(len(shown))]
+                                               for v in order]
+            assert [n for _, _, n in shown] == [str(e["rank"]) for e in expected["ranking"]]
             totals = [c.inner_text() for c in page.query_selector_all(
                 "#comparison tbody tr td.num b")]
             assert totals == [f"{expected['variants'][v]['best']['total']:.2f}"
-                              for v in expected["ranking"]]
+                              for v in order]
 
             page.goto(server + "/scenarios/korea-2017")
             page.wait_for_selector("#validation.valid")

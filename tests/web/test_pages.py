@@ -110,6 +110,12 @@ def test_run_form_start_progress_and_results(tmp_path: Path) -> None:
         assert 'id="comparison"' in page.text and 'data-variant="gmcrplus-uniroyal"' in page.text
         assert f"/api/runs/{rid}/report" in page.text and "GMR" in page.text
         assert 'class="tableau"' in page.text and "paths-base.svg" in page.text
+        # Elmira scores nothing: both variants share rank 1, there is no best outcome, and
+        # nothing Korea-specific or empty is shown
+        assert page.text.count('data-rank="1"') == 2
+        assert "No variant ranks above another: the scenario defines no interests" in page.text
+        for word in ("freeze", "CVID", "The scenario's questions"):
+            assert word not in page.text
         assert client.get("/").text.count(f'href="/runs/{rid}"') == 1
         assert client.post("/runs", data={"scenario": "nope"}).status_code == 404
         r = client.post(f"/runs/{rid}/cancel", follow_redirects=False)

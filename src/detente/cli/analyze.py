@@ -28,25 +28,62 @@ def analyze(
         bool, typer.Option("--json", help="Print the full result as JSON.")
     ] = False,
     sensitivity: Annotated[
-        bool, typer.Option(help="Run the preference-perturbation pass.")
-    ] = True,
+        bool | None, typer.Option("--sensitivity/--no-sensitivity",
+                                  help="Run the preference-perturbation pass (default: on, "
+                                  "except with --rules all, where every perturbation re-runs "
+                                  "the every-coalition search).")
+    ] = None,
     sensitivity_actors: Annotated[
         str, typer.Option(help="Actors whose statements are perturbed (comma-separated; "
                           "default: every actor).")
     ] = "",
+    rules: Annotated[
+        str, typer.Option(help="Move rules of the main analysis, the same for every variant: "
+                          "declared (each variant's own coalitions), unilateral, coalition "
+                          "(the --coalition sets) or all (every coalition; slow on large "
+                          "conflicts). The other rules are compared in a table.")
+    ] = "declared",
+    coalition: Annotated[
+        list[str] | None, typer.Option(
+            "--coalition", help="A coalition for the `coalition` rule, actor ids separated by "
+            "commas (repeat for several; default: every coalition a variant declares).")
+    ] = None,
 ) -> None:
     """Run every analysis that applies to the scenario and report the comparison."""
     from detente.cli._common import resolve_scenario
     from detente.report import render_html, render_text
+    from detente.scenario import variant_of
     from detente.strategy.analysis import analyze_scenario
+    from detente.strategy.rules import (
+        RULE_KINDS,
+        Rules,
+        declared_coalitions,
+        default_rules,
+        parse_coalition,
+    )
 
     concept = parse_concept(concept, ("nash", "gmr", "smr", "seq"))
+    if rules not in RULE_KINDS:
+        raise ValueError(f"--rules must be one of {', '.join(RULE_KINDS)}; got {rules!r}")
     scenario = resolve_scenario(file)
     actors = [a for a in sensitivity_actors.split(",") if a] or None
+    ids = list(variant or []) or [v.id for v in scenario.variants]
+    scenarios = [variant_of(scenario, vid) for vid in ids] or [scenario]
+    named = tuple(parse_coalition(c, scenario.actor_ids) for c in coalition or [])
+    common = named or declared_coalitions([scenario, *scenarios])
+    if rules == "coalition":
+        main = Rules("coalition", common)
+    else:
+        main = Rules(rules)
+    compare = default_rules(scenario, scenarios)
+    if named:
+        compare = [r for r in compare if r.kind != "coalition"] + [Rules("coalition", named)]
+    if sensitivity is None:
+        sensitivity = rules != "all"
     with progress_bar("analyze") as bar:
         report = analyze_scenario(scenario, variant or None, concept=concept,
                                   with_sensitivity=sensitivity, sensitivity_actors=actors,
-                                  progress=bar)
+                                  progress=bar, rules=main, compare=compare)
     if json_out:
         print_json(report.to_dict())
     else:

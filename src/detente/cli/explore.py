@@ -109,7 +109,8 @@ def summary(
         str | None, typer.Option(help="Variant whose failures PRIM explains.")
     ] = None,
     failure: Annotated[
-        str, typer.Option(help="auto, no-freeze, regret or no-equilibrium.")
+        str, typer.Option(help="auto (= regret), regret, no-equilibrium or missed:<outcome id> "
+                                "(a tracked outcome of the scenario is not reachable).")
     ] = "auto",
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:

@@ -7,8 +7,10 @@ from typing import Any
 
 import jinja2
 
+from detente.report.text import ranking_note, tracked_text
 from detente.report.verification import regime_rows
 from detente.strategy.analysis import StrategyReport
+from detente.strategy.rules import cell
 
 
 def _svg(fig: Any) -> str:
@@ -33,7 +35,8 @@ def interest_chart(report: StrategyReport) -> str:
     fig, ax = plt.subplots(figsize=(8, 3.2))
     width = 0.8 / max(1, len(report.variants))
     x = np.arange(len(ids))
-    for k, v in enumerate(report.variants):
+    for k, e in enumerate(report.ranking):
+        v = report.variant(e.variant)
         vals = [v.best.interests.get(i, 0.0) if v.best else 0.0 for i in ids]
         ax.bar(x + k * width, vals, width, label=v.variant)
     ax.set_xticks(x + width * (len(report.variants) - 1) / 2, ids)
@@ -109,5 +112,6 @@ def render_html(report: StrategyReport) -> str:
         for v in report.variants if v.reachable
     }
     return _TEMPLATE.get_template("report.html.j2").render(
-        r=report, interest_svg=interest_chart(report), path_svgs=paths,
+        r=report, interest_svg=interest_chart(report) if report.interests else "",
+        path_svgs=paths, note=ranking_note(report), tracked_text=tracked_text, rule_cell=cell,
     )

@@ -8,6 +8,33 @@ from rich.console import Console
 from rich.table import Table
 
 from detente.strategy.analysis import StrategyReport
+from detente.strategy.ranking import describe
+from detente.strategy.rules import cell
+
+#: Evidence lines printed per answer, and perturbations listed (the JSON has all).
+EVIDENCE_SHOWN = 6
+PERTURBATIONS_SHOWN = 30
+
+
+def tracked_text(status: Any, concept: str) -> str:
+    """One cell of a tracked outcome: reachable, stable but not reached, or no."""
+    if not status:
+        return ""
+    if status.get("reachable"):
+        return "reachable"
+    if status.get(concept):
+        return "stable, not reached"
+    return "no"
+
+
+def ranking_note(report: StrategyReport) -> str:
+    """How to read the ranking, and why there is none when there is none."""
+    concl = report.conclusion
+    note = ("Rank = 1 + the number of variants with a higher score (standard competition "
+            "ranking: equal scores share a rank, 1, 1, 3).")
+    if concl is not None and concl.unranked:
+        note += f" No variant ranks above another: {concl.unranked}."
+    return note
 
 
 def _fmt_path(path: Any) -> str:
@@ -38,32 +65,61 @@ def render_text(report: StrategyReport, console: Console) -> None:
         t.add_row(f"{name} ({aid})", "; ".join(opts))
     c.print(t)
 
+    concl = report.conclusion
+    if concl is not None:
+        c.rule("Headline")
+        for sentence in concl.sentences:
+            c.print(sentence)
+
     c.rule("Strategy comparison")
-    t = Table(title="Variants ranked by the best outcome they can reach")
-    t.add_column("#")
+    c.print(ranking_note(report))
+    t = Table(title="Variants ranked by the best outcome they can reach (equal scores share a "
+              "rank)")
+    t.add_column("rank", justify="right")
     t.add_column("variant")
-    t.add_column("best reachable outcome")
+    t.add_column("best reachable outcome" if report.interests else "reachable equilibria")
     for iid, _name, w in report.interests:
         t.add_column(f"{iid} (w={w:g})", justify="right")
-    t.add_column("total", justify="right")
-    t.add_column("freeze / cap / CVID stable & reachable")
-    for rank, vid in enumerate(report.ranking, 1):
-        v = report.variant(vid)
+    if report.interests:
+        t.add_column("total", justify="right")
+    for tid, _name, _when in report.tracked:
+        t.add_column(tid)
+    for e in report.ranking:
+        v = report.variant(e.variant)
+        marks = [tracked_text(v.tracked.get(tid, {}), report.concept)
+                 for tid, _, _ in report.tracked]
         best = v.best
-        flags = v.flags
-        fl = " / ".join(
-            ("yes" if flags.get(k, {}).get("reachable") else
-             ("stable" if flags.get(k, {}).get(report.concept) else "no"))
-            for k in ("freeze", "cap", "cvid")
-        )
+        if not report.interests:
+            shown = ", ".join(o.state for o in v.reachable[:3]) or "none reachable"
+            more = v.n_reachable_equilibria - min(3, len(v.reachable))
+            t.add_row(str(e.rank), v.name, shown + (f" and {more:,} more" if more > 0 else ""),
+                      *marks)
+            continue
         if best is None:
-            t.add_row(str(rank), v.name, "none reachable", *[""] * len(report.interests), "", fl)
+            why = "none reachable" if v.top is None else f"no best: {v.no_best}"
+            score = "" if v.score is None else f"{v.score:.2f}"
+            t.add_row(str(e.rank), v.name, why, *[""] * len(report.interests), score, *marks)
             continue
         desc = "; ".join(f"{a}: {', '.join(o) or '—'}" for a, o in best.options.items())
-        t.add_row(str(rank), v.name, desc,
+        t.add_row(str(e.rank), v.name, desc,
                   *[f"{best.interests.get(i[0], 0):g}" for i in report.interests],
-                  f"{best.total:.2f}", fl)
+                  f"{best.total:.2f}", *marks)
     c.print(t)
+
+    if len(report.rules) > 1:
+        what = "rank and top score" if report.interests else "reachable equilibria"
+        t = Table(title=f"The same move rules for every variant ({what})")
+        t.add_column("variant")
+        for run in report.rules:
+            t.add_column(run.rules.label)
+        for vid in report.order:
+            t.add_row(vid, *[cell(run, vid, bool(report.interests)) for run in report.rules])
+        c.print(t)
+    differs = [s for s in report.structure if s.differs]
+    if differs:
+        c.print("[bold]Structure[/bold] (what each variant changes besides preferences):")
+        for st in differs:
+            c.print(f"  {st.variant}: {st.describe()} ({st.n_states:,} feasible states)")
 
     for v in report.variants:
         c.rule(f"Variant: {v.name}")
@@ -74,30 +130,47 @@ def render_text(report: StrategyReport, console: Console) -> None:
                 f"{v.n_reachable_states:,}; reachable {v.concept.upper()} equilibria: "
                 f"{v.n_reachable_equilibria:,}.")
         if v.best is not None:
-            c.print(f"Best reachable outcome {v.best.state} (score {v.best.total:.2f}), path: "
-                    f"{_fmt_path(v.best.path)}")
+            tied = (f"; {v.n_top - 1:,} other reachable equilibria share this score"
+                    if v.n_top > 1 else "")
+            c.print(f"Best reachable outcome {v.best.state} (score {v.best.total:.2f}{tied}), "
+                    f"path: {_fmt_path(v.best.path)}")
+        elif v.top is not None:
+            c.print(f"No best outcome: {v.no_best}.")
 
-    c.rule("The questions")
-    for a in report.answers:
-        c.print(f"[bold]{a.question}[/bold]")
-        c.print(f"  {a.answer}")
-        for e in a.evidence[:6]:
-            c.print(f"    · {e}")
+    if report.answers:
+        c.rule("The questions")
+        for a in report.answers:
+            c.print(f"[bold]{a.question}[/bold]")
+            c.print(f"  {a.answer}")
+            for line in a.evidence[:EVIDENCE_SHOWN]:
+                c.print(f"    · {line}")
+            rest = a.evidence_total - min(EVIDENCE_SHOWN, len(a.evidence))
+            if rest > 0:
+                in_json = len(a.evidence) - min(EVIDENCE_SHOWN, len(a.evidence))
+                c.print(f"    · … {rest} more line{'s' if rest > 1 else ''} of evidence"
+                        + (" in the JSON" if in_json == rest else
+                           f"; the JSON holds {in_json} of them"))
+
+    # reserved for the lead: "what happens if each actor reneges" (explain) and "the record"
+    # (hindcast) render here once StrategyReport.reneging / .record are filled
 
     if report.sensitivity:
         c.rule("Which assumptions decide the ranking")
         decisive = [p for p in report.sensitivity if p.changes_ranking or p.changes_outcome]
         c.print(f"{len(report.sensitivity)} perturbations of preference statements; "
-                f"{sum(p.changes_ranking for p in report.sensitivity)} change the ranking, "
-                f"{sum(p.changes_outcome for p in report.sensitivity)} change a variant's best "
-                "outcome.")
+                f"{sum(p.changes_ranking for p in report.sensitivity)} change the ranks, "
+                f"{sum(p.changes_top for p in report.sensitivity)} change what ranks first, "
+                f"{sum(p.changes_outcome for p in report.sensitivity)} change a variant's first "
+                "reachable outcome.")
         t = Table()
-        for col in ("variant", "actor", "change", "ranking changes", "new ranking"):
+        for col in ("variant", "actor", "change", "ranks change", "new ranking"):
             t.add_column(col)
-        for p in decisive[:30]:
-            t.add_row(p.variant, p.actor, p.change, "yes" if p.changes_ranking else "no",
-                      " > ".join(p.ranking))
+        for pert in decisive[:PERTURBATIONS_SHOWN]:
+            t.add_row(pert.variant, pert.actor, pert.change,
+                      "yes" if pert.changes_ranking else "no", describe(pert.ranking))
         c.print(t)
+        if len(decisive) > PERTURBATIONS_SHOWN:
+            c.print(f"… {len(decisive) - PERTURBATIONS_SHOWN} more in the JSON.")
 
     ver = report.extras.get("verification")
     if ver and "regimes" in ver:
@@ -112,17 +185,14 @@ def render_text(report: StrategyReport, console: Console) -> None:
             line = (f"{e['name']}: weighted median {now['median_start']:.1f} → "
                     f"{now['median_end']:.1f}, mean {now['mean_start']:.1f} → "
                     f"{now['mean_end']:.1f} after {now['rounds']} rounds")
-            if "us_freeze_then_cap" in e:
-                m = e["us_freeze_then_cap"]
-                line += (f"; with the US at {e['us_position']:g}: median {m['median_end']:.1f}, "
-                         f"mean {m['mean_end']:.1f}")
             c.print(line)
     pkg = report.extras.get("package")
     if pkg:
         c.print(f"Package deal (exchange model, {pkg['exchanges']} exchanges over "
                 f"{pkg['rounds']} rounds) — where the issues settle:")
         for _, e in pkg["issues"].items():
+            ends = ", ".join(f"{a} {x:.0f}" for a, x in e["positions_end"].items())
             c.print(f"  {e['name']}: mean {e['mean_start']:.1f} → {e['mean_end']:.1f}; "
-                    f"North Korea ends at {e['positions_end'].get('NK', float('nan')):.1f}")
+                    f"positions at the end: {ends}")
     c.print(f"\n[dim]detente {report.version}; scenario digest {report.digest[:12]}; "
             f"{report.parameters.get('seconds')} s[/dim]")

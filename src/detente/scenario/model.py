@@ -191,6 +191,16 @@ class Scenario:
         ``()`` without one)."""
         return tuple(self.sections.get("history") or ())
 
+    @property
+    def outcomes(self) -> tuple[Any, ...]:
+        """The ``outcomes:`` section as data (owned by :mod:`detente.strategy.spec`)."""
+        return tuple(self.sections.get("outcomes") or ())
+
+    @property
+    def questions(self) -> tuple[Any, ...]:
+        """The ``questions:`` section as data (owned by :mod:`detente.strategy.spec`)."""
+        return tuple(self.sections.get("questions") or ())
+
     # -- codes -------------------------------------------------------------------------------
     @property
     def n_options(self) -> int:

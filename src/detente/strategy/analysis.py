@@ -1,20 +1,24 @@
 """The main analysis of a scenario: every variant, its equilibria, the outcomes reachable from
-the status quo, interest scores, a sensitivity pass and answers to the questions of a strategy.
+the status quo, interest scores, the same analysis under common move rules, a sensitivity
+pass and answers to the scenario's own questions.
 
 Status-quo reachability is the status-quo analysis of :mod:`detente.conflict.paths` (Li,
 Kilgour and Hipel 2005; Xu et al. 2010): the conflict moves from the status quo by legal
-sequences of unilateral improvements and of the scenario's coalitions' improvements; the
+sequences of unilateral improvements and of the chosen coalitions' improvements; the
 outcomes are the reachable equilibria that no such coalition can improve on, each with a
-shortest evolution.
+shortest evolution. Which coalitions may move is a *rule* (:mod:`detente.strategy.rules`):
+each variant's own (``declared``), none, one named set for every variant, or every coalition.
+Variants are ranked with ties (:mod:`detente.strategy.ranking`). Nothing here knows a scenario
+by name: the outcomes to track and the questions come from the file
+(:mod:`detente.strategy.spec`). See ``docs/discussion/strategy-comparison.md``.
 """
 
 from __future__ import annotations
 
-import functools
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -32,8 +36,22 @@ from detente.jsonutil import plain
 from detente.loading import load_scenario
 from detente.scenario import Scenario, variant_of
 from detente.scenario.model import Preference
+from detente.strategy.ranking import RankEntry, competition_ranking, ranks, top
+from detente.strategy.rules import (
+    DECLARED,
+    Conclusion,
+    RuleRun,
+    Rules,
+    Structure,
+    conclusion,
+    default_rules,
+    structure_of,
+)
+from detente.strategy.spec import TrackedOutcome, questions_of, tracked_outcomes
 
 DEFAULT_CONCEPTS = ("nash", "gmr", "smr", "seq")
+#: Reachable equilibria kept per variant (with paths) in the report and the JSON.
+MAX_OUTCOMES = 25
 
 
 @dataclass(frozen=True)
@@ -50,7 +68,8 @@ class Step:
 
 @dataclass(frozen=True)
 class Outcome:
-    """An equilibrium reachable from the status quo, with its shortest path and scores."""
+    """An equilibrium reachable from the status quo, with its shortest path and scores;
+    ``tracked`` lists the tracked outcomes (ids) that hold there."""
 
     state: str
     concepts: tuple[str, ...]
@@ -58,11 +77,21 @@ class Outcome:
     interests: Mapping[str, float]
     total: float
     options: Mapping[str, tuple[str, ...]]
+    tracked: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class VariantAnalysis:
-    """Everything computed for one variant."""
+    """Everything computed for one variant.
+
+    ``reachable`` holds the first :data:`MAX_OUTCOMES` reachable equilibria in the one order
+    used everywhere (:func:`best_first`); ``n_reachable_equilibria`` counts all of them.
+    ``tracked`` maps each tracked outcome id to ``{concept: stable somewhere, "reachable":
+    bool, "reachable_count": int}``. ``no_best`` says why there is no best outcome (no
+    interests, or every reachable equilibrium scores the same); ``n_top`` counts the reachable
+    equilibria that share the top score. ``under`` holds the same variant under other move
+    rules (rule label -> :class:`~detente.strategy.rules.RuleRun`).
+    """
 
     variant: str
     name: str
@@ -71,15 +100,31 @@ class VariantAnalysis:
     concept: str
     reachable: tuple[Outcome, ...]
     n_reachable_states: int
-    flags: Mapping[str, Any]
+    tracked: Mapping[str, Mapping[str, Any]]
     n_reachable_equilibria: int = 0
     reachable_mask: NDArray[np.bool_] | None = field(default=None, repr=False)
+    no_best: str = ""
+    n_top: int = 0
+    under: Mapping[str, RuleRun] = field(default_factory=dict)
+
+    @property
+    def top(self) -> Outcome | None:
+        """The first reachable equilibrium in the report's order (``None`` if none)."""
+        return self.reachable[0] if self.reachable else None
+
+    @property
+    def score(self) -> float | None:
+        """The highest total interest score among the reachable equilibria (``None`` when
+        none is reachable): what the variants are ranked by."""
+        return self.reachable[0].total if self.reachable else None
 
     @property
     def best(self) -> Outcome | None:
-        """The reachable equilibrium with the highest total interest score (lowest code on
-        ties)."""
-        return self.reachable[0] if self.reachable else None
+        """The reachable equilibrium with the highest total score (among equal scores the
+        nearest to the status quo, then the lowest code); ``None`` when none is reachable,
+        the scenario defines no interests, or all reachable equilibria score the same
+        (``no_best`` says which)."""
+        return None if self.no_best else self.top
 
 
 @dataclass(frozen=True)
@@ -89,24 +134,43 @@ class Perturbation:
     variant: str
     actor: str
     change: str
-    ranking: tuple[str, ...]
+    ranking: tuple[RankEntry, ...]
     best_state: str | None
     changes_ranking: bool
     changes_outcome: bool
+    changes_top: bool = False
 
 
 @dataclass(frozen=True)
 class Answer:
-    """A question of the strategy, answered from the results with the evidence."""
+    """A question of the scenario, answered from the results with the evidence."""
 
     question: str
     answer: str
     evidence: tuple[str, ...]
+    id: str = ""
+    kind: str = ""
+    n_evidence: int = -1
+
+    @property
+    def evidence_total(self) -> int:
+        """How many evidence lines there are in all (``evidence`` may hold fewer)."""
+        return len(self.evidence) if self.n_evidence < 0 else self.n_evidence
 
 
 @dataclass(frozen=True)
 class StrategyReport:
-    """The result of :func:`analyze_scenario` (frozen, with provenance)."""
+    """The result of :func:`analyze_scenario` (frozen, with provenance).
+
+    ``ranking`` is best first with shared ranks for equal scores; ``rules`` the same
+    comparison under each move rule analysed (the first is the main one); ``conclusion`` the
+    headline and whether it survives those rules; ``structure`` each variant's structural
+    differences from the base model.
+
+    ``reneging`` and ``record`` are reserved for two sections added later: what happens if
+    each actor reneges (:mod:`detente.conflict` explain) and how the model reads the
+    historical record (hindcast). They stay ``None`` until those analyses are wired in.
+    """
 
     scenario: str
     digest: str
@@ -118,12 +182,19 @@ class StrategyReport:
     n_states: int
     concept: str
     variants: tuple[VariantAnalysis, ...]
-    ranking: tuple[str, ...]
+    ranking: tuple[RankEntry, ...]
     sensitivity: tuple[Perturbation, ...]
     answers: tuple[Answer, ...]
     interests: tuple[tuple[str, str, float], ...]
     extras: Mapping[str, Any] = field(default_factory=dict)
     parameters: Mapping[str, Any] = field(default_factory=dict)
+    tracked: tuple[tuple[str, str, str], ...] = ()
+    rules: tuple[RuleRun, ...] = ()
+    conclusion: Conclusion | None = None
+    structure: tuple[Structure, ...] = ()
+    # -- reserved for the lead: filled by the explain and hindcast analyses ------------------
+    reneging: Any = None
+    record: Any = None
     version: str = detente.__version__
 
     def variant(self, vid: str) -> VariantAnalysis:
@@ -132,6 +203,11 @@ class StrategyReport:
             if v.variant == vid:
                 return v
         raise KeyError(vid)
+
+    @property
+    def order(self) -> tuple[str, ...]:
+        """Variant ids in ranking order."""
+        return tuple(e.variant for e in self.ranking)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-able structure (``detente analyze --json``)."""
@@ -143,9 +219,12 @@ class StrategyReport:
                 "equilibria": {c: v.stability.equilibria(c) for c in v.stability.concepts},
                 "reachable": [_outcome_dict(o) for o in v.reachable],
                 "best": None if v.best is None else _outcome_dict(v.best),
+                "no_best": v.no_best or None,
+                "score": v.score,
+                "top_tied": v.n_top,
                 "reachable_states": v.n_reachable_states,
                 "reachable_equilibria": v.n_reachable_equilibria,
-                "flags": dict(v.flags),
+                "tracked": plain(v.tracked),
             }
         return {
             "scenario": self.scenario,
@@ -154,13 +233,21 @@ class StrategyReport:
             "n_states": self.n_states,
             "concept": self.concept,
             "options": [o[0] for o in self.options],
+            "outcomes": [{"id": i, "name": n, "when": w} for i, n, w in self.tracked],
             "variants": variants,
-            "ranking": list(self.ranking),
-            "sensitivity": [p.__dict__ | {"ranking": list(p.ranking)} for p in self.sensitivity],
+            "ranking": [e.to_dict() for e in self.ranking],
+            "rules": [r.to_dict() for r in self.rules],
+            "conclusion": None if self.conclusion is None else self.conclusion.to_dict(),
+            "structure": [s.to_dict() for s in self.structure],
+            "sensitivity": [p.__dict__ | {"ranking": [e.to_dict() for e in p.ranking]}
+                            for p in self.sensitivity],
             "answers": [
-                {"question": a.question, "answer": a.answer, "evidence": list(a.evidence)}
+                {"id": a.id, "kind": a.kind, "question": a.question, "answer": a.answer,
+                 "evidence": list(a.evidence), "evidence_total": a.evidence_total}
                 for a in self.answers
             ],
+            "reneging": plain(self.reneging),
+            "record": plain(self.record),
             "extras": plain(self.extras),
             "provenance": {"detente": self.version, **dict(self.parameters)},
         }
@@ -173,6 +260,7 @@ def _outcome_dict(o: Outcome) -> dict[str, Any]:
         "options": {k: list(v) for k, v in o.options.items()},
         "interests": dict(o.interests),
         "total": o.total,
+        "tracked": list(o.tracked),
         "path": [s.__dict__ | {"taken": list(s.taken), "withdrawn": list(s.withdrawn)}
                  for s in o.path],
     }
@@ -187,36 +275,42 @@ def reachable_outcomes(
     payoffs: Mapping[str, NDArray[Any]] | None = None,
     equilibrium: NDArray[np.bool_] | None = None,
     concept: str = "seq",
-    coalitions: Sequence[Sequence[str]] | None = None,
+    coalitions: Sequence[Sequence[str]] | str | None = None,
     *,
     max_paths: int = 0,
     edge_limit: int = 0,
 ) -> PathsResult | None:
     """The status-quo analysis behind ``analyze`` and ``explore``: one rule for both, the one
     of :func:`detente.conflict.paths.status_quo_paths` (legal evolutions of unilateral
-    improvements and of the scenario's coalitions' improvements; outcomes are its
-    *resolutions*, the reachable equilibria no such coalition can improve on).
+    improvements and of the coalitions' improvements; outcomes are its *resolutions*, the
+    reachable equilibria no such coalition can improve on).
 
     ``coalitions`` defaults to the scenario's (those of two or more actors); ``[]`` allows
-    unilateral improvements only. ``model``, ``payoffs`` and ``equilibrium`` are computed
-    when not given. Returns ``None`` when the scenario has no status quo. By default no path
-    is traced and no edge kept (``max_paths``, ``edge_limit`` as for ``status_quo_paths``);
-    the result's :meth:`~detente.conflict.paths.PathsResult.path` traces any on request.
+    unilateral improvements only and ``"all"`` every coalition of two or more actors.
+    ``model``, ``payoffs`` and ``equilibrium`` are computed when not given. Returns ``None``
+    when the scenario has no status quo. By default no path is traced and no edge kept
+    (``max_paths``, ``edge_limit`` as for ``status_quo_paths``); the result's
+    :meth:`~detente.conflict.paths.PathsResult.path` traces any on request.
     """
     if scenario.status_quo is None:
         return None
     if coalitions is None:
         coalitions = scenario.coalitions or ()
-    chosen = [list(c) for c in coalitions if len(c) > 1]
-    return status_quo_paths(scenario, concept, coalitions=chosen or False, model=model,
+    chosen: bool | str | list[list[str]]
+    if isinstance(coalitions, str):
+        chosen = coalitions
+    else:
+        chosen = [list(c) for c in coalitions if len(c) > 1] or False
+    return status_quo_paths(scenario, concept, coalitions=chosen, model=model,
                             payoffs=payoffs, equilibrium=equilibrium, max_paths=max_paths,
                             edge_limit=edge_limit)
 
 
 def best_first(codes: NDArray[np.int64], depth: NDArray[Any], totals: NDArray[Any]
                 ) -> NDArray[np.intp]:
-    """Order of reachable outcomes: highest total interest score first (to 9 decimals);
-    among ties the nearest to the status quo, then the lowest code."""
+    """The one order of reachable outcomes in every table and answer: highest total interest
+    score first (to 9 decimals); among equal scores the nearest to the status quo, then the
+    lowest code."""
     return np.lexsort((codes, depth, -np.round(totals, 9)))
 
 
@@ -246,33 +340,17 @@ def total_score(scenario: Scenario, scores: Mapping[str, NDArray[Any]]) -> NDArr
     return np.asarray(total)
 
 
-def _state_flags(scenario: Scenario) -> dict[str, Any]:
-    """Conditions that the questions of the korea-2017 scenario ask about (when present)."""
-    refs = set(scenario.option_refs)
-    flags: dict[str, str] = {}
-    if "NK.freeze" in refs:
-        flags["freeze"] = "NK.freeze"
-    if "NK.cap" in refs:
-        flags["cap"] = "NK.cap"
-    if "NK.denuclearize" in refs:
-        flags["cvid"] = "NK.denuclearize"
-    unity = [r for r in ("US.negotiate", "CN.push", "RU.push", "KR.push", "JP.push") if r in refs]
-    if len(unity) == 5:
-        flags["unity"] = " and ".join(unity)
-    return flags
-
-
-def _eval(scenario: Scenario, text: str, codes: NDArray[np.int64]) -> NDArray[np.bool_]:
-    from detente.scenario.expr import evaluate
-
-    return evaluate(_parsed(text, tuple(scenario.option_refs)), codes)
-
-
-@functools.lru_cache(maxsize=256)
-def _parsed(text: str, refs: tuple[str, ...]) -> Any:
-    from detente.scenario.expr import parse_condition
-
-    return parse_condition(text, {r: k for k, r in enumerate(refs)})
+def _no_best(scenario: Scenario, totals: NDArray[Any]) -> str:
+    """Why the reachable equilibria with these totals have no best one ('' if they have)."""
+    if not totals.size:
+        return ""
+    if not scenario.interests:
+        return "the scenario defines no interests, so outcomes are not scored"
+    r = np.round(totals, 9)
+    if totals.size > 1 and bool((r == r[0]).all()):
+        return (f"all {totals.size:,} reachable equilibria score the same "
+                f"({float(totals[0]):.2f})")
+    return ""
 
 
 def analyze_variant(
@@ -281,33 +359,52 @@ def analyze_variant(
     concepts: Sequence[str] = DEFAULT_CONCEPTS,
     concept: str = "seq",
     preferences: Mapping[str, Preference] | None = None,
-    max_outcomes: int = 25,
+    max_outcomes: int = MAX_OUTCOMES,
+    tracked: Sequence[TrackedOutcome] | None = None,
+    rules: Rules = DECLARED,
+    compare: Sequence[Rules] = (),
 ) -> VariantAnalysis:
     """Stability, status-quo reachability and interest scores of one (variant) scenario.
 
-    ``reachable`` lists the ``max_outcomes`` best reachable equilibria (by total interest
-    score, then state code) with their shortest paths; ``reachable_mask`` marks all of them.
+    ``reachable`` lists the ``max_outcomes`` first reachable equilibria in the order of
+    :func:`best_first`, with their shortest paths; ``reachable_mask`` marks all of them.
+    Reachability follows ``rules`` (default: the coalitions the variant declares); each rule
+    in ``compare`` is run as well and summarised in ``under`` (stability does not depend on
+    the move rules, so it is computed once).
     """
     if model is None or model.key != _key(scenario):
         model = build_model(scenario)
+    if tracked is None:
+        tracked = tracked_outcomes(scenario)
     payoffs = model.payoffs(preferences, scenario)
     conc = list(dict.fromkeys([*concepts, concept]))
     result = analyse(scenario, conc, model=model, payoffs=payoffs)
     codes = model.space.codes
     scores = interest_scores(scenario, codes)
     totals = total_score(scenario, scores)
+    if not totals.size:
+        totals = np.zeros(codes.shape[0])
+    holds = {t.id: t.condition.holds(codes) for t in tracked}
+    eq = result.equilibrium_mask(concept)
     reach: list[Outcome] = []
     n_reach = 0
     reach_mask = np.zeros(codes.shape[0], dtype=bool)
-    sq = reachable_outcomes(scenario, model, payoffs, result.equilibrium_mask(concept), concept)
+    no_best = ""
+    n_top = 0
+    sq = reachable_outcomes(scenario, model, payoffs, eq, concept,
+                            rules.coalitions_for(scenario))
     if sq is not None:
         n_reach = sq.n_reachable
         reach_mask = sq.resolution.copy()
         idx_all = np.flatnonzero(reach_mask)
-        tot = totals[idx_all] if totals.size else np.zeros(idx_all.shape[0])
-        ranked = idx_all[best_first(codes[idx_all], sq.depth[idx_all], tot)][:max_outcomes]
+        tot = totals[idx_all]
+        order = best_first(codes[idx_all], sq.depth[idx_all], tot)
+        no_best = _no_best(scenario, tot)
+        if idx_all.size:
+            r = np.round(tot, 9)
+            n_top = int((r == r.max()).sum())
         masks = {c: result.equilibrium_mask(c) for c in result.concepts}
-        for idx in ranked:
+        for idx in idx_all[order][:max_outcomes]:
             code = int(codes[idx])
             reach.append(
                 Outcome(
@@ -315,18 +412,22 @@ def analyze_variant(
                     concepts=tuple(c for c in result.concepts if masks[c][idx]),
                     path=steps_of(sq.path(code)),
                     interests={k: float(v[idx]) for k, v in scores.items()},
-                    total=float(totals[idx]) if totals.size else 0.0,
+                    total=float(totals[idx]),
                     options={k: tuple(v) for k, v in scenario.describe_state(code).items()},
+                    tracked=tuple(t for t, m in holds.items() if m[idx]),
                 )
             )
-    flags: dict[str, Any] = {}
-    for name, cond in _state_flags(scenario).items():
-        holds = _eval(scenario, cond, codes)
-        flags[name] = {
-            c: bool((holds & result.equilibrium_mask(c)).any()) for c in result.concepts
-        }
-        flags[name]["reachable"] = bool((holds & reach_mask).any())
-        flags[name]["reachable_count"] = int((holds & reach_mask).sum())
+    status: dict[str, dict[str, Any]] = {}
+    for tid, m in holds.items():
+        status[tid] = {c: bool((m & result.equilibrium_mask(c)).any()) for c in result.concepts}
+        status[tid]["reachable"] = bool((m & reach_mask).any())
+        status[tid]["reachable_count"] = int((m & reach_mask).sum())
+    under: dict[str, RuleRun] = {}
+    for other in compare:
+        if other == rules:
+            continue
+        under[other.label] = _run_rules(scenario, model, payoffs, eq, concept, totals, holds,
+                                        other)
     return VariantAnalysis(
         variant=scenario.variant or "base",
         name=_variant_name(scenario),
@@ -335,10 +436,34 @@ def analyze_variant(
         concept=concept,
         reachable=tuple(reach),
         n_reachable_states=n_reach,
-        flags=flags,
+        tracked=status,
         n_reachable_equilibria=int(reach_mask.sum()),
         reachable_mask=reach_mask,
+        no_best=no_best,
+        n_top=n_top,
+        under=under,
     )
+
+
+def _run_rules(scenario: Scenario, model: ConflictModel, payoffs: Mapping[str, NDArray[Any]],
+               eq: NDArray[np.bool_], concept: str, totals: NDArray[Any],
+               holds: Mapping[str, NDArray[np.bool_]], rules: Rules) -> RuleRun:
+    """One variant's reachable equilibria under other move rules, summarised: the top score,
+    their number and which tracked outcomes are reachable."""
+    sq = reachable_outcomes(scenario, model, payoffs, eq, concept,
+                            rules.coalitions_for(scenario))
+    vid = scenario.variant or "base"
+    if sq is None:
+        return RuleRun(rules, {vid: None}, {vid: 0}, {vid: dict.fromkeys(holds, False)},
+                       {vid: ()})
+    res = sq.resolution
+    idx = np.flatnonzero(res)
+    score = float(totals[idx].max()) if idx.size else None
+    codes = model.space.codes
+    first = idx[best_first(codes[idx], sq.depth[idx], totals[idx])][:MAX_OUTCOMES]
+    return RuleRun(rules, {vid: score}, {vid: int(idx.size)},
+                   {vid: {t: bool((m & res).any()) for t, m in holds.items()}},
+                   {vid: tuple(scenario.code_text(int(c)) for c in codes[first])})
 
 
 def _key(scenario: Scenario) -> str:
@@ -361,16 +486,10 @@ def _variant_description(scenario: Scenario) -> str:
     return scenario.description
 
 
-def rank_variants(analyses: Iterable[VariantAnalysis]) -> tuple[str, ...]:
-    """Variants ordered by the total interest score of their best reachable equilibrium
-    (variants that reach no equilibrium last), ties by name."""
-    return _rank((v.variant, v.best.total if v.best else None) for v in analyses)
-
-
-def _rank(totals: Iterable[tuple[str, float | None]]) -> tuple[str, ...]:
-    """Variant ids by best total (``None``: reaches nothing, last), ties by id."""
-    return tuple(vid for vid, _ in sorted(
-        totals, key=lambda vt: (-round(vt[1] if vt[1] is not None else -1e18, 9), vt[0])))
+def rank_variants(analyses: Sequence[VariantAnalysis]) -> tuple[RankEntry, ...]:
+    """Variants by the top total interest score of their reachable equilibria, best first;
+    equal scores share a rank (1, 1, 3); variants that reach nothing come last."""
+    return competition_ranking((v.variant, v.score) for v in analyses)
 
 
 def best_reachable(
@@ -378,9 +497,10 @@ def best_reachable(
     model: ConflictModel,
     payoffs: Mapping[str, NDArray[Any]],
     concept: str,
+    coalitions: Sequence[Sequence[str]] | str | None = None,
 ) -> tuple[int, float] | None:
-    """The best reachable outcome (state index, total score) by the rule of
-    :func:`analyze_variant`, computed on the reachable states only.
+    """The first reachable outcome in the order of :func:`best_first` (state index, total
+    score), computed on the reachable states only.
 
     For Nash and SEQ the reachable states are closed under every actor's improvements, so
     their stability is that of the sub-model on them
@@ -393,7 +513,8 @@ def best_reachable(
     if scenario.status_quo is None:
         return None  # as analyze_variant: no status quo, nothing reachable
     n = model.space.n_states
-    sq = reachable_outcomes(scenario, model, payoffs, np.zeros(n, dtype=bool), concept)
+    sq = reachable_outcomes(scenario, model, payoffs, np.zeros(n, dtype=bool), concept,
+                            coalitions)
     assert sq is not None
     idx = np.flatnonzero(sq.reachable)
     sub = submodel(model, idx)
@@ -436,11 +557,15 @@ def sensitivity(
     concept: str,
     actors: Sequence[str] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    rules: Rules = DECLARED,
 ) -> tuple[Perturbation, ...]:
-    """Perturb each actor's statements in each variant and report which perturbations change
-    the variant ranking or the variant's best reachable outcome; ``progress(done, total)``
-    is called after each re-analysis."""
+    """Perturb each actor's statements in each variant (one edit: drop a statement or swap
+    two neighbours) and report which perturbations change the ranks of the variants, the
+    variants ranked first, or the variant's first reachable outcome; ``progress(done,
+    total)`` is called after each re-analysis."""
     base_rank = rank_variants(base)
+    base_ranks = ranks(base_rank)
+    base_top = set(top(base_rank))
     by_id = {v.variant: v for v in base}
     jobs = [
         (scen, actor, label, pref)
@@ -454,26 +579,37 @@ def sensitivity(
         model = models[_key(scen)]
         for k in range(len(scen.actors)):
             model.moves.csr(k)
+    base_total = {k: v.score for k, v in by_id.items()}
+    base_pay = {scen.variant or "base": models[_key(scen)].payoffs(None, scen)
+                for scen in variants}
 
     def run(job: tuple[Scenario, str, str, Preference]) -> Perturbation:
         scen, actor, label, pref = job
         vid = scen.variant or "base"
         model = models[_key(scen)]
-        if concept in ("nash", "seq"):  # stability of the reachable states only
-            found = best_reachable(scen, model, model.payoffs({actor: pref}, scen), concept)
+        payoffs = model.payoffs({actor: pref}, scen)
+        if np.array_equal(payoffs[actor], base_pay[vid][actor]):
+            # the edit leaves the actor's preference over states as it was: same result
+            found_top = by_id[vid].top
+            best_state = None if found_top is None else found_top.state
+            total = by_id[vid].score
+        elif concept in ("nash", "seq"):  # stability of the reachable states only
+            found = best_reachable(scen, model, payoffs, concept,
+                                   rules.coalitions_for(scen))
             best_state = None if found is None else scen.code_text(
                 int(model.space.codes[found[0]]))
             total = None if found is None else found[1]
         else:
             va = analyze_variant(scen, model, (concept,), concept,
-                                 preferences={actor: pref}, max_outcomes=1)
-            best_state = va.best.state if va.best else None
-            total = va.best.total if va.best else None
-        rank = _rank([(k, total if k == vid else base_total[k]) for k in by_id])
-        prev = by_id[vid].best
+                                 preferences={actor: pref}, max_outcomes=1, tracked=(),
+                                 rules=rules)
+            best_state = va.top.state if va.top else None
+            total = va.score
+        rank = competition_ranking([(k, total if k == vid else base_total[k]) for k in by_id])
+        prev = by_id[vid].top
         old_best = prev.state if prev is not None else None
-        out = Perturbation(vid, actor, label, rank, best_state, rank != base_rank,
-                           best_state != old_best)
+        out = Perturbation(vid, actor, label, rank, best_state, ranks(rank) != base_ranks,
+                           best_state != old_best, set(top(rank)) != base_top)
         if progress is not None:
             with lock:
                 done[0] += 1
@@ -482,7 +618,6 @@ def sensitivity(
 
     lock = threading.Lock()
     done = [0]
-    base_total = {k: (v.best.total if v.best is not None else None) for k, v in by_id.items()}
 
     # independent re-analyses; numpy releases the GIL, so a thread per core helps
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
@@ -498,6 +633,8 @@ def analyze_scenario(
     with_sensitivity: bool = True,
     sensitivity_actors: Sequence[str] | None = None,
     progress: Callable[[float, str], None] | None = None,
+    rules: Rules = DECLARED,
+    compare: Sequence[Rules] | None = None,
 ) -> StrategyReport:
     """Run every analysis that applies to a scenario and answer its questions.
 
@@ -520,6 +657,12 @@ def analyze_scenario(
     progress
         Called as ``progress(fraction done, what is being done)`` as the work advances (from
         worker threads during the sensitivity pass; calls are serialised).
+    rules
+        The move rules of the main analysis (default: each variant's declared coalitions).
+    compare
+        Other move rules to run every variant under, for the comparison across rules
+        (default: :func:`~detente.strategy.rules.default_rules`: unilateral moves only, and
+        every coalition that any variant declares, applied to all).
     """
     t0 = time.perf_counter()
     lock = threading.Lock()
@@ -532,8 +675,13 @@ def analyze_scenario(
     if source is None:
         source = detente.scenario_path()
     base = source if isinstance(source, Scenario) else load_scenario(source)
+    tracked = tracked_outcomes(base)
+    questions = questions_of(base, tracked)
     ids = list(variants) if variants else [v.id for v in base.variants]
     scenarios = [variant_of(base, vid) for vid in ids] or [base]
+    if compare is None:
+        compare = default_rules(base, scenarios)
+    every = list(dict.fromkeys([rules, DECLARED, *compare]))  # the main rules first
     models: dict[str, ConflictModel] = {}
     for s in scenarios:
         models.setdefault(_key(s), build_model(s))
@@ -541,8 +689,11 @@ def analyze_scenario(
     analyses = []
     for k, s in enumerate(scenarios):
         report_progress(share * k / len(scenarios), f"analysing {s.variant or 'the base model'}")
-        analyses.append(analyze_variant(s, models[_key(s)], concepts, concept))
+        analyses.append(analyze_variant(s, models[_key(s)], concepts, concept, tracked=tracked,
+                                        rules=rules, compare=every))
     ranking = rank_variants(analyses)
+    runs = _rule_runs(rules, every, analyses)
+    structure = tuple(structure_of(base, s, models[_key(s)].space.n_states) for s in scenarios)
     sens: tuple[Perturbation, ...] = ()
     if with_sensitivity:
         def tick(done: int, total: int) -> None:
@@ -550,11 +701,15 @@ def analyze_scenario(
                             f"sensitivity: {done} of {total} perturbations")
 
         sens = sensitivity(scenarios, analyses, models, concept, sensitivity_actors,
-                           progress=tick)
+                           progress=tick, rules=rules)
     report_progress(0.9, "verification and bargaining")
     extras = supporting_models(base)
     report_progress(0.93, "answering the questions")
-    answers = answer_questions(base, analyses, models, concept)
+    from detente.strategy.questions import answer_questions
+
+    answers = answer_questions(base, analyses, concept, tracked, questions, runs, models)
+    concl = conclusion(runs, analyses, structure, sens if with_sensitivity else None,
+                       [(t.id, t.name) for t in tracked], concept, bool(base.interests))
     report_progress(1.0, "done")
     return StrategyReport(
         scenario=base.name,
@@ -574,205 +729,38 @@ def analyze_scenario(
         interests=tuple((i.id, i.name, i.weight) for i in base.interests),
         extras=extras,
         parameters={"concepts": list(concepts), "seconds": round(time.perf_counter() - t0, 2),
-                    "source": base.source},
+                    "source": base.source, "rules": rules.label,
+                    "compared": [r.label for r in every]},
+        tracked=tuple((t.id, t.name, t.condition.text) for t in tracked),
+        rules=runs,
+        conclusion=concl,
+        structure=structure,
     )
 
 
-# -- questions ---------------------------------------------------------------------------------
-
-
-def answer_questions(
-    base: Scenario,
-    analyses: Sequence[VariantAnalysis],
-    models: Mapping[str, ConflictModel],
-    concept: str,
-) -> tuple[Answer, ...]:
-    """Answer the strategy's questions from the results (korea-2017 option names)."""
-    flags = _state_flags(base)
-    if not {"freeze", "cvid", "unity"} <= set(flags):
-        return ()
-    by_id = {a.variant: a for a in analyses}
-    out: list[Answer] = []
-    cname = concept.upper() if concept != "nash" else "Nash"
-
-    # 1. CVID
-    ev = []
-    stable_any = []
-    reach_any = []
-    for a in analyses:
-        f = a.flags["cvid"]
-        ev.append(f"{a.variant}: a CVID state is an equilibrium under "
-                  + (", ".join(c.upper() for c in a.stability.concepts if f[c]) or "no concept")
-                  + f"; reachable from the status quo: {'yes' if f['reachable'] else 'no'}")
-        if f[concept]:
-            stable_any.append(a.variant)
-        if f["reachable"]:
-            reach_any.append(a.variant)
-    if reach_any:
-        ans = ("Yes: a stable CVID outcome is reachable from the status quo under "
-               f"{', '.join(reach_any)}.")
-    elif stable_any:
-        ans = (f"Only in a weak sense: CVID states are {cname} equilibria under "
-               f"{', '.join(stable_any)} — once done, denuclearisation cannot be undone — "
-               "but in no variant can the conflict get there from the status quo.")
-    else:
-        ans = f"No: no variant has a {cname} equilibrium in which North Korea denuclearises."
-    out.append(Answer("Is complete denuclearisation (CVID) stable under any variant?", ans,
-                      tuple(ev)))
-
-    # 2. Freeze without unity: variants without a coalition of all five parties
-    ev = []
-    found = []
-    without = []
-    for a in analyses:
-        scen_a = variant_of(base, a.variant)
-        united = any(len(c) >= 5 for c in (scen_a.coalitions or ()))
-        n_frz = int(a.flags["freeze"]["reachable_count"])
-        ev.append(f"{a.variant}: five-party coalition {'yes' if united else 'no'}; reachable "
-                  f"{cname}-stable outcomes with a freeze: {n_frz}")
-        if not united:
-            without.append(a.variant)
-            if n_frz:
-                found.append(a.variant)
-    out.append(Answer(
-        "Is a verified freeze stable without five-party unity?",
-        (f"Yes, under {', '.join(found)}: a stable freeze is reachable without the five acting "
-         "together." if found else
-         f"No: without the five-party coalition ({', '.join(without) or 'no such variant'}) no "
-         f"{cname}-stable freeze is reachable from the status quo."),
-        tuple(ev),
-    ))
-
-    # 3. Unity -> freeze-then-cap reachable?
-    ftc = by_id.get("freeze-then-cap")
-    if ftc is not None:
-        frz = [o for o in ftc.reachable if "freeze" in " ".join(o.options.get("NK", ()))]
-        cap = [o for o in frz if "cap" in o.options.get("NK", ())]
-        if frz:
-            best = max(frz, key=lambda o: (round(o.total, 9), o.state))
-            path = "; ".join(
-                f"{s.mover} "
-                + ", ".join([f"+{t}" for t in s.taken] + [f"-{w}" for w in s.withdrawn])
-                for s in best.path
-            )
-            ans = (f"Yes: under five-party unity the conflict can move from the status quo to a "
-                   f"{cname}-stable verified freeze{' with a cap' if cap else ''} "
-                   f"(state {best.state}, {len(best.path)} moves: {path}).")
-        else:
-            ans = (f"No: with five-party unity no {cname}-stable freeze is reachable from the "
-                   "status quo by unilateral improvements.")
-        out.append(Answer(
-            "Does unity make freeze-then-cap an equilibrium reachable from the status quo?",
-            ans,
-            tuple(f"reachable equilibrium {o.state}: NK "
-                  f"{', '.join(o.options.get('NK', ())) or 'nothing'}; score {o.total:.2f}"
-                  for o in sorted(ftc.reachable, key=lambda o: (-round(o.total, 9), o.state))[:8]),
-        ))
-
-    # 4. Hard containment
-    hc = by_id.get("hard-containment")
-    if hc is not None:
-        if hc.reachable:
-            hbest = hc.best
-            assert hbest is not None
-            nk = ", ".join(hbest.options.get("NK", ())) or "nothing"
-            ans = (f"Without Beijing and Moscow the conflict settles at "
-                   f"{hc.n_reachable_equilibria} reachable {cname} equilibria; the best for US "
-                   f"interests is {hbest.state} "
-                   f"(North Korea: {nk}; total score {hbest.total:.2f}). A freeze is "
-                   f"{'reachable' if hc.flags['freeze']['reachable'] else 'not reachable'}.")
-        else:
-            ans = f"No {cname} equilibrium is reachable from the status quo under hard containment."
-        out.append(Answer(
-            "What happens under hard containment if China and Russia do not join?",
-            ans,
-            tuple(f"{o.state}: score {o.total:.2f}; NK {', '.join(o.options.get('NK', ())) or '—'}"
-                  for o in hc.reachable[:8]),
-        ))
-
-    # 5. Inverse (Kinsara, Kilgour and Hipel 2015): what must change for NK and CN so that a
-    #    freeze holds in the world of late 2017 (the base model), and is it already stable
-    #    under the freeze-then-cap plan?
-    from detente.conflict.edits import statement_edits
-    from detente.conflict.inverse import inverse
-
-    if base.status_quo is not None:
-        sq = base.status_quo
-        target = sq | (1 << base.option_refs.index(flags["freeze"]))
-        for ref in ("NK.provoke", "NK.proliferate"):
-            if ref in base.option_refs:
-                target &= ~(1 << base.option_refs.index(ref))
-        if base.is_feasible(target):
-            who = [a for a in ("NK", "CN") if a in base.actor_ids]
-            conc = "seq" if concept == "seq" else concept
-            inv = inverse(base, target, conc, actors=who)
-            worded = [a.actor for a in inv.actors
-                      if not a.stable and base.preferences[a.actor].kind == "statements"]
-            edits = statement_edits(base, target, conc, actors=worded) if worded else {}
-            ev = []
-            for act in inv.actors:
-                if act.stable:
-                    ev.append(f"{act.actor}: nothing — already {cname}-stable for it")
-                    continue
-                moves = ", ".join(
-                    f"{base.code_text(t)} ({_diff(base, target, t)})" for t in act.must_block[:4])
-                ev.append(f"{act.actor} would leave the freeze for {moves}")
-                if act.must_block:
-                    why = _deciding_statements(base, act.actor, target, act.must_block[0])
-                    if why:
-                        ev.append(f"{act.actor}'s statements that make the first of these "
-                                  f"moves an improvement: {why}")
-                edit = edits.get(act.actor)
-                if edit is not None and edit.found:
-                    ev.append(f"{act.actor}, fewest edits to its preference statements "
-                              f"({len(edit.edits)}): {edit.describe()}")
-                change = "; ".join(inv.describe_change(act))
-                if act.change is not None:
-                    ev.append(f"{act.actor}, smallest change ({act.change.swaps} pairwise swaps "
-                              f"of its ranking): {change}")
-            ftc_note = ""
-            if ftc is not None:
-                ftc_note = (" Under freeze-then-cap, a reachable freeze is "
-                            + ("already stable for all." if ftc.flags["freeze"]["reachable"]
-                               else "still not reachable."))
-            unstable = [a.actor for a in inv.actors if not a.stable]
-            out.append(Answer(
-                "What would have to change in North Korea's and China's preferences for a freeze "
-                "to hold?",
-                (f"Take the late-2017 situation with North Korea frozen instead of testing "
-                 f"({base.code_text(target)}). "
-                 + (f"It is not {cname}-stable for {' and '.join(unstable)}: the moves listed "
-                    "must stop being improvements, by a change of preference or a credible "
-                    "sanction." if unstable else f"It is already {cname}-stable for both.")
-                 + "".join(f" For {k}, the fewest edits to its stated priorities that make it "
-                           f"hold: {v.describe()}." for k, v in edits.items() if v.found)
-                 + ftc_note),
-                tuple(ev),
-            ))
+def _rule_runs(main: Rules, every: Sequence[Rules], analyses: Sequence[VariantAnalysis]
+               ) -> tuple[RuleRun, ...]:
+    """Every variant's summary under each rule, the main rule first."""
+    out = []
+    for r in every:
+        scores: dict[str, float | None] = {}
+        counts: dict[str, int] = {}
+        reach: dict[str, dict[str, bool]] = {}
+        states: dict[str, tuple[str, ...]] = {}
+        for v in analyses:
+            if r == main:
+                scores[v.variant] = v.score
+                counts[v.variant] = v.n_reachable_equilibria
+                reach[v.variant] = {t: bool(s["reachable"]) for t, s in v.tracked.items()}
+                states[v.variant] = tuple(o.state for o in v.reachable)
+            else:
+                u = v.under[r.label]
+                scores[v.variant] = u.scores[v.variant]
+                counts[v.variant] = u.counts[v.variant]
+                reach[v.variant] = dict(u.reachable[v.variant])
+                states[v.variant] = tuple(u.states[v.variant])
+        out.append(RuleRun(r, scores, counts, reach, states))
     return tuple(out)
-
-
-def _deciding_statements(scen: Scenario, actor: str, stay: int, leave: int) -> str:
-    """The actor's statements whose truth differs between ``stay`` and ``leave``, most
-    important first, marked by which state they favour (option prioritisation: the most
-    important differing statement decides the comparison)."""
-    pref = scen.preferences[actor]
-    if pref.kind != "statements":
-        return ""
-    codes = np.array([stay, leave], dtype=np.int64)
-    parts = []
-    for k, stm in enumerate(pref.statements, start=1):
-        at_stay, at_leave = (bool(x) for x in stm.holds(codes))
-        if at_stay != at_leave:
-            side = "favours leaving" if at_leave else "favours staying"
-            parts.append(f"#{k} «{stm.text}» ({side})")
-    return "; ".join(parts[:4])
-
-
-def _diff(scen: Scenario, a: int, b: int) -> str:
-    parts = [f"+{o.ref}" for o in scen.options if (b >> o.index) & 1 and not (a >> o.index) & 1]
-    parts += [f"-{o.ref}" for o in scen.options if (a >> o.index) & 1 and not (b >> o.index) & 1]
-    return ", ".join(parts)
 
 
 def supporting_models(base: Scenario) -> dict[str, Any]:
@@ -800,13 +788,7 @@ def supporting_models(base: Scenario) -> dict[str, Any]:
         for issue in base.issues:
             now = forecast_issue(issue, rounds=10)
             entry: dict[str, Any] = {"name": issue.name, "now": _forecast_summary(now)}
-            anchors = issue.scale.anchors
-            ftc = [pt for pt, label in anchors.items() if "freeze then cap" in label.lower()]
-            if ftc and "US" in issue.positions:
-                moved = forecast_issue(issue, rounds=10, overrides={"US": float(ftc[0])})
-                entry["us_freeze_then_cap"] = _forecast_summary(moved)
-                entry["us_position"] = float(ftc[0])
-            entry["anchors"] = {float(k): v for k, v in anchors.items()}
+            entry["anchors"] = {float(k): v for k, v in issue.scale.anchors.items()}
             out[issue.id] = entry
         extras["bargaining"] = out
         package = [i for i in base.issues if getattr(i, "package", False)]

@@ -17,13 +17,12 @@ MAX_STATES_SHOWN = 10
 MAX_PERTURBATIONS = 60
 
 
-def _flag_text(flags: Mapping[str, Any], key: str, concept: str) -> str:
-    f = flags.get(key)
-    if not f:
+def _tracked_text(status: Mapping[str, Any] | None, concept: str) -> str:
+    if not status:
         return ""
-    if f.get("reachable"):
+    if status.get("reachable"):
         return "reachable"
-    if f.get(concept):
+    if status.get(concept):
         return "stable, not reached"
     return "no"
 
@@ -49,16 +48,20 @@ def build_view(data: Mapping[str, Any], report: Any, paths: Mapping[str, Any]) -
     concept = str(data["concept"])
     options = [{"ref": ref, "actor": ref.split(".", 1)[0], "name": name, "reversible": rev}
                for ref, name, rev in report.options]
-    flag_keys = [k for k in ("freeze", "cap", "cvid")
-                 if any(k in v.get("flags", {}) for v in data["variants"].values())]
+    tracked = list(data.get("outcomes") or [])
     comparison = []
-    for rank, vid in enumerate(data["ranking"], start=1):
+    for entry in data["ranking"]:
+        vid = entry["variant"]
         v = data["variants"][vid]
         best = v["best"]
+        top = v["reachable"][0] if v["reachable"] else None
         comparison.append({
-            "rank": rank,
+            "rank": entry["rank"],
             "variant": vid,
             "name": v["name"],
+            "score": entry["score"],
+            "no_best": v.get("no_best"),
+            "top_state": None if top is None else top["state"],
             "best": None if best is None else {
                 "state": best["state"],
                 "options": best["options"],
@@ -66,17 +69,21 @@ def build_view(data: Mapping[str, Any], report: Any, paths: Mapping[str, Any]) -
                 "total": best["total"],
                 "steps": len(best["path"]),
             },
-            "flags": {k: _flag_text(v.get("flags", {}), k, concept) for k in flag_keys},
+            "tracked": {t["id"]: _tracked_text(v.get("tracked", {}).get(t["id"]), concept)
+                        for t in tracked},
         })
     variants = []
     for vid, v in data["variants"].items():
         eq = v["equilibria"]
-        reach = sorted(v["reachable"], key=lambda o: (-o["total"], o["state"]))
+        listed = v["reachable"]  # already in the report's one order (best first)
         shown = [{"state": o["state"], "total": o["total"], "concepts": o["concepts"],
-                  "steps": len(o["path"])} for o in reach[:MAX_STATES_SHOWN]]
+                  "steps": len(o["path"])} for o in listed[:MAX_STATES_SHOWN]]
+        n_all = int(v.get("reachable_equilibria", len(listed)))
+        n_listed = len(listed)
         if data["status_quo"] is None:
             shown = [{"state": s, "total": None, "concepts": [concept], "steps": None}
                      for s in eq.get(concept, [])[:MAX_STATES_SHOWN]]
+            n_all = n_listed = len(eq.get(concept, []))
         best = v["best"]
         variants.append({
             "variant": vid,
@@ -86,15 +93,14 @@ def build_view(data: Mapping[str, Any], report: Any, paths: Mapping[str, Any]) -
             "reachable_states": v.get("reachable_states", 0),
             "n_reachable": int(v.get("reachable_equilibria", len(v["reachable"]))),
             "shown": shown,
-            "more": max(0, (int(v.get("reachable_equilibria", len(v["reachable"])))
-                            if data["status_quo"] is not None
-                            else len(eq.get(concept, []))) - len(shown)),
+            "more": max(0, n_listed - len(shown)),  # listed in the JSON, not on the page
+            "unlisted": max(0, n_all - n_listed),  # counted, listed nowhere
             "best_path": [] if best is None else [
                 {"mover": s["mover"], "before": s["before"], "after": s["after"],
                  "taken": s["taken"], "withdrawn": s["withdrawn"]} for s in best["path"]],
             "paths": dict(paths.get(vid, {})),
         })
-    order = {vid: k for k, vid in enumerate(data["ranking"])}
+    order = {e["variant"]: k for k, e in enumerate(data["ranking"])}
     variants.sort(key=lambda x: order.get(x["variant"], len(order)))
     sens = [p for p in data.get("sensitivity", [])
             if p.get("changes_ranking") or p.get("changes_outcome")]
@@ -112,8 +118,11 @@ def build_view(data: Mapping[str, Any], report: Any, paths: Mapping[str, Any]) -
         "actors": [{"id": a, "name": n} for a, n in report.actors],
         "options": options,
         "interests": [{"id": i, "name": n, "weight": w} for i, n, w in report.interests],
-        "flag_keys": flag_keys,
+        "tracked": tracked,
         "ranking": list(data["ranking"]),
+        "conclusion": data.get("conclusion"),
+        "rules": data.get("rules") or [],
+        "structure": [s for s in data.get("structure") or [] if s.get("describe")],
         "comparison": comparison,
         "variants": variants,
         "answers": data.get("answers", []),

@@ -3,7 +3,7 @@
 A scenario's ``uncertainties:`` section (:mod:`.spec`) defines a space of plausible
 assumptions; :mod:`.sampling` draws samples from it (Latin hypercube or Monte Carlo);
 :mod:`.evaluate` analyses every variant under every sample (reachable equilibria, interest
-scores, freeze/cap/CVID, bargaining forecast, breakout time); :mod:`.runner` runs the sweep on
+scores, tracked outcomes, bargaining forecast, breakout time); :mod:`.runner` runs the sweep on
 a local process pool or Dask and :mod:`.store` writes the rows to Parquet in chunks, with
 ``--resume``; :mod:`.summary` ranks the variants by robustness and :mod:`.prim` describes,
 with PRIM boxes, the assumptions under which a plan fails.

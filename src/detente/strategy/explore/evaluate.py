@@ -14,26 +14,28 @@ What a row holds (all deterministic; timings go to the run log, never here):
 ``best_state``, ``outcome``
     The reachable equilibrium with the highest total interest score (on ties the nearest
     to the status quo, then the lowest code, as :attr:`VariantAnalysis.best`) and its outcome
-    class: the first ``outcomes:`` class whose condition holds there; else, for scenarios
-    with a North Korean freeze option, ``cvid`` / ``freeze and cap`` / ``freeze`` /
-    ``no freeze`` (those whose options exist); else the state code. ``no equilibrium``
-    when none is reachable.
+    class: the first outcome whose condition holds there, from ``uncertainties.outcomes`` when
+    given, else from the scenario's tracked ``outcomes:`` (:mod:`detente.strategy.spec`);
+    ``other`` when none holds; the state code when the scenario declares no outcomes.
+    ``no equilibrium`` when none is reachable.
 ``score``, ``score_min``, ``interest.<id>``
     Total (weighted with the sampled weights) and per-interest points of the best reachable
     equilibrium, and the lowest total among the reachable ones (a pessimistic reading). When
     none is reachable the status quo stands in: the conflict is assumed to stay where it is.
 ``regret``
     The best ``score`` among the sample's variants minus this variant's (Savage 1951).
-``<flag>_stable``, ``<flag>_reached``
-    For ``freeze``, ``cap``, ``cvid`` (when the options exist): some equilibrium under the
-    concept has it / some reachable equilibrium has it (as :func:`analyze_variant`'s flags).
+``stable.<id>``, ``reached.<id>``
+    For each tracked outcome of the scenario's ``outcomes:``: some equilibrium under the
+    concept has it / some reachable equilibrium has it (as :func:`analyze_variant`'s
+    ``tracked``).
 ``bargain.<issue>``
     The expected-utility forecast (Bueno de Mesquita 1994; :func:`forecast_issue`, 10 rounds)
     of the issue with the sampled positions, saliences and capabilities: the final median.
 ``breakout_months``
-    Breakout time (:func:`detente.verify.spec.assess_freeze`) under the regime of the
-    outcome: the cap when the best state has a cap, the freeze when it has a freeze, else
-    now; ``NaN`` for CVID (not modelled by the verification section).
+    Breakout time (:func:`detente.verify.spec.assess_freeze`) under the verification regime
+    in force at the best state: the ``regime:`` of the first tracked outcome (in file order)
+    that holds there and names one, else ``now``; ``NaN`` for ``regime: none`` (a regime the
+    verification section does not model).
 
 Reuse: a worker process builds the scenario, the variants and one
 :class:`~detente.conflict.ConflictModel` per structure once (cached by the job's key) and
@@ -66,14 +68,11 @@ from detente.strategy.explore.spec import (
     UncertaintySpace,
     normalise,
     parse_uncertainties,
-    resolver,
     set_path,
     variant_scenarios,
 )
+from detente.strategy.spec import TrackedOutcome, tracked_outcomes
 
-#: Options behind the freeze / cap / CVID flags (as :mod:`detente.strategy.analysis`).
-FLAG_OPTIONS: dict[str, str] = {"freeze": "NK.freeze", "cap": "NK.cap",
-                                "cvid": "NK.denuclearize"}
 NO_EQUILIBRIUM = "no equilibrium"
 OTHER = "other"
 #: Column types: ``int64``, ``float64``, ``bool`` or ``string``.
@@ -144,10 +143,9 @@ class ChunkResult:
 # -- columns -------------------------------------------------------------------------------
 
 
-def flags_of(scenario: Scenario) -> dict[str, str]:
-    """The freeze/cap/CVID flags the scenario supports (name -> option reference)."""
-    refs = set(scenario.option_refs)
-    return {k: v for k, v in FLAG_OPTIONS.items() if v in refs}
+def tracked_of(scenario: Scenario) -> tuple[TrackedOutcome, ...]:
+    """The scenario's tracked outcomes (its ``outcomes:`` section)."""
+    return tracked_outcomes(scenario)
 
 
 def result_schema(base: Scenario, space: UncertaintySpace) -> list[tuple[str, ColumnType]]:
@@ -161,8 +159,8 @@ def result_schema(base: Scenario, space: UncertaintySpace) -> list[tuple[str, Co
              ("outcome", "string"), ("score", "float64"), ("score_min", "float64"),
              ("regret", "float64")]
     cols += [(f"interest.{it.id}", "float64") for it in base.interests]
-    for name in flags_of(base):
-        cols += [(f"{name}_stable", "bool"), (f"{name}_reached", "bool")]
+    for tr in tracked_of(base):
+        cols += [(f"stable.{tr.id}", "bool"), (f"reached.{tr.id}", "bool")]
     cols += [(f"bargain.{issue.id}", "float64") for issue in base.issues]
     if base.verification is not None and hasattr(base.verification, "model_dump"):
         cols.append(("breakout_months", "float64"))
@@ -187,7 +185,7 @@ class _Variant:
     start: int | None
     coalitions: list[list[str]]
     scores: NDArray[np.float64]  # states x interests
-    flag_masks: dict[str, NDArray[np.bool_]]
+    tracked_masks: dict[str, NDArray[np.bool_]]
     class_masks: list[tuple[str, NDArray[np.bool_]]]
     ops: dict[str, tuple[tuple[Condition, ...], list[_Op], list[_Op]]]
 
@@ -211,23 +209,11 @@ class _Context:
         every = variant_scenarios(base, ["base", *[v.id for v in base.variants]])
         self.space = parse_uncertainties(base, every)
         self.schema = result_schema(base, self.space)
-        self.flags = flags_of(base)
-        resolve = resolver(base)
-        from detente.scenario.expr import parse_condition
-
-        def cond(text: str) -> Condition:
-            return Condition(text, parse_condition(text, resolve))
-
+        self.tracked = tracked_of(base)
         if self.space.outcomes:
             classes: list[tuple[str, Condition]] = list(self.space.outcomes)
-        elif "freeze" in self.flags:
-            f = self.flags
-            classes = [("cvid", cond(f["cvid"]))] if "cvid" in f else []
-            if "cap" in f:
-                classes.append(("freeze and cap", cond(f"{f['freeze']} and {f['cap']}")))
-            classes += [("freeze", cond(f["freeze"])), ("no freeze", cond("true"))]
         else:
-            classes = []
+            classes = [(t.id, t.condition) for t in self.tracked]
         self.by_state = not classes
         models: dict[str, ConflictModel] = {}
         self.variants: list[_Variant] = []
@@ -248,8 +234,7 @@ class _Context:
                 else []
             self.variants.append(_Variant(
                 vid, s, model, start, coal, scores,
-                {n: Condition(ref, parse_condition(ref, resolve)).holds(codes)
-                 for n, ref in self.flags.items()},
+                {t.id: t.condition.holds(codes) for t in self.tracked},
                 [(label, c.holds(codes)) for label, c in classes],
                 self._ops(s, vid),
             ))
@@ -328,7 +313,7 @@ class _Context:
             reach = np.flatnonzero(sq.resolution).astype(np.int64)
             depth = sq.depth[reach]
         out = _EngineOut(reach, depth,
-                         {n: bool((m & eq).any()) for n, m in v.flag_masks.items()})
+                         {n: bool((m & eq).any()) for n, m in v.tracked_masks.items()})
         with self.lock:
             self.stats["engine_s"] += time.perf_counter() - t0
             self.stats["engine_calls"] += 1
@@ -460,20 +445,16 @@ class _Context:
                 r["score"] = r["score_min"] = math.nan
         for it_id, j in self.interest_index.items():
             r[f"interest.{it_id}"] = float(points[j])
-        for name, mask in v.flag_masks.items():
-            r[f"{name}_stable"] = eng.stable[name]
-            r[f"{name}_reached"] = bool(mask[reach].any()) if reach.size else False
+        for name, mask in v.tracked_masks.items():
+            r[f"stable.{name}"] = eng.stable[name]
+            r[f"reached.{name}"] = bool(mask[reach].any()) if reach.size else False
         if months:
             regime = "now"
             if reach.size:
-                at = {n: bool(m[best]) for n, m in v.flag_masks.items()}
-                if at.get("cvid"):
-                    regime = "cvid"
-                elif at.get("cap") and "cap" in months:
-                    regime = "cap"
-                elif at.get("freeze") and "freeze" in months:
-                    regime = "freeze"
-            r["breakout_months"] = math.nan if regime == "cvid" else months[regime]
+                regime = next((t.regime for t in self.tracked
+                               if t.regime and v.tracked_masks[t.id][best]), "now")
+            r["breakout_months"] = math.nan if regime == "none" else \
+                months.get(regime, months["now"])
         return r
 
     def _class(self, v: _Variant, best: int, text: str) -> str:

@@ -53,7 +53,7 @@ class Restriction:
     values: tuple[Any, ...] = ()
 
     def describe(self, labels: Sequence[str] | None = None) -> str:
-        """Readable form, e.g. ``NK-cap in {drop}`` or ``weight:peace in [0.15, 0.21]``."""
+        """Readable form, e.g. ``B-terms in {drop}`` or ``weight:peace in [0.15, 0.21]``."""
         if self.categorical:
             def label(v: Any) -> str:
                 if labels is not None and isinstance(v, int | np.integer) and \

@@ -44,6 +44,7 @@ from detente.strategy.explore.evaluate import (
 from detente.strategy.explore.sampling import design, design_digest
 from detente.strategy.explore.spec import parse_uncertainties, variant_scenarios
 from detente.strategy.explore.store import EXTRA_HINT, ResultStore, read_results
+from detente.strategy.spec import tracked_outcomes
 
 #: Concepts an exploration can use (as ``detente analyze``).
 EXPLORE_CONCEPTS = ("nash", "gmr", "smr", "seq")
@@ -198,7 +199,8 @@ def explore(
         "samples": samples,
         "design": design_digest(points),
         "parameters": [p.describe() for p in space.parameters],
-        "outcomes": [label for label, _ in space.outcomes],
+        "outcomes": [label for label, _ in space.outcomes]
+        or [t.id for t in tracked_outcomes(base)],
         "schema": [list(c) for c in schema],
         "detente": detente.__version__,
     }

@@ -29,8 +29,8 @@ The section::
         capacity.machines: [3000, 6000]
         freeze.restart_months: [0.5, 6]
       outcomes:                   # optional outcome classes, the first that holds wins
-        - {id: war, when: US.strike}
-        - {id: freeze, when: NK.freeze}
+        - {id: war, when: US.strike}   # (default: the scenario's top-level `outcomes:`,
+        - {id: freeze, when: NK.freeze}  # see detente.strategy.spec)
 
 A statement is named by its text (compared with runs of blanks collapsed), so one entry
 applies to every variant whose list for that actor contains the statement; variants that

@@ -11,9 +11,9 @@ Hundred Years*, ch. 5; Savage 1951 for regret):
 * a robustness ranking: by mean regret (default), maximum regret (Savage's minimax
   regret), expected score, or worst-case score; ties by the other criteria, then by name.
 
-Scenario discovery: the samples of one variant (the *plan*, by default the seed's
-freeze-then-cap) where it *fails* — by default, where no reachable equilibrium has a
-freeze, or where it is not the best variant for scenarios without a freeze option — are
+Scenario discovery: the samples of one variant (the *plan*, by default the most robust)
+where it *fails* — by default, where another variant does better (regret); with
+``missed:<id>``, where no reachable equilibrium has the tracked outcome ``<id>`` — are
 described by PRIM boxes over the sampled inputs (:mod:`detente.strategy.explore.prim`).
 """
 
@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +33,7 @@ from detente.strategy.explore.prim import PrimResult, prim
 from detente.strategy.explore.store import Results, read_results
 
 RANKINGS = ("regret", "max-regret", "expected", "worst")
-FAILURES = ("auto", "no-freeze", "regret", "no-equilibrium")
+FAILURES = ("auto", "regret", "no-equilibrium", "missed:<outcome id>")
 #: Regret below this counts as zero (scores are sums of weighted points).
 REGRET_TOL = 1e-9
 
@@ -51,8 +51,8 @@ class VariantRobustness:
     mean_regret: float
     max_regret: float
     best_share: float
-    freeze_share: float | None
     rank: int
+    reached: Mapping[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -126,18 +126,18 @@ def summarize(
     rank_by
         ``regret`` (mean regret), ``max-regret``, ``expected`` or ``worst``.
     plan
-        The variant whose failures PRIM explains (default: ``freeze-then-cap`` when explored,
-        else the most robust variant).
+        The variant whose failures PRIM explains (default: the most robust variant).
     failure
-        ``auto``, ``no-freeze`` (no reachable equilibrium with a freeze), ``regret`` (another
-        variant does better in the sample) or ``no-equilibrium``.
+        ``auto`` (= ``regret``), ``regret`` (another variant does better in the sample),
+        ``no-equilibrium``, or ``missed:<id>`` (no reachable equilibrium has the tracked
+        outcome ``<id>``).
     prim_options
         Keyword arguments for :func:`~detente.strategy.explore.prim.prim`.
     """
     res = results if isinstance(results, Results) else read_results(results)
     if rank_by not in RANKINGS:
         raise ValueError(f"--rank-by must be one of {', '.join(RANKINGS)}; got {rank_by!r}")
-    if failure not in FAILURES:
+    if failure not in FAILURES[:3] and not failure.startswith("missed:"):
         raise ValueError(f"--failure must be one of {', '.join(FAILURES)}; got {failure!r}")
     cols = res.columns
     meta = res.meta
@@ -154,16 +154,15 @@ def summarize(
         score = cols["score"][m].astype(float)
         regret = cols["regret"][m].astype(float)
         shares = {c: float((outcome[m] == c).sum()) / n if n else 0.0 for c in classes}
-        freeze = None
-        if "freeze_reached" in cols:
-            freeze = float(cols["freeze_reached"][m].mean()) if n else 0.0
+        reached = {name.removeprefix("reached."): float(cols[name][m].mean()) if n else 0.0
+                   for name in cols if name.startswith("reached.")}
         rows.append(dict(
             variant=vid, samples=n, shares=shares, expected=_nan(np.nanmean, score),
             worst=_nan(np.nanmin, score),
             expected_min=_nan(np.nanmean, cols["score_min"][m].astype(float)),
             mean_regret=_nan(np.nanmean, regret), max_regret=_nan(np.nanmax, regret),
             best_share=float((regret <= REGRET_TOL).sum()) / n if n else 0.0,
-            freeze_share=freeze,
+            reached=reached,
         ))
 
     def key(r: dict[str, Any]) -> tuple[Any, ...]:
@@ -183,22 +182,24 @@ def summarize(
     labels = {f"in.{p['name']}": tuple(p.get("labels") or ()) for p in
               meta.get("parameters", [])}
     if plan is None:
-        plan = "freeze-then-cap" if "freeze-then-cap" in variants else \
-            (ranked[0]["variant"] if ranked else None)
+        plan = ranked[0]["variant"] if ranked else None
     elif plan not in variants:
         raise ValueError(f"--plan {plan!r} is not among the explored variants "
                          f"({', '.join(variants)})")
     if failure == "auto":
-        failure = "no-freeze" if "freeze_reached" in cols else "regret"
-    if failure == "no-freeze" and "freeze_reached" not in cols:
-        raise ValueError("--failure no-freeze needs a scenario with an NK.freeze option")
+        failure = "regret"
+    missed = failure.removeprefix("missed:") if failure.startswith("missed:") else None
+    if missed is not None and f"reached.{missed}" not in cols:
+        known = [n.removeprefix("reached.") for n in cols if n.startswith("reached.")]
+        raise ValueError(f"--failure missed:{missed}: no tracked outcome {missed!r}; choose one "
+                         f"of: {', '.join(known) or 'none (the scenario declares no outcomes:)'}")
     result = None
     params = [p for p in meta.get("parameters", [])
               if plan is not None and (p.get("variants") is None or plan in p["variants"])]
     if plan is not None and params:
         m = cols["variant"] == plan
-        if failure == "no-freeze":
-            y = ~cols["freeze_reached"][m].astype(bool)
+        if missed is not None:
+            y = ~cols[f"reached.{missed}"][m].astype(bool)
         elif failure == "regret":
             y = cols["regret"][m].astype(float) > REGRET_TOL
         else:
@@ -239,8 +240,9 @@ def render_summary(summary: ExploreSummary, console: Any) -> None:
     if p is None:
         console.print("No uncertain inputs apply to the plan; no scenario discovery.")
         return
-    what = {"no-freeze": "no freeze is reachable", "regret": "another variant does better",
-            "no-equilibrium": "no equilibrium is reachable"}[summary.failure]
+    what = {"regret": "another variant does better",
+            "no-equilibrium": "no equilibrium is reachable"}.get(
+        summary.failure, f"{summary.failure.removeprefix('missed:')} is not reachable")
     console.print(f"\n[bold]Where {summary.plan} fails[/bold] ({what}): "
                   f"{p.n_cases} of {p.n} samples ({100 * p.base_rate:.0f}%).")
     if not p.boxes:
