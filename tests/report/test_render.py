@@ -9,8 +9,8 @@ import pytest
 from rich.console import Console
 
 import detente
+from detente.loading import loads_scenario
 from detente.report import render_html, render_text
-from detente.scenario import loads_scenario
 from detente.strategy.analysis import analyze_scenario
 from tests.strategy.test_questions import DILEMMA, NO_INTERESTS
 

@@ -17,10 +17,9 @@ import pytest
 
 import detente
 from detente.errors import ScenarioError
-from detente.scenario import loads_scenario
+from detente.loading import loads_scenario
 from detente.strategy.analysis import analyze_scenario
 from detente.strategy.rules import UNILATERAL, Rules
-from detente.strategy.spec import questions_of, tracked_outcomes
 
 DILEMMA = """\
 detente: 1
@@ -189,11 +188,12 @@ def test_bad_sections_one_line(edit: dict[str, object], field: str, message: str
 
     data = yaml.safe_load(DILEMMA)
     data.update(edit)
-    s = loads_scenario(yaml.safe_dump(data), "bad.yaml")
-    with pytest.raises(ScenarioError) as info:
-        questions_of(s, tracked_outcomes(s))
+    with pytest.raises(ScenarioError) as info:  # refused at load, with the line
+        loads_scenario(yaml.safe_dump(data), "bad.yaml")
     text = str(info.value)
-    assert text.startswith(f"bad.yaml: {field}: ") and message in text and "\n" not in text
+    assert info.value.line is not None and info.value.field == field
+    assert text.startswith(f"bad.yaml:{info.value.line}: {field}: ")
+    assert message in text and "\n" not in text
 
 
 def test_elmira_has_nothing_korean() -> None:

@@ -236,13 +236,18 @@ def _located(exc: ScenarioError, ctx: ErrorContext) -> ScenarioError:
     """``exc`` with the line of its field, looked up in the loader's line index."""
     if exc.line is not None or exc.field is None:
         return exc
+    best: tuple[int, int] | None = None  # (length of the field matched, line)
     for path, line in ctx.lines.items():
         text = ""
         for p in path:
             text += f"[{p}]" if isinstance(p, int) else ("." if text else "") + str(p)
-        if text == exc.field:
-            return ScenarioError(exc.message, source=exc.source, field=exc.field, line=line)
-    return exc
+        rest = exc.field[len(text):]
+        if (text and exc.field.startswith(text) and rest[:1] in ("", ".", "[")
+                and (best is None or len(text) > best[0])):
+            best = (len(text), line)  # the field itself, or the nearest enclosing one
+    if best is None:
+        return exc
+    return ScenarioError(exc.message, source=exc.source, field=exc.field, line=best[1])
 
 
 def _section(name: str, data: Any, scenario: Scenario, ctx: ErrorContext,
