@@ -49,14 +49,11 @@ from detente.conflict.paths import status_quo_paths
 from detente.conflict.preferences import ranking_scores, statement_scores
 from detente.conflict.reach import group_reach
 from detente.conflict.result import JsonResult
+from detente.scenario.codes import code_text
 from detente.scenario.model import Preference, Scenario
 
 #: Concepts analysed by default (SIM is left out: its definitions vary in the literature).
 DEFAULT_CONCEPTS = ("nash", "gmr", "smr", "seq")
-
-
-def _text(code: int, n: int) -> str:
-    return "".join("Y" if (int(code) >> k) & 1 else "N" for k in range(n))
 
 
 @dataclass(frozen=True)
@@ -220,8 +217,8 @@ class RecordEdits:
             "verified": self.verified,
             "blocked": list(self.blocked),
             "actors": {a: {**c.to_dict(),
-                           "requirements": [{"step": k, "better": _text(b, n_options),
-                                             "worse": _text(w, n_options)}
+                           "requirements": [{"step": k, "better": code_text(b, n_options),
+                                             "worse": code_text(w, n_options)}
                                             for k, b, w in self.requirements.get(a, ())]}
                        for a, c in self.changes.items()},
         }
@@ -277,7 +274,7 @@ class HindcastResult(JsonResult):
 
     def code_text(self, code: int) -> str:
         """``Y``/``N`` text of a state code."""
-        return _text(code, len(self.options))
+        return code_text(code, len(self.options))
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form (``detente hindcast --json``)."""

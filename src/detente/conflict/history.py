@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from detente.errors import ScenarioError
+from detente.scenario.codes import code_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from detente.scenario.context import ErrorContext
@@ -101,7 +102,7 @@ class HistoryEntry:
     def to_dict(self, n_options: int) -> dict[str, Any]:
         """JSON form (the state as a ``Y``/``N`` code)."""
         return {"date": self.date,
-                "state": "".join("Y" if (self.state >> k) & 1 else "N" for k in range(n_options)),
+                "state": code_text(self.state, n_options),
                 "source": self.source, "event": self.event, "why": self.why, "note": self.note}
 
 

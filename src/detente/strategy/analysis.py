@@ -36,6 +36,7 @@ from detente.jsonutil import plain
 from detente.loading import load_scenario
 from detente.scenario import Scenario, variant_of
 from detente.scenario.model import Preference
+from detente.strategy.accountability import RecordCheck, Reneging
 from detente.strategy.ranking import RankEntry, competition_ranking, ranks, top
 from detente.strategy.rules import (
     DECLARED,
@@ -167,9 +168,10 @@ class StrategyReport:
     headline and whether it survives those rules; ``structure`` each variant's structural
     differences from the base model.
 
-    ``reneging`` and ``record`` are reserved for two sections added later: what happens if
-    each actor reneges (:mod:`detente.conflict` explain) and how the model reads the
-    historical record (hindcast). They stay ``None`` until those analyses are wired in.
+    ``reneging`` maps each variant to what happens if an actor reneges on its first-ranked
+    outcome (:class:`~detente.strategy.accountability.Reneging`); ``record`` is the model
+    held against the scenario's ``history:``
+    (:class:`~detente.strategy.accountability.RecordCheck`, ``None`` without one).
     """
 
     scenario: str
@@ -192,9 +194,8 @@ class StrategyReport:
     rules: tuple[RuleRun, ...] = ()
     conclusion: Conclusion | None = None
     structure: tuple[Structure, ...] = ()
-    # -- reserved for the lead: filled by the explain and hindcast analyses ------------------
-    reneging: Any = None
-    record: Any = None
+    reneging: Mapping[str, Reneging] = field(default_factory=dict)
+    record: RecordCheck | None = None
     version: str = detente.__version__
 
     def variant(self, vid: str) -> VariantAnalysis:
@@ -708,6 +709,12 @@ def analyze_scenario(
     from detente.strategy.questions import answer_questions
 
     answers = answer_questions(base, analyses, concept, tracked, questions, runs, models)
+    report_progress(0.96, "what happens if an actor reneges; the record")
+    from detente.strategy.accountability import record_check, reneging
+
+    renege = {a.variant: reneging(s, a.top.state, concept, models[_key(s)])
+              for a, s in zip(analyses, scenarios, strict=True) if a.top is not None}
+    record = record_check(base, [s.variant for s in scenarios if s.variant], concept)
     concl = conclusion(runs, analyses, structure, sens if with_sensitivity else None,
                        [(t.id, t.name) for t in tracked], concept, bool(base.interests))
     report_progress(1.0, "done")
@@ -735,6 +742,8 @@ def analyze_scenario(
         rules=runs,
         conclusion=concl,
         structure=structure,
+        reneging=renege,
+        record=record,
     )
 
 
