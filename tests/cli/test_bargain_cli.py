@@ -18,7 +18,7 @@ TOLL = DATA / "decide_sample_data_municipal_toll.csv"
 def _json(capsys: pytest.CaptureFixture[str], *args: str) -> dict:
     assert main(["forecast", *args, "--json"]) == 0
     out = capsys.readouterr().out
-    data: dict = json.loads(out)
+    data: dict = json.loads(out)["result"]
     return data
 
 

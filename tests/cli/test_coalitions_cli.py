@@ -24,7 +24,7 @@ def test_text(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_json_and_chosen_coalition(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["coalitions", "elmira", "-c", "seq", "--coalition", "MoE,U", "--json"]) == 0
-    data = json.loads(capsys.readouterr().out)
+    data = json.loads(capsys.readouterr().out)["result"]
     assert data["coalitions"] == [["MoE"], ["U"], ["LG"], ["MoE", "U"]]
     seq = data["concepts"]["seq"]
     assert "YNYNY" in seq["survive"] and "NYNNY" not in seq["survive"]

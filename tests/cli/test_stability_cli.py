@@ -14,7 +14,7 @@ from detente.cli.main import main
 def test_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["stability", detente.scenario_path("prisoners-dilemma"), "--json"])
     assert code == 0
-    data = json.loads(capsys.readouterr().out)
+    data = json.loads(capsys.readouterr().out)["result"]
     assert list(data) == ["scenario", "options", "states", "status_quo", "concepts"]
     assert data["options"] == ["P1.cooperate", "P2.cooperate"]
     assert data["states"] == ["NN", "YN", "NY", "YY"]
@@ -27,14 +27,14 @@ def test_concept_subset_and_distinct(capsys: pytest.CaptureFixture[str]) -> None
     code = main(["stability", "garrison", "--concept", "gmr,smr", "--sanctions", "distinct",
                  "--json"])
     assert code == 0
-    data = json.loads(capsys.readouterr().out)
+    data = json.loads(capsys.readouterr().out)["result"]
     assert list(data["concepts"]) == ["gmr", "smr"]
 
 
 def test_table_output(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["stability", "elmira"]) == 0
     out = capsys.readouterr().out
-    assert "Equilibria" in out and "SEQ equilibrium" in out
+    assert "Equilibria" in out and "SEQ" in out and "options taken" in out
 
 
 def test_bad_file_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -22,7 +22,7 @@ def run_json(
     code = main(["verify", *args, "--json"])
     out = capsys.readouterr().out
     assert code == 0
-    return json.loads(out)
+    return json.loads(out)["result"]
 
 
 def test_inspections_json(

@@ -376,16 +376,16 @@ def test_cli_text_and_json(runner_app: typer.Typer) -> None:
     js = runner.invoke(runner_app, ["inverse", "prisoners-dilemma", "--target", "YY",
                                     "--concept", "gmr", "--json"])
     assert js.exit_code == 0, js.output
-    data = json.loads(js.output)
+    data = json.loads(js.output)["result"]
     assert data["stable_now"] is True and data["concept"] == "gmr"
     assert data["actors"]["P1"]["change"] is None
     assert data["actors"]["P1"]["conditions"][0]["sanctions"] == ["NN"]
     assert data["provenance"]["target"] == "YY"
     js = runner.invoke(runner_app, ["inverse", "chicken", "-t", "YY", "-c", "seq", "--json",
                                     "--actor", "D1"])
-    d1 = json.loads(js.output)["actors"]["D1"]
+    d1 = json.loads(js.output)["result"]["actors"]["D1"]
     assert d1["change"]["swaps"] == 1 and d1["change"]["ranking"][0] == ["YY"]
-    assert list(json.loads(js.output)["actors"]) == ["D1"]
+    assert list(json.loads(js.output)["result"]["actors"]) == ["D1"]
     # statement edits for actors whose preferences are statements (korea-2017)
     frozen = "NYNNNYNNNNNNYNNNYN"
     out = runner.invoke(runner_app, ["inverse", "korea-2017", "-t", frozen, "-c", "seq",
@@ -395,11 +395,11 @@ def test_cli_text_and_json(runner_app: typer.Typer) -> None:
     assert "(NK.freeze Y→N)" in out.output
     js = runner.invoke(runner_app, ["inverse", "korea-2017", "-t", frozen, "-c", "seq",
                                     "--actor", "NK", "--json"])
-    nk = json.loads(js.output)["statement_edits"]["NK"]
+    nk = json.loads(js.output)["result"]["statement_edits"]["NK"]
     assert [e["old_position"] for e in nk["edits"]] == [3, 7] and nk["verified"] is True
     js = runner.invoke(runner_app, ["inverse", "korea-2017", "-t", frozen, "-c", "seq",
                                     "--actor", "NK", "--json", "--edits", "0"])
-    assert json.loads(js.output)["statement_edits"] == {}
+    assert json.loads(js.output)["result"]["statement_edits"] == {}
 
 
 def test_cli_errors_exit_2(monkeypatch: pytest.MonkeyPatch, capsys: Any) -> None:

@@ -295,7 +295,7 @@ def test_cli_text_and_files(tmp_path: Path) -> None:
 def test_cli_json_and_to(tmp_path: Path) -> None:
     res = CliRunner().invoke(_app(), ["paths", "elmira", "--to", S8, "--json"])
     assert res.exit_code == 0, res.output
-    d = json.loads(res.output)
+    d = json.loads(res.output)["result"]
     assert d["target"] == S8 and d["paths"] == {}
     res = CliRunner().invoke(_app(), ["paths", "elmira", "--to", S8])
     assert res.exit_code == 0 and "not reachable" in res.output

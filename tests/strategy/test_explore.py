@@ -437,7 +437,7 @@ def test_cli_run_and_summary(small: Path, tmp_path: Path,
     assert {p.name for p in plots.iterdir()} == {"outcome_shares.png", "tradeoff.png",
                                                  "prim.png"}
     assert cli_main.main(["explore", "summary", str(out), "--json"]) == 0
-    data = json.loads(capsys.readouterr().out)
+    data = json.loads(capsys.readouterr().out)["result"]
     assert data["ranking"][0] == "talks" and data["plan"] == "talks"
     assert data["prim"]["boxes"][0]["restrictions"] == [
         "in.stmt:NK:NK.freeze iff (US.negotiate and CN.push) in {not NK.freeze}"]

@@ -105,7 +105,7 @@ def test_cli_json_and_html(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     code = main(["analyze", "--variant", "max-pressure", "--variant", "dual-freeze",
                  "--no-sensitivity", "--json", "--html", str(out)])
     assert code == 0
-    data = json.loads(capsys.readouterr().out)
+    data = json.loads(capsys.readouterr().out)["result"]
     assert set(data["variants"]) == {"max-pressure", "dual-freeze"}
     html = out.read_text()
     assert html.startswith("<!doctype html>") and "<svg" in html

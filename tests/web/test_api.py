@@ -252,7 +252,7 @@ def test_web_analysis_matches_the_cli(tmp_path: Path,
                                       capsys: pytest.CaptureFixture[str]) -> None:
     """The workbench's JSON is what `detente analyze --json` prints (timings aside)."""
     assert main(["analyze", "elmira", "--json", "--no-sensitivity"]) == 0
-    expected = json.loads(capsys.readouterr().out)
+    expected = json.loads(capsys.readouterr().out)["result"]
     with TestClient(create_app(make_settings(tmp_path))) as client:
         rid = client.post("/api/runs", json={"scenario": "elmira"}).json()["id"]
         assert wait_run(client, rid)["status"] == "done"

@@ -91,7 +91,7 @@ def test_workbench_in_a_browser(server: str, tmp_path: Path) -> None:
                 code = main(["analyze", "--json", "--no-sensitivity",
                              *[a for v in VARIANTS for a in ("--variant", v)]])
             assert code == 0
-            expected = json.loads(out.getvalue())
+            expected = json.loads(out.getvalue())["result"]
             page.wait_for_selector("#comparison", timeout=120_000)
             rows = page.query_selector_all("#comparison tbody tr")
             shown = [(r.get_attribute("data-variant"), r.get_attribute("data-best"),

@@ -114,12 +114,12 @@ def summary(
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Print the robustness table and the PRIM boxes; optionally draw plots."""
-    from detente.cli._common import console, print_json
+    from detente.cli._common import console, emit_json
     from detente.strategy.explore import plot_summary, render_summary, summarize
 
     s = summarize(results, rank_by=rank_by, plan=plan, failure=failure)
     if json_out:
-        print_json(s.to_dict())
+        emit_json("explore summary", s, source=results)
     else:
         render_summary(s, console())
     if plot:

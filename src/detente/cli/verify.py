@@ -7,7 +7,6 @@ Formulas and sources: :mod:`detente.verify` and ``shared/reference/verify.md``.
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Annotated, Any
 
@@ -15,6 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from detente.cli._common import emit_json
 from detente.verify import (
     JCPOA_MACHINES,
     JCPOA_STOCK_ASSAY,
@@ -58,9 +58,10 @@ def _parse_lot(option: str, text: str) -> tuple[float, float]:
     return kg, assay
 
 
-def _emit(as_json: bool, payload: dict[str, Any], table: Table, notes: list[str]) -> None:
+def _emit(as_json: bool, payload: dict[str, Any], table: Table, notes: list[str],
+          command: str) -> None:
     if as_json:
-        typer.echo(json.dumps(payload, indent=2))
+        emit_json(command, payload)
         return
     console = Console()
     console.print(table)
@@ -155,7 +156,7 @@ def breakout_command(
         "Lower bound: ideal cascade, no set-up or re-configuration, no losses, "
         "weaponisation not included."
     ]
-    _emit(as_json, payload, table, notes)
+    _emit(as_json, payload, table, notes, "verify breakout")
 
 
 def inspections_command(
@@ -217,7 +218,7 @@ def inspections_command(
     if needed is not None:
         table.add_row(f"inspections for v <= {deterrence_value:g}", str(needed), "inspections")
     notes = ["v(n, m) for m = 0..n: " + ", ".join(str(v) for v in row)]
-    _emit(as_json, payload, table, notes)
+    _emit(as_json, payload, table, notes, "verify inspections")
 
 
 def muf_command(
@@ -307,7 +308,7 @@ def muf_command(
             "diverter's worst-case pattern (kg per period): "
             + ", ".join(f"{x:.3g}" for x in pattern)
         )
-    _emit(as_json, payload, table, notes)
+    _emit(as_json, payload, table, notes, "verify muf")
 
 
 def game_command(
@@ -340,7 +341,7 @@ def game_command(
     table.add_row("inspector payoff (Nash)", f"{g.inspector_payoff:.6f}", "payoff units")
     table.add_row("inspector payoff (leader)", f"{g.leader_inspector_payoff:.6f}", "payoff units")
     table.add_row("inspectee payoff", f"{g.inspectee_payoff:.6f}", "payoff units")
-    _emit(as_json, payload, table, [])
+    _emit(as_json, payload, table, [], "verify game")
 
 
 def register(app: typer.Typer) -> None:
