@@ -158,12 +158,24 @@ def main(argv: list[str] | None = None) -> int:
     except (DetenteError, ValueError, FileNotFoundError, IsADirectoryError) as exc:
         typer.echo(f"error: {_one_line(exc)}", err=True)
         return 2
+    except MemoryError as exc:
+        typer.echo(f"error: {out_of_memory_message(exc)}", err=True)
+        return 2
     except KeyboardInterrupt:
         typer.echo("Interrupted.", err=True)
         return 130
     if isinstance(result, int):
         return result
     return 0
+
+
+def out_of_memory_message(exc: MemoryError) -> str:
+    """One line for an analysis that ran out of memory (numpy says how much it wanted)."""
+    detail = str(exc).split("\n")[0].strip()
+    detail = f" ({detail})" if detail else ""
+    return (f"out of memory{detail}: the conflict is too large for this analysis; split one "
+            "actor's many options among more actors, add infeasibility conditions, drop "
+            "options, or use fewer concepts")
 
 
 def _one_line(exc: BaseException) -> str:

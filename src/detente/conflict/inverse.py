@@ -91,7 +91,7 @@ from detente.conflict.engine import ConflictModel, analyse, build_model, structu
 from detente.conflict.preferences import compress_ranks
 from detente.conflict.result import CONCEPT_NAMES
 from detente.conflict.stability import SANCTIONS
-from detente.conflict.statespace import StateSpace
+from detente.conflict.statespace import StateSpace, check_move_table
 from detente.scenario.model import Preference, Scenario
 
 IntArray = NDArray[np.int64]
@@ -464,6 +464,8 @@ class _Moves:
         the feasible states ``idx``: ``(position in idx, destination index)`` pairs."""
         space = self.space
         block = space.blocks[k]
+        check_move_table(block.actor, block.width, int(np.size(idx)), block.size - 1,
+                         "its move lists")
         codes = space.codes[idx]
         width_mask = np.int64((block.size - 1) << block.offset)
         sub = (codes >> block.offset) & (block.size - 1)
@@ -473,7 +475,7 @@ class _Moves:
         free = block.unrestricted
         Ps = None if P is None else P[idx]
         for b in range(block.size):  # the actor's sub-states: a structural loop, not per state
-            allowed = sub != b if free else block.transitions[sub, b]
+            allowed = sub != b if free else block.allowed(sub, b)
             src = np.flatnonzero(allowed)
             if not src.size:
                 continue

@@ -41,7 +41,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.conflict.moves import Array, MoveOps, inf_of
-from detente.conflict.statespace import ActorBlock, StateSpace
+from detente.conflict.statespace import ActorBlock, StateSpace, check_move_table
 
 CONCEPTS = ("nash", "gmr", "smr", "seq", "sim")
 SANCTIONS = ("legal", "distinct")
@@ -219,6 +219,9 @@ def sim_stable(prof: _Profile, i: int, chunk: int = 1 << 22) -> NDArray[Any]:
     N = codes.shape[0]
     P = [prof.feasible_ranks[k] for k in range(len(prof.P))]
     blocks = space.blocks
+    for b in blocks:  # the response tables below hold N × 2**width entries per actor
+        check_move_table(b.actor, b.width, N, b.size,
+                         "SIM's table of responses (analyse without SIM)")
 
     if space.dense:
         slot = np.full(1 << space.n_options, -1, dtype=np.int64)
@@ -240,7 +243,7 @@ def sim_stable(prof: _Profile, i: int, chunk: int = 1 << 22) -> NDArray[Any]:
         sub = (codes >> b.offset) & (b.size - 1)
         out = np.zeros((N, b.size), dtype=bool)
         for a in range(b.size):
-            allowed = b.transitions[sub, a]
+            allowed = b.allowed(sub, a)
             pos = lookup(_replace(codes, b.offset, b.width, a))
             ok = allowed & (pos >= 0)
             out[ok, a] = P[k][pos[ok]] > P[k][ok]
