@@ -141,3 +141,28 @@ def test_security_headers(client: TestClient) -> None:
 def test_null_origin_writes_are_refused(client: TestClient) -> None:
     r = client.post("/api/validate", content=SMALL, headers={"Origin": "null"})
     assert r.status_code == 403
+
+
+def _one_actor(width: int) -> str:
+    """One actor with ``width`` options and a second with one: 2**(width + 1) states."""
+    opts = "".join(f"\n      - id: o{k}" for k in range(width))
+    return (f"detente: 1\nname: one actor {width}\nactors:\n  - id: A\n    options:{opts}\n"
+            "  - id: B\n    options:\n      - id: x\npreferences:\n"
+            "  A: {statements: [A.o0, not B.x]}\n  B: {statements: [B.x, A.o1]}\n")
+
+
+def test_move_table_guard_in_validator_and_runs(tmp_path: Path) -> None:
+    """Regression: one actor with many options was called valid, then the run answered 500.
+    The validator now applies the run's guard, and the run request answers 422."""
+    with _client(tmp_path) as client:
+        for width in (15, 22):
+            text = _one_actor(width)
+            v = client.post("/api/validate", content=text)
+            assert v.status_code == 200
+            assert v.json()["valid"] is False
+            assert ("DETENTE_MAX_MOVES" in v.json()["error"]
+                    or "DETENTE_MAX_STATES" in v.json()["error"])
+            sid = client.post("/api/scenarios", content=text).json()["id"]
+            r = client.post("/api/runs", json={"scenario": sid})
+            assert r.status_code == 422 and r.json()["code"] == "state_space_too_large"
+        assert client.post("/api/validate", content=_one_actor(4)).json()["valid"] is True

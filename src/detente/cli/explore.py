@@ -47,7 +47,9 @@ def run(
     variant: Annotated[
         list[str] | None, typer.Option("--variant", "-v", help="Variant(s); default: all.")
     ] = None,
-    concept: Annotated[str, typer.Option(help="Concept: nash, gmr, smr, seq.")] = "seq",
+    concept: Annotated[
+        str, typer.Option("--concept", "-c", help="Concept: nash, gmr, smr, seq.")
+    ] = "seq",
     out: Annotated[str, typer.Option("--out", "-o", help="Results (.parquet or .csv).")
                    ] = "results.parquet",
     resume: Annotated[bool, typer.Option("--resume", help="Complete an interrupted run.")

@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from detente.errors import StateSpaceTooLarge
+from detente.errors import ScenarioError, StateSpaceTooLarge
 from detente.scenario.model import Scenario
 
 #: Default refusal limit on the number of feasible states (override with DETENTE_MAX_STATES).
@@ -226,6 +226,14 @@ def check_move_table(actor: str, width: int, rows: int, cols: int, what: str) ->
         )
 
 
+def check_move_tables(space: StateSpace) -> None:
+    """Refuse a state space whose per-actor move tables (each feasible state × the actor's
+    other sub-states) pass :func:`max_moves_limit`: the guard a front end runs before any
+    analysis, so that a scenario it accepts cannot exhaust memory in the move tables."""
+    for b in space.blocks:
+        check_move_table(b.actor, b.width, space.n_states, b.size - 1, "its move table")
+
+
 def build_state_space(
     scenario: Scenario,
     *,
@@ -278,6 +286,13 @@ def build_state_space(
             )
         feasible_parts.append(part)
     codes = np.concatenate(feasible_parts) if feasible_parts else np.zeros(0, np.int64)
+    if codes.shape[0] == 0:
+        raise ScenarioError(
+            f"every one of the 2^{m} states is infeasible, so there is nothing to analyse; "
+            "remove or loosen a condition (a condition that holds for every state, or two "
+            "that together cover every state)",
+            source=scenario.source, field="infeasible",
+        )
     if layout == "auto":
         dense = total <= MAX_DENSE_CODES and codes.shape[0] * 4 >= total
     elif layout == "dense":
