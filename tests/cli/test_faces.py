@@ -199,3 +199,14 @@ def test_variant_and_concept_flags_are_spelled_alike() -> None:
     for name in cli_main.COMMANDS:
         walk(cli_main.load_command(name))
     assert seen >= 6
+
+
+def test_notebook_display_is_capped() -> None:
+    from detente.conflict.result import HTML_MAX_ROWS
+
+    big = analyse(load_scenario(detente.scenario_path("korea-2017")), "nash")
+    page = big._repr_html_()
+    assert page.count("<tr>") == 1 + HTML_MAX_ROWS + 1  # header, shown states, "… more"
+    assert f"… {len(big.codes) - HTML_MAX_ROWS} more states" in page
+    small = analyse(load_scenario(detente.scenario_path("elmira")), "nash")
+    assert small._repr_html_().count("<tr>") == 1 + len(small.codes)
