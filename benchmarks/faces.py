@@ -24,13 +24,19 @@ DETENTE = str(Path(sys.executable).with_name("detente"))
 
 
 def timed(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, float, int]:
-    """(wall seconds, peak RSS in MB, exit code) of one whole process; stdout discarded."""
+    """(wall seconds, peak RSS in MB, exit code) of one whole process; stdout discarded.
+    The CPU seconds (user + system) go to :data:`CPU` (a figure less swayed by a busy
+    machine than the wall time)."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as fh:
-        done = subprocess.run(["/usr/bin/time", "-o", fh.name, "-f", "%e %M", *argv],
+        done = subprocess.run(["/usr/bin/time", "-o", fh.name, "-f", "%e %M %U %S", *argv],
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                               env={**os.environ, **(env or {})}, check=False)
-        wall, kb = fh.read().split()[-2:]
+        wall, kb, user, system = fh.read().split()[-4:]
+    CPU[0] = round(float(user) + float(system), 2)
     return float(wall), round(int(kb) / 1024, 1), done.returncode
+
+
+CPU = [0.0]
 
 
 def write(tmp: Path, data: dict, name: str) -> str:
@@ -68,7 +74,8 @@ def main() -> None:
             for concepts in ("nash,gmr,smr,seq", "nash,gmr,smr,seq,sim"):
                 wall, mb, rc = timed([DETENTE, "stability", path, "-c", concepts, "--json"], env)
                 print(json.dumps({"case": f"stability --json {n}x{k} ({1 << n * k} states) "
-                                  f"-c {concepts}", "wall_s": wall, "peak_mb": mb, "rc": rc}),
+                                  f"-c {concepts}", "wall_s": wall, "cpu_s": CPU[0],
+                                  "peak_mb": mb, "rc": rc}),
                       flush=True)
         if "text" in parts:
             path = write(tmp, scenario_data(4, 4), "mid.json")
@@ -76,14 +83,15 @@ def main() -> None:
                 wall, mb, rc = timed([DETENTE, "stability", target], env)
                 label = "korea-2017" if target == "korea-2017" else "4x4 (65,536 states)"
                 print(json.dumps({"case": f"stability (text) {label}", "wall_s": wall,
-                                  "peak_mb": mb, "rc": rc}), flush=True)
+                                  "cpu_s": CPU[0], "peak_mb": mb, "rc": rc}), flush=True)
         if "wide" in parts:
             for width, argv in ((15, ["stability"]), (15, ["stability", "-c", "nash,gmr,smr,seq"]),
                                 (15, ["coalitions"]), (22, ["stability"])):
                 path = write(tmp, one_actor(width), f"wide{width}.json")
                 wall, mb, rc = timed([DETENTE, *argv, path])
                 print(json.dumps({"case": f"one actor with {width} options: {' '.join(argv)}",
-                                  "wall_s": wall, "peak_mb": mb, "rc": rc}), flush=True)
+                                  "wall_s": wall, "cpu_s": CPU[0], "peak_mb": mb, "rc": rc}),
+                      flush=True)
 
 
 if __name__ == "__main__":
