@@ -64,3 +64,27 @@ def test_python_dash_m_detente_runs() -> None:
                           text=True, check=False)
     assert done.returncode == 0
     assert done.stdout.startswith("detente ")
+
+
+def test_every_command_module_is_in_the_table() -> None:
+    """A module under detente/cli with ``register(app)`` must have its commands in
+    ``COMMANDS`` (else the lazy group would not list or find them)."""
+    import importlib
+    import pkgutil
+
+    import typer
+    import typer.main
+
+    import detente.cli
+    from detente.cli import main as cli_main
+
+    for info in pkgutil.iter_modules(detente.cli.__path__):
+        if info.name.startswith("_") or info.name == "main":
+            continue
+        module = importlib.import_module(f"detente.cli.{info.name}")
+        if not hasattr(module, "register"):
+            continue
+        sub = typer.Typer()
+        module.register(sub)
+        for name in typer.main.get_group(sub).commands:
+            assert cli_main.COMMANDS.get(name, ("",))[0] == info.name, name
