@@ -236,6 +236,8 @@ def _build_csr(space: StateSpace, block: ActorBlock) -> _Csr:
     srcs: list[NDArray[np.int64]] = []
     dsts: list[NDArray[np.int64]] = []
     limit, total = max_moves_limit(), 0
+    if block.unrestricted and space.all_feasible:  # exactly n × (size - 1) moves: check first
+        check_move_table(block.actor, block.width, n, block.size - 1, "its move lists")
     for b in range(block.size):
         allowed = block.allowed(sub, b)
         if not allowed.any():
