@@ -166,3 +166,15 @@ def test_move_table_guard_in_validator_and_runs(tmp_path: Path) -> None:
             r = client.post("/api/runs", json={"scenario": sid})
             assert r.status_code == 422 and r.json()["code"] == "state_space_too_large"
         assert client.post("/api/validate", content=_one_actor(4)).json()["valid"] is True
+
+
+def test_no_feasible_state_is_invalid(tmp_path: Path) -> None:
+    text = ("detente: 1\nname: none\nactors:\n  - id: A\n    options: [{id: a}]\n"
+            "  - id: B\n    options: [{id: b}]\ninfeasible:\n  - A.a\n  - not A.a\n"
+            "preferences:\n  A: {statements: [A.a]}\n  B: {statements: [B.b]}\n")
+    with _client(tmp_path) as client:
+        v = client.post("/api/validate", content=text).json()
+        assert v["valid"] is False and "infeasible" in v["error"]
+        sid = client.post("/api/scenarios", content=text).json()["id"]
+        r = client.post("/api/runs", json={"scenario": sid})
+        assert r.status_code == 422 and "loosen a condition" in r.json()["detail"]

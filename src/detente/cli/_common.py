@@ -25,7 +25,19 @@ def console() -> Console:
 
 
 def resolve_scenario(file: str | None, variant: str | None = None) -> Scenario:
-    """Load ``file`` (a path, or the name of a bundled scenario; default korea-2017)."""
+    """Load ``file`` (a path, or the name of a bundled scenario; default korea-2017).
+
+    A scenario whose infeasibility conditions leave no state is refused here (one line on the
+    ``infeasible:`` section), so no command silently analyses nothing.
+    """
+    from detente.conflict.statespace import check_some_feasible
+
+    scenario = _load(file, variant)
+    check_some_feasible(scenario)
+    return scenario
+
+
+def _load(file: str | None, variant: str | None) -> Scenario:
     if file is None:
         return load_scenario(detente.scenario_path(), variant=variant)
     if not os.path.exists(file) and "/" not in file and not file.endswith((".yaml", ".yml",

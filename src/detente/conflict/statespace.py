@@ -234,6 +234,30 @@ def check_move_tables(space: StateSpace) -> None:
         check_move_table(b.actor, b.width, space.n_states, b.size - 1, "its move table")
 
 
+def check_some_feasible(scenario: Scenario, chunk: int = 1 << 16) -> None:
+    """Refuse (:class:`~detente.errors.ScenarioError` on the ``infeasible:`` section) a
+    scenario whose infeasibility conditions remove every state: there is nothing to analyse.
+
+    Scans the codes in chunks and stops at the first feasible one, so a front end can run it
+    on every file it reads (the engine itself accepts an empty state space).
+    """
+    if not scenario.infeasible:
+        return
+    total = 1 << scenario.n_options
+    for start in range(0, min(total, MAX_ENUMERATED_CODES), chunk):
+        codes = np.arange(start, min(total, start + chunk), dtype=np.int64)
+        if not scenario.infeasible_mask(codes).all():
+            return
+    if total > MAX_ENUMERATED_CODES:
+        return  # too many codes to scan here; build_state_space refuses the size anyway
+    raise ScenarioError(
+        f"every one of the 2^{scenario.n_options} states is infeasible, so there is nothing "
+        "to analyse; remove or loosen a condition (one that holds in every state, or several "
+        "that together cover every state)",
+        source=scenario.source, field="infeasible",
+    )
+
+
 def build_state_space(
     scenario: Scenario,
     *,
@@ -286,13 +310,6 @@ def build_state_space(
             )
         feasible_parts.append(part)
     codes = np.concatenate(feasible_parts) if feasible_parts else np.zeros(0, np.int64)
-    if codes.shape[0] == 0:
-        raise ScenarioError(
-            f"every one of the 2^{m} states is infeasible, so there is nothing to analyse; "
-            "remove or loosen a condition (a condition that holds for every state, or two "
-            "that together cover every state)",
-            source=scenario.source, field="infeasible",
-        )
     if layout == "auto":
         dense = total <= MAX_DENSE_CODES and codes.shape[0] * 4 >= total
     elif layout == "dense":

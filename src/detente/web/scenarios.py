@@ -222,10 +222,15 @@ def state_space_error(s: Scenario, limit: int) -> str | None:
     from detente.conflict.statespace import (
         MAX_ENUMERATED_CODES,
         check_move_tables,
+        check_some_feasible,
         max_moves_limit,
     )
-    from detente.errors import StateSpaceTooLarge
+    from detente.errors import ScenarioError, StateSpaceTooLarge
 
+    try:
+        check_some_feasible(s)
+    except ScenarioError as exc:
+        return str(exc)
     total = 1 << s.n_options
     widest = max(((1 << len(a.options)) - 1 for a in s.actors), default=0)
     if total <= limit and total * widest <= max_moves_limit():
