@@ -144,3 +144,40 @@ def test_security_headers(client: TestClient) -> None:
 def test_null_origin_writes_are_refused(client: TestClient) -> None:
     r = client.post("/api/validate", content=SMALL, headers={"Origin": "null"})
     assert r.status_code == 403
+
+
+def _one_actor(width: int) -> str:
+    """One actor with ``width`` options and a second with one: 2**(width + 1) states."""
+    opts = "".join(f"\n      - id: o{k}" for k in range(width))
+    return (f"detente: 1\nname: one actor {width}\nactors:\n  - id: A\n    options:{opts}\n"
+            "  - id: B\n    options:\n      - id: x\npreferences:\n"
+            "  A: {statements: [A.o0, not B.x]}\n  B: {statements: [B.x, A.o1]}\n")
+
+
+def test_move_table_guard_in_validator_and_runs(tmp_path: Path) -> None:
+    """Regression: one actor with many options was called valid, then the run answered 500.
+    The validator now applies the run's guard, and the run request answers 422."""
+    with _client(tmp_path) as client:
+        for width in (15, 22):
+            text = _one_actor(width)
+            v = client.post("/api/validate", content=text)
+            assert v.status_code == 200
+            assert v.json()["valid"] is False
+            assert ("DETENTE_MAX_MOVES" in v.json()["error"]
+                    or "DETENTE_MAX_STATES" in v.json()["error"])
+            sid = client.post("/api/scenarios", content=text).json()["id"]
+            r = client.post("/api/runs", json={"scenario": sid})
+            assert r.status_code == 422 and r.json()["code"] == "state_space_too_large"
+        assert client.post("/api/validate", content=_one_actor(4)).json()["valid"] is True
+
+
+def test_no_feasible_state_is_invalid(tmp_path: Path) -> None:
+    text = ("detente: 1\nname: none\nactors:\n  - id: A\n    options: [{id: a}]\n"
+            "  - id: B\n    options: [{id: b}]\ninfeasible:\n  - A.a\n  - not A.a\n"
+            "preferences:\n  A: {statements: [A.a]}\n  B: {statements: [B.b]}\n")
+    with _client(tmp_path) as client:
+        v = client.post("/api/validate", content=text).json()
+        assert v["valid"] is False and "infeasible" in v["error"]
+        sid = client.post("/api/scenarios", content=text).json()["id"]
+        r = client.post("/api/runs", json={"scenario": sid})
+        assert r.status_code == 422 and "loosen a condition" in r.json()["detail"]

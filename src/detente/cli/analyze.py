@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from detente.cli._common import console, print_json, progress_bar, write_atomic
+from detente.cli._common import console, emit_json, progress_bar, write_atomic
 from detente.conflict.concepts import parse_concept
 
 
@@ -21,7 +21,7 @@ def analyze(
         list[str] | None, typer.Option("--variant", "-v", help="Variant(s) to analyse.")
     ] = None,
     concept: Annotated[
-        str, typer.Option(help="Concept for outcomes: nash, gmr, smr, seq.")
+        str, typer.Option("--concept", "-c", help="Concept for outcomes: nash, gmr, smr, seq.")
     ] = "seq",
     html: Annotated[str | None, typer.Option("--html", help="Write the HTML report here.")] = None,
     json_out: Annotated[
@@ -85,7 +85,7 @@ def analyze(
                                   with_sensitivity=sensitivity, sensitivity_actors=actors,
                                   progress=bar, rules=main, compare=compare)
     if json_out:
-        print_json(report.to_dict())
+        emit_json("analyze", report, scenario=scenario)
     else:
         render_text(report, console())
     if html:

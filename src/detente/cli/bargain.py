@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 import typer
@@ -15,6 +14,7 @@ from detente.bargain.eu import VARIANTS
 from detente.bargain.forecast import EXCHANGE_VARIANT, forecast_table
 from detente.bargain.plot import plot_forecast
 from detente.bargain.results import Forecast, PackageForecast
+from detente.cli._common import emit_json
 from detente.errors import ScenarioError
 
 MODELS = ("eu", "exchange")
@@ -100,6 +100,7 @@ def register(app: typer.Typer) -> None:
             str | None,
             typer.Option(
                 "--variant",
+                "-v",
                 help="EU variant: scholz (reproduces Scholz et al. 2011, quirks included) "
                 "or textbook (default; quirks fixed).",
                 show_default=False,
@@ -165,7 +166,7 @@ def register(app: typer.Typer) -> None:
                     source=plot,
                 ) from None
         if as_json:
-            typer.echo(json.dumps(result.to_dict()))
+            emit_json("forecast", result, source=file)
             return
         console = Console()
         _print_forecast(result, console)

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from detente.cli._common import coalition_list, console, print_json, progress_bar, resolve_scenario
+from detente.cli._common import coalition_list, console, emit_json, progress_bar, resolve_scenario
 from detente.conflict.coalitions import COALITION_CONCEPTS, CoalitionResult, analyse_coalitions
 from detente.conflict.concepts import CONCEPT_NAMES
 
@@ -31,7 +31,9 @@ def coalitions_command(
     all_coalitions: Annotated[
         bool, typer.Option("--all", help="Every coalition of the actors (2^n - 1 of them).")
     ] = False,
-    variant: Annotated[str | None, typer.Option(help="Apply a variant from the file.")] = None,
+    variant: Annotated[
+        str | None, typer.Option("--variant", "-v", help="Apply a variant from the file.")
+    ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Coalition analysis: which equilibria survive when actors can move jointly.
@@ -48,7 +50,7 @@ def coalitions_command(
     with progress_bar("coalitions") as bar:
         result = analyse_coalitions(scenario, concept, chosen, progress=bar)
     if json_out:
-        print_json(result.to_dict())
+        emit_json("coalitions", result, scenario=scenario)
         return
     render(result)
 

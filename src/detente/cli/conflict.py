@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
+import numpy as np
 import typer
+from numpy.typing import NDArray
+from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-from detente.cli._common import console, print_json, resolve_scenario
+from detente.cli._common import (
+    STREAM_CHUNK,
+    console,
+    emit_json,
+    resolve_scenario,
+    write_atomic,
+)
 from detente.conflict import CONCEPTS, analyse
 from detente.conflict.concepts import CONCEPT_NAMES
 from detente.conflict.result import StabilityResult
+from detente.errors import DetenteError
 from detente.scenario import Scenario
 
+#: Rows printed per table unless --all (the JSON has every state).
+MAX_EQUILIBRIA_ROWS = 20
 MAX_TABLE_STATES = 64
 
 
@@ -42,8 +56,19 @@ def stability(
             "distinct: each opponent moves at most once (GMCR+)."
         ),
     ] = "legal",
-    variant: Annotated[str | None, typer.Option(help="Apply a variant from the file.")] = None,
+    variant: Annotated[
+        str | None, typer.Option("--variant", "-v", help="Apply a variant from the file.")
+    ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    fmt: Annotated[
+        str,
+        typer.Option("--format", "-f", help="text, json, or parquet (one row per state; "
+                     "needs --output and the 'distributed' extra)."),
+    ] = "text",
+    output: Annotated[
+        str | None,
+        typer.Option("--output", "-o", help="Write the per-state table here (--format parquet)."),
+    ] = None,
     all_states: Annotated[
         bool, typer.Option("--all", help="Show every state, however many.")
     ] = False,
@@ -51,62 +76,170 @@ def stability(
     """Stability of every state for every actor (Nash, GMR, SMR, SEQ, SIM) and the equilibria."""
     if sanctions not in ("legal", "distinct"):
         raise ValueError(f"--sanctions must be 'legal' or 'distinct'; got {sanctions!r}")
+    if fmt not in ("text", "json", "parquet"):
+        raise ValueError(f"--format must be text, json or parquet; got {fmt!r}")
+    if json_out:
+        fmt = "json"
+    if fmt == "parquet" and not output:
+        raise ValueError("--format parquet writes a file: give --output FILE.parquet")
+    if fmt == "parquet":
+        _need_pyarrow()
     scenario = resolve_scenario(file, variant)
     result = analyse(scenario, concept, sanctions)
-    if json_out:
-        print_json(result.to_dict())
+    params = {"concepts": list(result.concepts)}
+    if fmt == "json":
+        large = len(result.codes) > STREAM_CHUNK
+        emit_json("stability", stability_json(result) if large else result.to_dict(),
+                  scenario=scenario, parameters=params, stream=large)
+        return
+    if fmt == "parquet":
+        assert output is not None
+        write_parquet(result, output)
+        typer.echo(f"wrote {output} ({len(result.codes)} states)")
         return
     render(scenario, result, all_states=all_states)
 
 
-def _option_rows(scenario: Scenario) -> list[tuple[str, int]]:
-    return [(f"{o.actor}: {o.name}", o.index) for o in scenario.options]
+def _need_pyarrow() -> None:
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        raise DetenteError(
+            "--format parquet needs pyarrow: pip install 'detente[distributed]'"
+        ) from None
+
+
+# -- per-state columns, built with numpy (no Python object per state) ---------------------------
+def codes_text(codes: NDArray[np.int64], n_options: int) -> NDArray[np.str_]:
+    """Y/N texts of state codes (option 1 first) as a numpy string array, vectorised."""
+    codes = np.asarray(codes, dtype=np.int64)
+    if n_options == 0:
+        return np.full(codes.shape, "", dtype="U1")
+    bits = (codes[:, None] >> np.arange(n_options, dtype=np.int64)) & 1
+    chars = np.where(bits == 1, np.uint8(ord("Y")), np.uint8(ord("N"))).astype(np.uint8)
+    return np.ascontiguousarray(chars).view(f"S{n_options}").ravel().astype(f"U{n_options}")
+
+
+class _CodeColumn:
+    """A JSON list of the Y/N texts of ``codes``, written by :func:`stream_json` in slices
+    whose text numpy builds byte by byte (no Python object per state)."""
+
+    def __init__(self, codes: NDArray[np.int64], n_options: int) -> None:
+        self.codes = codes
+        self.n_options = n_options
+
+    def __len__(self) -> int:
+        return int(self.codes.shape[0])
+
+    def write_json(self, write: Callable[[str], Any]) -> None:
+        """Write ``["YN..","NY..",...]`` through ``write``, :data:`STREAM_CHUNK` states at a
+        time."""
+        k = self.n_options
+        write("[")
+        for start in range(0, len(self), STREAM_CHUNK):
+            part = self.codes[start:start + STREAM_CHUNK]
+            rows = np.empty((part.shape[0], k + 3), dtype=np.uint8)
+            rows[:, 0] = rows[:, k + 1] = ord('"')
+            rows[:, k + 2] = ord(",")
+            bits = (part[:, None] >> np.arange(k, dtype=np.int64)) & 1
+            rows[:, 1:k + 1] = np.where(bits == 1, ord("Y"), ord("N"))
+            text = rows.tobytes().decode("ascii")
+            write(("," if start else "") + text[:-1])
+        write("]")
+
+
+def stability_json(result: StabilityResult) -> dict[str, Any]:
+    """:meth:`StabilityResult.to_dict`'s structure with lazy per-state columns (for
+    :func:`~detente.cli._common.stream_json`): the same JSON, in bounded memory and time."""
+    k = len(result.options)
+    concepts: dict[str, Any] = {}
+    for c in result.stable:
+        stable = result.stable[c]
+        concepts[c] = {
+            "stable": {a: _CodeColumn(result.codes[stable[i]], k)
+                       for i, a in enumerate(result.actors)},
+            "equilibria": _CodeColumn(result.codes[result.equilibrium_mask(c)], k),
+        }
+    return {
+        "scenario": result.scenario,
+        "options": list(result.options),
+        "states": _CodeColumn(result.codes, k),
+        "status_quo": None if result.status_quo is None else result.code_text(result.status_quo),
+        "concepts": concepts,
+    }
+
+
+def write_parquet(result: StabilityResult, path: str) -> None:
+    """One row per feasible state: ``state`` (Y/N code), then one boolean column per option,
+    per (concept, actor) stability and per concept equilibrium. Written atomically."""
+    _need_pyarrow()
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    columns: dict[str, Any] = {"state": pa.array(codes_text(result.codes, len(result.options)))}
+    for k, ref in enumerate(result.options):
+        columns[ref] = pa.array(((result.codes >> k) & 1).astype(bool))
+    for c in result.stable:
+        for j, a in enumerate(result.actors):
+            columns[f"{c}:{a}"] = pa.array(np.asarray(result.stable[c][j], dtype=bool))
+        columns[f"{c}:equilibrium"] = pa.array(result.equilibrium_mask(c))
+    table = pa.table(columns)
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink)
+    write_atomic(path, sink.getvalue().to_pybytes())
+
+
+# -- text ---------------------------------------------------------------------------------------
+def _taken(scenario: Scenario, code: int) -> str:
+    parts = []
+    for actor in scenario.actors:
+        names = [o.id for o in actor.options if (code >> o.index) & 1]
+        parts.append(f"{actor.id}: {', '.join(names) if names else '—'}")
+    return "; ".join(parts)
 
 
 def render(scenario: Scenario, result: StabilityResult, all_states: bool = False) -> None:
-    """Print the stability analysis as readable tables."""
+    """Print the stability analysis as readable tables, capped at :data:`MAX_TABLE_STATES`
+    and :data:`MAX_EQUILIBRIA_ROWS` rows (``--all`` lifts the caps; ``--json`` has everything)."""
     out = console()
+    n = len(result.codes)
     sq = "none" if result.status_quo is None else result.code_text(result.status_quo)
     out.print(
-        f"[bold]{scenario.name}[/bold] — {len(result.codes)} feasible states, "
+        f"[bold]{escape(scenario.name)}[/bold] — {n} feasible states, "
         f"{len(scenario.actors)} actors, {scenario.n_options} options; status quo {sq}; "
         f"sanctions: {result.sanctions}"
     )
-    eq_codes: list[int] = []
-    for c in result.concepts:
-        for code in result.codes[result.equilibrium_mask(c)]:
-            if int(code) not in eq_codes:
-                eq_codes.append(int(code))
-    eq_codes.sort()
-    if not eq_codes:
+    concepts = result.concepts
+    eq = np.array([result.equilibrium_mask(c) for c in concepts]).reshape(len(concepts), n)
+    strength = eq.sum(axis=0)
+    idx = np.flatnonzero(strength)
+    # strongest first (equilibrium under the most concepts), then binary order
+    idx = idx[np.lexsort((result.codes[idx], -strength[idx]))]
+    if idx.size == 0:
         out.print("No state is an equilibrium under the concepts analysed.")
     else:
-        table = Table(title="Equilibria (✓ = option taken)", show_lines=False)
-        table.add_column("option")
-        for code in eq_codes:
-            label = result.code_text(code)
-            if code == result.status_quo:
-                label += " (SQ)"
-            table.add_column(label, justify="center")
-        for label, idx in _option_rows(scenario):
-            table.add_row(label, *["✓" if (code >> idx) & 1 else "·" for code in eq_codes])
-        table.add_section()
-        for c in result.concepts:
-            mask = set(int(x) for x in result.codes[result.equilibrium_mask(c)])
-            marks = ["★" if code in mask else "" for code in eq_codes]
-            table.add_row(f"{CONCEPT_NAMES[c]} equilibrium", *marks)
+        shown = idx if all_states else idx[:MAX_EQUILIBRIA_ROWS]
+        table = Table(title=f"Equilibria ({idx.size}; ★ = equilibrium under the concept)")
+        table.add_column("state", no_wrap=True)
+        for c in concepts:
+            table.add_column(CONCEPT_NAMES[c], justify="center")
+        table.add_column("options taken")
+        for j in shown:
+            code = int(result.codes[j])
+            label = result.code_text(code) + (" (SQ)" if code == result.status_quo else "")
+            table.add_row(label, *["★" if eq[i, j] else "" for i in range(len(concepts))],
+                          escape(_taken(scenario, code)))
         out.print(table)
-    n = len(result.codes)
-    if n > MAX_TABLE_STATES and not all_states:
-        out.print(f"({n} states: per-state table omitted; use --all or --json to see it)")
-        return
+        _more(out, idx.size - shown.size)
+    rows = n if all_states or n <= MAX_TABLE_STATES else MAX_EQUILIBRIA_ROWS
     table = Table(title="Stable for whom, by state")
-    table.add_column("state")
-    for c in result.concepts:
+    table.add_column("state", no_wrap=True)
+    for c in concepts:
         table.add_column(CONCEPT_NAMES[c])
-    for j, code in enumerate(result.codes):
+    for j in range(rows):
+        code = result.codes[j]
         cells = []
-        for c in result.concepts:
+        for c in concepts:
             col = result.stable[c][:, j]
             if col.all():
                 cells.append("all ★")
@@ -118,3 +251,9 @@ def render(scenario: Scenario, result: StabilityResult, all_states: bool = False
             label += " SQ"
         table.add_row(label, *cells)
     out.print(table)
+    _more(out, n - rows)
+
+
+def _more(out: Console, hidden: int) -> None:
+    if hidden > 0:
+        out.print(f"… and {hidden} more; use --all or --json")

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from detente.cli._common import print_json, resolve_scenario
+from detente.cli._common import emit_json, resolve_scenario
 from detente.conflict import CONCEPTS
 from detente.conflict.concepts import CONCEPT_NAMES
 from detente.conflict.explain import (
@@ -60,7 +60,7 @@ def explain_command(
         chosen = [[m.strip() for m in c.split(",") if m.strip()] for c in coalition]
     result = explain_state(scenario, state, concept, sanctions, coalitions=chosen)
     if json_out:
-        print_json(result.to_dict())
+        emit_json("explain", result, scenario=scenario)
         return
     typer.echo(render(scenario, result))
 

@@ -47,7 +47,9 @@ def run(
     variant: Annotated[
         list[str] | None, typer.Option("--variant", "-v", help="Variant(s); default: all.")
     ] = None,
-    concept: Annotated[str, typer.Option(help="Concept: nash, gmr, smr, seq.")] = "seq",
+    concept: Annotated[
+        str, typer.Option("--concept", "-c", help="Concept: nash, gmr, smr, seq.")
+    ] = "seq",
     out: Annotated[str, typer.Option("--out", "-o", help="Results (.parquet or .csv).")
                    ] = "results.parquet",
     resume: Annotated[bool, typer.Option("--resume", help="Complete an interrupted run.")
@@ -115,12 +117,12 @@ def summary(
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Print the robustness table and the PRIM boxes; optionally draw plots."""
-    from detente.cli._common import console, print_json
+    from detente.cli._common import console, emit_json
     from detente.strategy.explore import plot_summary, render_summary, summarize
 
     s = summarize(results, rank_by=rank_by, plan=plan, failure=failure)
     if json_out:
-        print_json(s.to_dict())
+        emit_json("explore summary", s, source=results)
     else:
         render_summary(s, console())
     if plot:

@@ -71,7 +71,9 @@ def export_command(
         str | None,
         typer.Option("--output", "-o", help="Write the file here (default: stdout)."),
     ] = None,
-    variant: Annotated[str | None, typer.Option(help="Export this variant of the file.")] = None,
+    variant: Annotated[
+        str | None, typer.Option("--variant", "-v", help="Export this variant of the file.")
+    ] = None,
 ) -> None:
     """Write a scenario in another program's format (GMCR+ save file)."""
     if fmt.strip().lower() not in FORMATS:

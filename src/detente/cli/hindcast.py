@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.markup import escape
 
-from detente.cli._common import console, print_json, resolve_scenario
+from detente.cli._common import console, emit_json, resolve_scenario
 
 if TYPE_CHECKING:  # the models load when the command runs (a fast start for the others)
     from detente.conflict.hindcast import HindcastResult, HindcastStep
@@ -74,7 +74,7 @@ def hindcast_command(
     result = hindcast(scenario, concepts=concepts, sanctions=sanctions, coalitions=coal,
                       max_edits=edits)
     if json_out:
-        print_json(result.to_dict())
+        emit_json("hindcast", result, scenario=scenario)
         return
     render(result, scenario)
 

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from detente.cli._common import console, print_json, resolve_scenario
+from detente.cli._common import console, emit_json, resolve_scenario
 from detente.conflict.concepts import parse_concept
 from detente.conflict.edits import StatementChange, statement_edits
 from detente.conflict.inverse import INVERSE_CONCEPTS, ActorInverse, InverseResult, inverse
@@ -37,7 +37,9 @@ def inverse_command(
         typer.Option(help="legal: opponents sanction by any legal sequence of moves (the "
                      "definition); distinct: each opponent moves at most once (GMCR+)."),
     ] = "legal",
-    variant: Annotated[str | None, typer.Option(help="Apply a variant from the file.")] = None,
+    variant: Annotated[
+        str | None, typer.Option("--variant", "-v", help="Apply a variant from the file.")
+    ] = None,
     edits: Annotated[
         int, typer.Option("--edits", help="Also find the fewest edits (drop, move, add a "
                           "one-option statement) to each actor's preference statements, trying "
@@ -66,7 +68,7 @@ def inverse_command(
     if json_out:
         data = result.to_dict()
         data["statement_edits"] = {k: v.to_dict() for k, v in changes.items()}
-        print_json(data)
+        emit_json("inverse", data, scenario=scenario)
         return
     render(result, changes)
 

@@ -11,7 +11,7 @@ from rich.markup import escape
 from detente.cli._common import (
     coalition_list,
     console,
-    print_json,
+    emit_json,
     progress_bar,
     resolve_scenario,
     write_atomic,
@@ -50,7 +50,9 @@ def paths(
         typer.Option("--from", help="Start here instead of at the file's status_quo.",
                      show_default=False),
     ] = None,
-    variant: Annotated[str | None, typer.Option(help="Apply a variant from the file.")] = None,
+    variant: Annotated[
+        str | None, typer.Option("--variant", "-v", help="Apply a variant from the file.")
+    ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     dot: Annotated[
         str | None,
@@ -89,7 +91,7 @@ def paths(
                                 "path", source=path) from None
         written.append(path)
     if json_out:
-        print_json(result.to_dict())
+        emit_json("paths", result, scenario=scenario)
         return
     render(result)
     out = console()

@@ -8,7 +8,6 @@ Formulas and sources: :mod:`detente.verify`, ``docs/discussion/verification.md``
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Annotated, Any
 
@@ -16,6 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from detente.cli._common import emit_json
 from detente.verify import (
     JCPOA_MACHINES,
     JCPOA_STOCK_ASSAY,
@@ -70,9 +70,10 @@ def _parse_lot(option: str, text: str) -> tuple[float, float]:
     return kg, assay
 
 
-def _emit(as_json: bool, payload: dict[str, Any], table: Table, notes: list[str]) -> None:
+def _emit(as_json: bool, payload: dict[str, Any], table: Table, notes: list[str],
+          command: str) -> None:
     if as_json:
-        typer.echo(json.dumps(payload, indent=2))
+        emit_json(command, payload)
         return
     console = Console()
     console.print(table)
@@ -167,7 +168,7 @@ def breakout_command(
         "Lower bound: ideal cascade, no set-up or re-configuration, no losses, "
         "weaponisation not included."
     ]
-    _emit(as_json, payload, table, notes)
+    _emit(as_json, payload, table, notes, "verify breakout")
 
 
 def inspections_command(
@@ -254,7 +255,7 @@ def inspections_command(
     ]
     if periods <= 30:
         notes.append("v(n, m) for m = 0..n: " + ", ".join(str(v) for v in row))
-    _emit(as_json, payload, table, notes)
+    _emit(as_json, payload, table, notes, "verify inspections")
 
 
 def muf_command(
@@ -347,7 +348,7 @@ def muf_command(
             "diverter's worst-case pattern (kg per period): "
             + ", ".join(f"{x:.3g}" for x in pattern)
         )
-    _emit(as_json, payload, table, notes)
+    _emit(as_json, payload, table, notes, "verify muf")
 
 
 def game_command(
@@ -380,7 +381,7 @@ def game_command(
     table.add_row("inspector payoff (Nash)", f"{g.inspector_payoff:.6f}", "payoff units")
     table.add_row("inspector payoff (leader)", f"{g.leader_inspector_payoff:.6f}", "payoff units")
     table.add_row("inspectee payoff", f"{g.inspectee_payoff:.6f}", "payoff units")
-    _emit(as_json, payload, table, [])
+    _emit(as_json, payload, table, [], "verify game")
 
 
 def _capacity(machines: int | None, swu_per_machine: float | None,
@@ -464,7 +465,7 @@ def production_command(
         "Upper bounds: ideal cascade at rated capacity all year; "
         f"tails {tails:g}; reactor {capacity_factor:g} of the year at full power."
     ]
-    _emit(as_json, payload, table, notes)
+    _emit(as_json, payload, table, notes, "verify production")
 
 
 def deterrence_command(
@@ -504,7 +505,7 @@ def deterrence_command(
             "No number of inspections deters: the threshold is <= 0 or P = 0; raise the "
             "penalty, lower the false-alarm cost, or improve detection."
         )
-    _emit(as_json, payload, table, notes)
+    _emit(as_json, payload, table, notes, "verify deterrence")
 
 
 def undeclared_command(
@@ -570,7 +571,7 @@ def undeclared_command(
         f"a year at P = {detection_per_inspection:g}. Covert route: natural feed, found with "
         f"probability {discovery_per_year:g} a year (constant hazard)."
     ]
-    _emit(as_json, payload, table, notes)
+    _emit(as_json, payload, table, notes, "verify undeclared")
 
 
 def regimes_command(
@@ -589,7 +590,7 @@ def regimes_command(
         raise ValueError(f"{file or 'the scenario'} has no verification: section; add one")
     result = assess_regimes(spec)
     if as_json:
-        typer.echo(json.dumps(result.to_dict(), indent=2))
+        emit_json("verify regimes", result, scenario=scenario)
         return
     console = Console()
     table = Table(title="Verification by regime (ideal-cascade lower bounds)")

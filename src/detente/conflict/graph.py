@@ -733,7 +733,7 @@ def member_path(g: MoveGraph, members: Sequence[int], source: int, target: int
         b = space.blocks[k]
         a_sub, b_sub = (cs >> b.offset) & (b.size - 1), (ct >> b.offset) & (b.size - 1)
         if a_sub != b_sub:
-            if not b.transitions[a_sub, b_sub]:
+            if not b.allowed(a_sub, b_sub):
                 return _searched_path(g, members, source, target)
             movers.append((k, i))
     for order in itertools.islice(itertools.permutations(movers[::-1]), 720):

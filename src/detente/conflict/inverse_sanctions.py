@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from detente.conflict.statespace import StateSpace
+from detente.conflict.statespace import StateSpace, check_move_table
 from detente.scenario.codes import to_code
 from detente.scenario.model import Scenario
 
@@ -47,6 +47,8 @@ class Moves:
         the feasible states ``idx``: ``(position in idx, destination index)`` pairs."""
         space = self.space
         block = space.blocks[k]
+        check_move_table(block.actor, block.width, int(np.size(idx)), block.size - 1,
+                         "its move lists")
         codes = space.codes[idx]
         width_mask = np.int64((block.size - 1) << block.offset)
         sub = (codes >> block.offset) & (block.size - 1)
@@ -56,7 +58,7 @@ class Moves:
         free = block.unrestricted
         Ps = None if P is None else P[idx]
         for b in range(block.size):  # the actor's sub-states: a structural loop, not per state
-            allowed = sub != b if free else block.transitions[sub, b]
+            allowed = sub != b if free else block.allowed(sub, b)
             src = np.flatnonzero(allowed)
             if not src.size:
                 continue

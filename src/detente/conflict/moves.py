@@ -24,7 +24,12 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from detente.conflict.statespace import ActorBlock, StateSpace
+from detente.conflict.statespace import (
+    ActorBlock,
+    StateSpace,
+    check_move_table,
+    max_moves_limit,
+)
 
 Array = NDArray[Any]
 
@@ -104,6 +109,7 @@ class MoveOps:
             if block.unrestricted:
                 out = _exclusive(X3, np.minimum, inf)
             else:
+                _check_restricted(self.space, block)
                 out = _restricted(X3, block, np.minimum, inf)
         else:
             assert isinstance(improve, _DenseImprovement)
@@ -127,6 +133,7 @@ class MoveOps:
         if block.unrestricted:
             out = _exclusive(X3, np.maximum, 0)
         else:
+            _check_restricted(self.space, block)
             out = _restricted(X3, block, np.maximum, 0)
         return out.reshape(-1)
 
@@ -147,9 +154,10 @@ class MoveOps:
         block = self.space.blocks[k]
         P3 = P.reshape(self._shape(k))
         if not block.unrestricted:
+            _check_restricted(self.space, block)
             return _DenseImprovement(None, None, P3)
         L = block.size
-        idx_dtype = np.uint8 if L <= 256 else np.uint16
+        idx_dtype = np.uint8 if L <= 256 else np.uint16 if L <= 65536 else np.uint32
         # Stable sort of each fibre by decreasing preference.
         order: NDArray[Any] = np.argsort(-P3.astype(np.int64), axis=1, kind="stable")
         order = order.astype(idx_dtype)
@@ -177,12 +185,19 @@ def _exclusive(X3: Array, op: np.ufunc, fill: int) -> Array:
     return out
 
 
+def _check_restricted(space: StateSpace, block: ActorBlock) -> None:
+    """The dense loops over an actor with irreversible options visit every (state, sub-state)
+    pair: refuse beyond the move-table limit (see :func:`check_move_table`)."""
+    check_move_table(block.actor, block.width, space.domain_size, block.size - 1,
+                     "its move table (it has irreversible options)")
+
+
 def _restricted(X3: Array, block: ActorBlock, op: np.ufunc, fill: int) -> Array:
     """Like :func:`_exclusive` but only over permitted transitions (irreversible options)."""
     out = np.full_like(X3, fill)
-    T = block.transitions
+    subs = np.arange(block.size, dtype=np.int64)
     for b in range(block.size):
-        rows = np.flatnonzero(T[:, b])
+        rows = np.flatnonzero(block.allowed(subs, b))
         if rows.size:
             out[:, rows, :] = op(out[:, rows, :], X3[:, b : b + 1, :])
     return out
@@ -190,9 +205,9 @@ def _restricted(X3: Array, block: ActorBlock, op: np.ufunc, fill: int) -> Array:
 
 def _restricted_improving(X3: Array, block: ActorBlock, P3: Array, inf: int) -> Array:
     out = np.full_like(X3, inf)
-    T = block.transitions
+    subs = np.arange(block.size, dtype=np.int64)
     for b in range(block.size):
-        rows = np.flatnonzero(T[:, b])
+        rows = np.flatnonzero(block.allowed(subs, b))
         if rows.size:
             better = P3[:, b : b + 1, :] > P3[:, rows, :]
             cand = np.where(better, X3[:, b : b + 1, :], X3.dtype.type(inf))
@@ -220,8 +235,11 @@ def _build_csr(space: StateSpace, block: ActorBlock) -> _Csr:
     context = codes & ~np.int64((block.size - 1) << shift)
     srcs: list[NDArray[np.int64]] = []
     dsts: list[NDArray[np.int64]] = []
+    limit, total = max_moves_limit(), 0
+    if block.unrestricted and space.all_feasible:  # exactly n × (size - 1) moves: check first
+        check_move_table(block.actor, block.width, n, block.size - 1, "its move lists")
     for b in range(block.size):
-        allowed = block.transitions[sub, b]
+        allowed = block.allowed(sub, b)
         if not allowed.any():
             continue
         src = np.flatnonzero(allowed)
@@ -230,6 +248,9 @@ def _build_csr(space: StateSpace, block: ActorBlock) -> _Csr:
         ok = pos >= 0
         srcs.append(src[ok])
         dsts.append(pos[ok])
+        total += int(ok.sum())
+        if total > limit:  # memory stays bounded: refuse before the lists outgrow the limit
+            check_move_table(block.actor, block.width, n, block.size - 1, "its move lists")
     if srcs:
         src_all = np.concatenate(srcs)
         dst_all = np.concatenate(dsts)

@@ -20,6 +20,9 @@ import detente
 from detente.conflict.concepts import CONCEPT_NAMES, parse_concept
 from detente.scenario.codes import code_text, to_code
 
+#: States shown by a result's notebook display (like pandas' ``display.max_rows``).
+HTML_MAX_ROWS = 20
+
 
 class JsonResult:
     """Adds :meth:`to_json` to a result that has ``to_dict()``."""
@@ -213,19 +216,32 @@ class StabilityResult(ConflictResult):
         return pd.DataFrame(data).set_index("state")
 
     def _repr_html_(self) -> str:
+        """Notebook display: at most :data:`HTML_MAX_ROWS` states (the first and last halves,
+        as pandas does), then how many more; ``to_dataframe()`` has them all."""
+        n = len(self.codes)
+        if n > HTML_MAX_ROWS:
+            half = HTML_MAX_ROWS // 2
+            shown = [*range(half), -1, *range(n - half, n)]
+        else:
+            shown = list(range(n))
         head = "".join(f"<th>{html.escape(o)}</th>" for o in self.options)
         head += "".join(f"<th>{CONCEPT_NAMES.get(c, c)} eq.</th>" for c in self.stable)
+        width = 1 + len(self.options) + len(self.stable)
+        eq = {c: self.equilibrium_mask(c) for c in self.stable}
         rows = []
-        for j, code in enumerate(self.codes):
+        for j in shown:
+            if j < 0:
+                rows.append(f"<tr><td colspan='{width}'>… {n - 2 * (HTML_MAX_ROWS // 2)} more "
+                            "states (to_dataframe() has them all)</td></tr>")
+                continue
+            code = int(self.codes[j])
             cells = "".join(
-                f"<td>{'✓' if (int(code) >> k) & 1 else ''}</td>" for k in range(len(self.options))
+                f"<td>{'✓' if (code >> k) & 1 else ''}</td>" for k in range(len(self.options))
             )
-            cells += "".join(
-                f"<td>{'★' if bool(self.stable[c][:, j].all()) else ''}</td>" for c in self.stable
-            )
+            cells += "".join(f"<td>{'★' if eq[c][j] else ''}</td>" for c in self.stable)
             rows.append(f"<tr><td>{self.code_text(code)}</td>{cells}</tr>")
         return (
-            f"<p><b>{html.escape(self.scenario)}</b>: {len(self.codes)} feasible states, "
+            f"<p><b>{html.escape(self.scenario)}</b>: {n} feasible states, "
             f"sanctions={self.sanctions}</p><table><tr><th>state</th>{head}</tr>"
             + "".join(rows)
             + "</table>"

@@ -44,7 +44,7 @@ from detente.conflict.concepts import CONCEPTS as CONCEPTS  # re-exported for ol
 from detente.conflict.concepts import SANCTIONS as SANCTIONS
 from detente.conflict.concepts import check_sanctions, parse_concept
 from detente.conflict.moves import Array, MoveOps, inf_of
-from detente.conflict.statespace import ActorBlock, StateSpace
+from detente.conflict.statespace import ActorBlock, StateSpace, check_move_table
 
 
 class _Profile:
@@ -218,6 +218,9 @@ class _Sim:
         self.N = self.codes.shape[0]
         self.P = [prof.feasible_ranks[k] for k in range(len(prof.P))]
         self.blocks = space.blocks
+        for b in self.blocks:  # the response tables below hold N × 2**width entries per actor
+            check_move_table(b.actor, b.width, self.N, b.size,
+                             "SIM's table of responses (analyse without SIM)")
         self.slot: NDArray[np.int64] | None = None
         if space.dense:
             self.slot = np.full(1 << space.n_options, -1, dtype=np.int64)
@@ -252,7 +255,7 @@ class _Sim:
         sub = (codes >> b.offset) & (b.size - 1)
         out = np.zeros((self.N, b.size), dtype=bool)
         for a in range(b.size):
-            allowed = b.transitions[sub, a]
+            allowed = b.allowed(sub, a)
             pos = self.lookup(_replace(codes, b.offset, b.width, a))
             ok = allowed & (pos >= 0)
             out[ok, a] = P[k][pos[ok]] > P[k][ok]

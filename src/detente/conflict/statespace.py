@@ -26,12 +26,13 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from detente.errors import StateSpaceTooLarge
+from detente.errors import ScenarioError, StateSpaceTooLarge
 from detente.scenario.model import Scenario
 
 #: Default refusal limit on the number of feasible states (override with DETENTE_MAX_STATES).
@@ -40,6 +41,8 @@ DEFAULT_MAX_STATES = 1 << 22
 MAX_ENUMERATED_CODES = 1 << 28
 #: Largest code space laid out densely.
 MAX_DENSE_CODES = 1 << 25
+#: Default refusal limit on one actor's move table (override with DETENTE_MAX_MOVES).
+DEFAULT_MAX_MOVES = 1 << 25
 
 
 def env_limit(name: str, default: int) -> int:
@@ -61,13 +64,19 @@ def max_states_limit() -> int:
 
 @dataclass(frozen=True)
 class ActorBlock:
-    """The bits one actor controls: options ``offset .. offset + width - 1``."""
+    """The bits one actor controls: options ``offset .. offset + width - 1``.
+
+    ``forward`` and ``backward`` are bit masks (within the block) of the options that can only
+    be taken or only be withdrawn; every other option is reversible. Which sub-state moves are
+    permitted follows from them (:meth:`allowed`), so no ``2**width × 2**width`` table is
+    needed unless :attr:`transitions` is asked for.
+    """
 
     offset: int
     width: int
-    transitions: NDArray[np.bool_]
-    """``transitions[a, b]``: the actor may move its sub-state from ``a`` to ``b`` (``a != b``)
-    given the options' permitted directions."""
+    forward: int = 0
+    backward: int = 0
+    actor: str = ""
 
     @property
     def size(self) -> int:
@@ -77,8 +86,31 @@ class ActorBlock:
     @property
     def unrestricted(self) -> bool:
         """True when every sub-state can move to every other one (all options reversible)."""
-        t = self.transitions
-        return bool(t.sum() == t.shape[0] * (t.shape[0] - 1))
+        return self.forward == 0 and self.backward == 0
+
+    def allowed(self, a: Any, b: Any) -> Any:
+        """Whether the actor may move its sub-state from ``a`` to ``b`` (vectorised; numpy
+        arrays or ints broadcast). A move is permitted when ``a != b``, no forward option is
+        withdrawn and no backward option is taken (Fang et al. 1993, §2.2)."""
+        a = np.asarray(a, dtype=np.int64)
+        b = np.asarray(b, dtype=np.int64)
+        ok = a != b
+        if self.forward:
+            ok = ok & ((a & self.forward & ~b) == 0)
+        if self.backward:
+            ok = ok & ((b & self.backward & ~a) == 0)
+        return ok
+
+    @cached_property
+    def transitions(self) -> NDArray[np.bool_]:
+        """``transitions[a, b]``: the actor may move its sub-state from ``a`` to ``b``.
+
+        A ``2**width × 2**width`` table, refused (:class:`StateSpaceTooLarge`) beyond
+        :func:`max_moves_limit` entries; prefer :meth:`allowed`.
+        """
+        check_move_table(self.actor, self.width, self.size, self.size, "the move table")
+        sub = np.arange(self.size, dtype=np.int64)
+        return np.asarray(self.allowed(sub[:, None], sub[None, :]), dtype=bool)
 
 
 @dataclass(frozen=True)
@@ -165,18 +197,65 @@ def transition_matrix(directions: Sequence[str]) -> NDArray[np.bool_]:
     only be taken) is withdrawn and no ``backward`` option (can only be withdrawn) is taken.
     Any combination of the actor's options may change in one move (Fang et al. 1993, §2.2).
     """
-    width = len(directions)
-    size = 1 << width
-    a = np.arange(size)[:, None]
-    b = np.arange(size)[None, :]
-    ok = a != b
+    return actor_block(0, directions).transitions
+
+
+def actor_block(offset: int, directions: Sequence[str], actor: str = "") -> ActorBlock:
+    """The :class:`ActorBlock` of options with the given permitted directions."""
     fwd = sum(1 << k for k, d in enumerate(directions) if d == "forward")
     bwd = sum(1 << k for k, d in enumerate(directions) if d == "backward")
-    # forward bits: b must keep every such bit that a has (cannot withdraw)
-    ok &= (a & fwd & ~b) == 0
-    # backward bits: b must not take a bit that a lacks (cannot take)
-    ok &= (b & bwd & ~a) == 0
-    return np.asarray(ok, dtype=bool)
+    return ActorBlock(offset, len(directions), fwd, bwd, actor)
+
+
+def max_moves_limit() -> int:
+    """The refusal limit on one actor's move table (``DETENTE_MAX_MOVES`` or 2**25 entries)."""
+    return env_limit("DETENTE_MAX_MOVES", DEFAULT_MAX_MOVES)
+
+
+def check_move_table(actor: str, width: int, rows: int, cols: int, what: str) -> None:
+    """Refuse (:class:`StateSpaceTooLarge`, one line) a per-actor table of ``rows × cols``
+    entries beyond :func:`max_moves_limit`: memory then stays bounded however the options are
+    split among the actors (one actor with many options has ``2**width`` moves per state)."""
+    limit = max_moves_limit()
+    if rows * cols > limit:
+        who = f"actor {actor!r}" if actor else "one actor"
+        raise StateSpaceTooLarge(
+            f"{who} has {width} options, so {what} would hold {rows:,} × {cols:,} entries, "
+            f"more than the limit of {limit:,}; split its options among more actors, make "
+            "some irrelevant options infeasible or drop them, or raise DETENTE_MAX_MOVES"
+        )
+
+
+def check_move_tables(space: StateSpace) -> None:
+    """Refuse a state space whose per-actor move tables (each feasible state × the actor's
+    other sub-states) pass :func:`max_moves_limit`: the guard a front end runs before any
+    analysis, so that a scenario it accepts cannot exhaust memory in the move tables."""
+    for b in space.blocks:
+        check_move_table(b.actor, b.width, space.n_states, b.size - 1, "its move table")
+
+
+def check_some_feasible(scenario: Scenario, chunk: int = 1 << 16) -> None:
+    """Refuse (:class:`~detente.errors.ScenarioError` on the ``infeasible:`` section) a
+    scenario whose infeasibility conditions remove every state: there is nothing to analyse.
+
+    Scans the codes in chunks and stops at the first feasible one, so a front end can run it
+    on every file it reads (the engine itself accepts an empty state space).
+    """
+    if not scenario.infeasible:
+        return
+    total = 1 << scenario.n_options
+    for start in range(0, min(total, MAX_ENUMERATED_CODES), chunk):
+        codes = np.arange(start, min(total, start + chunk), dtype=np.int64)
+        if not scenario.infeasible_mask(codes).all():
+            return
+    if total > MAX_ENUMERATED_CODES:
+        return  # too many codes to scan here; build_state_space refuses the size anyway
+    raise ScenarioError(
+        f"every one of the 2^{scenario.n_options} states is infeasible, so there is nothing "
+        "to analyse; remove or loosen a condition (one that holds in every state, or several "
+        "that together cover every state)",
+        source=scenario.source, field="infeasible",
+    )
 
 
 def build_state_space(
@@ -203,7 +282,7 @@ def build_state_space(
     blocks = []
     for actor in scenario.actors:
         dirs = [o.reversible for o in actor.options]
-        blocks.append(ActorBlock(actor.options[0].index, len(dirs), transition_matrix(dirs)))
+        blocks.append(actor_block(actor.options[0].index, dirs, actor.id))
     total = 1 << m
     if total > MAX_ENUMERATED_CODES:
         raise StateSpaceTooLarge(

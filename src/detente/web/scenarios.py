@@ -212,23 +212,36 @@ def structure(s: Scenario) -> dict[str, Any]:
 def state_space_error(s: Scenario, limit: int) -> str | None:
     """The state-space guard, before a run: the refusal message, or ``None`` when it fits.
 
-    The guard is detente's own (:func:`detente.conflict.build_state_space` with ``limit``),
+    The guard is detente's own (:func:`detente.conflict.build_state_space` with ``limit``,
+    then :func:`detente.conflict.statespace.check_move_tables` on every actor's move table),
     applied to the base model: the analysis builds it whatever the variants, and variants only
     add infeasibility conditions. Code spaces too large to enumerate quickly here (over 2**24
     codes, with infeasibility conditions) are left to the run, which applies the same guard
     and fails with the same message.
     """
     from detente.conflict import build_state_space
-    from detente.conflict.statespace import MAX_ENUMERATED_CODES
-    from detente.errors import StateSpaceTooLarge
+    from detente.conflict.statespace import (
+        MAX_ENUMERATED_CODES,
+        check_move_tables,
+        check_some_feasible,
+        max_moves_limit,
+    )
+    from detente.errors import ScenarioError, StateSpaceTooLarge
 
+    try:
+        check_some_feasible(s)
+    except ScenarioError as exc:
+        return str(exc)
     total = 1 << s.n_options
-    if total <= limit:
+    widest = max(((1 << len(a.options)) - 1 for a in s.actors), default=0)
+    if total <= limit and total * widest <= max_moves_limit():
         return None
     if s.infeasible and total <= MAX_ENUMERATED_CODES and total > 1 << 24:
         return None
     try:
-        build_state_space(s, max_states=limit)
+        check_move_tables(build_state_space(s, max_states=limit))
     except StateSpaceTooLarge as exc:
         return str(exc)
+    except MemoryError:
+        return f"{s.source}: the state space does not fit in memory; reduce the options"
     return None

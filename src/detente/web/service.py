@@ -283,9 +283,13 @@ class Workbench:
         structure."""
         checked = sc.check_text(text, sc.clean_label(label, "scenario.yaml"),
                                 self.settings.max_yaml_nodes)
+        # a file called valid must also pass the guard a run applies (no 500 on the run)
+        too_big = None
+        if checked.scenario is not None:
+            too_big = sc.state_space_error(checked.scenario, self.settings.state_limit())
         return {
-            "valid": checked.valid,
-            "error": checked.error,
+            "valid": checked.valid and too_big is None,
+            "error": checked.error or too_big,
             "line": checked.line,
             "field": checked.field,
             "structure": sc.structure(checked.scenario) if checked.scenario else None,
