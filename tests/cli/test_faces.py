@@ -16,7 +16,7 @@ from detente.cli import _common
 from detente.cli.conflict import MAX_EQUILIBRIA_ROWS, codes_text, stability_json
 from detente.cli.main import main
 from detente.conflict import analyse
-from detente.scenario import load_scenario
+from detente.loading import load_scenario
 
 AUTO = Path(__file__).parents[1] / "bargain" / "data" / "ec_auto_emissions_bdm1994_scholz2011.csv"
 
@@ -48,7 +48,7 @@ def test_every_json_has_the_envelope(schema: str, argv: list[str], has_scenario:
                                      capsys: pytest.CaptureFixture[str]) -> None:
     assert main(argv) == 0
     data = json.loads(capsys.readouterr().out)
-    assert list(data)[0] == "schema" and list(data)[-1] == "provenance"
+    assert next(iter(data)) == "schema" and list(data)[-1] == "provenance"
     assert data["schema"] == f"detente/{schema}/1"
     prov = data["provenance"]
     assert prov["detente"] == detente.__version__
