@@ -26,7 +26,7 @@ def _json(capsys: pytest.CaptureFixture[str], *args: str) -> dict:
 
 def test_json_scholz_matches_reference(capsys: pytest.CaptureFixture[str]) -> None:
     data = _json(capsys, str(AUTO), "--model", "eu", "--variant", "scholz", "--rounds", "10")
-    assert list(data) == ["model", "variant", "rounds"]
+    assert list(data) == ["schema", "model", "variant", "rounds", "provenance"]
     assert (data["model"], data["variant"]) == ("eu", "scholz")
     with (DATA / "ec_auto_emissions_scholz_reference_rounds.csv").open(newline="") as fh:
         reference = list(csv.DictReader(fh))
@@ -48,7 +48,7 @@ def test_json_defaults(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_json_several_issues(capsys: pytest.CaptureFixture[str]) -> None:
     data = _json(capsys, str(TOLL), "--rounds", "2")
-    assert list(data) == ["model", "variant", "issues"]
+    assert list(data) == ["schema", "model", "variant", "issues", "provenance"]
     assert data["model"] == "exchange"
     assert len(data["issues"]) == 6
     rounds = data["issues"]["tolheffing-binnenstad"]

@@ -36,7 +36,7 @@ COMMANDS = [
                            "3.5", "--json"], False),
     ("verify/deterrence", ["verify", "deterrence", "--gain", "1", "--penalty", "1",
                            "--detection-per-inspection", "0.5", "--json"], False),
-    ("verify/regimes", ["verify", "regimes", "korea-2017", "--json"], True),
+    ("verify/regimes", ["verify", "regimes", "korea-2017", "--json"], False),
     ("explain", ["explain", "prisoners-dilemma", "YY", "--json"], True),
     ("hindcast", ["hindcast", "cuban-missile-crisis", "--json", "--edits", "0"], True),
 ]

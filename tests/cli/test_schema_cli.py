@@ -37,6 +37,7 @@ def test_schema_writes_a_file(tmp_path: Path) -> None:
 def test_every_bundled_scenario_is_valid_under_the_schema(name: str) -> None:
     jsonschema = pytest.importorskip("jsonschema")
     data = yaml.safe_load(Path(detente.scenario_path(name)).read_text(encoding="utf-8"))
+    data = json.loads(json.dumps(data, default=str))  # as JSON has it: YAML dates are text
     jsonschema.Draft202012Validator(json.loads(schema_text())).validate(data)
 
 

@@ -36,7 +36,8 @@ def explain_command(
         typer.Option(help="legal: opponents sanction by any legal sequence of moves (the "
                      "definition); distinct: each opponent moves at most once (GMCR+)."),
     ] = "legal",
-    variant: Annotated[str | None, typer.Option(help="Apply a variant from the file.")] = None,
+    variant: Annotated[str | None, typer.Option("--variant", "-v",
+                                                help="Apply a variant from the file.")] = None,
     coalition: Annotated[
         list[str] | None,
         typer.Option("--coalition", help="A coalition whose joint improvements to explain, as "

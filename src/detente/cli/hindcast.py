@@ -28,7 +28,8 @@ def register(app: typer.Typer) -> None:
 
 def hindcast_command(
     file: Annotated[str, typer.Argument(help="Scenario file (YAML/JSON) or bundled name.")],
-    variant: Annotated[str | None, typer.Option(help="Apply a variant from the file.")] = None,
+    variant: Annotated[str | None, typer.Option("--variant", "-v",
+                                                help="Apply a variant from the file.")] = None,
     concept: Annotated[
         list[str] | None,
         typer.Option("--concept", "-c", help="Stability concepts reported for each recorded "

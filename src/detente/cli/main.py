@@ -55,8 +55,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                            "to be stable."),
     "serve": ("serve", "Start the browser workbench: edit scenarios, run the analyses, read the "
                        "results."),
-    "verify": ("verify", "Verification arithmetic: breakout time, inspection games, material "
-                         "accountancy."),
+    "verify": ("verify", "Verification arithmetic: production, breakout, deterrence, inspection "
+                         "games, material accountancy."),
     "explore": ("explore", "Explore the variants of a scenario over its uncertainties (run, "
                            "summary)."),
     "explain": ("explain", "Explain a state: each actor's improvements, and what deters them "

@@ -24,7 +24,9 @@ def scenario_json_schema() -> dict[str, Any]:
     Built from the pydantic models of :mod:`detente.scenario.schema`, with the sections that
     a model family validates filled in from that family's public models: ``verification:``
     (:class:`detente.verify.VerificationSpec`) and ``issues:``
-    (:class:`detente.bargain.IssueSpec`). ``uncertainties:`` is checked by
+    (:class:`detente.bargain.IssueSpec`), ``history:``
+    (:class:`detente.conflict.history.HistoryEntrySpec`), ``outcomes:`` and ``questions:``
+    (:mod:`detente.strategy.spec`). ``uncertainties:`` is checked by
     :mod:`detente.strategy.explore` when the file is loaded and appears here as an open object.
     Values the loader converts before validating (``reversible: true|false``) are allowed too.
 
@@ -36,7 +38,9 @@ def scenario_json_schema() -> dict[str, Any]:
     from pydantic import create_model
 
     from detente.bargain import IssueSpec
+    from detente.conflict.history import HistoryEntrySpec
     from detente.scenario.schema import ScenarioSpec
+    from detente.strategy.spec import OutcomeSpec, QuestionSpec
     from detente.verify import VerificationSpec
 
     composed = create_model(
@@ -45,6 +49,10 @@ def scenario_json_schema() -> dict[str, Any]:
         __doc__=ScenarioSpec.__doc__,
         verification=(VerificationSpec | None, None),
         issues=(list[IssueSpec] | None, None),
+        history=(list[HistoryEntrySpec] | None, None),
+        outcomes=(list[OutcomeSpec] | None, None),
+        questions=(list[QuestionSpec] | None, None),
+        uncertainties=(dict[str, Any] | None, None),
     )
     body = composed.model_json_schema()
     option = body.get("$defs", {}).get("OptionSpec", {}).get("properties", {})
