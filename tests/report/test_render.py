@@ -79,4 +79,5 @@ def test_json_ranking_shape(dilemma) -> None:  # type: ignore[no-untyped-def]
     assert data["ranking"] == [{"variant": "talks", "rank": 1, "score": 2.0},
                                {"variant": "alone", "rank": 2, "score": 0.0}]
     assert data["conclusion"]["survives"] == {"unilateral": False, "coalition A+B": False}
-    assert data["reneging"] is None and data["record"] is None  # reserved sections
+    assert set(data["reneging"]) == {"talks", "alone"} and data["record"] is None  # no history
+    assert data["reneging"]["talks"]["state"] == "YY" and data["reneging"]["talks"]["stable"]

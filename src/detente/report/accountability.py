@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from detente.strategy.accountability import RecordCheck, Reneging
+from detente.strategy.accountability import RecordCheck, Reneging, changes_text
 from detente.strategy.analysis import StrategyReport
 
 #: Moves listed per variant in the report (all of them are in the JSON).
@@ -23,8 +23,7 @@ def reneging_sentence(r: Reneging) -> str:
                 "renege, so no response is needed.")
     bad = len(r.undeterred)
     head = (f"{n} move{'s' if n != 1 else ''} away from {r.state} would gain the actor(s) "
-            "making {'them' if n != 1 else 'it'}")
-    head = head.replace("{'them' if n != 1 else 'it'}", "them" if n != 1 else "it")
+            f"making {'them' if n != 1 else 'it'}")
     if bad == 0:
         return (f"{head}; the others' responses deter every one, so the outcome is "
                 f"{r.concept.upper()}-stable.")
@@ -70,7 +69,7 @@ def record_rows(rec: RecordCheck) -> list[dict[str, str]]:
             "date": entry.date,
             "event": entry.event or "",
             "movers": "+".join(step.movers) or "nobody",
-            "change": _changes(step.changes),
+            "change": changes_text(step.changes),
             "improves": imp,
             "reached": "yes" if reached.reachable else "no",
             "note": entry.note or "",
@@ -88,12 +87,6 @@ def record_summary_rows(rec: RecordCheck) -> list[dict[str, Any]]:
                      "reached": f"{s['reached']} of {s['states']}",
                      "edits": "none needed" if s["consistent"] else s["edits"]})
     return rows
-
-
-def _changes(changes: Any) -> str:
-    from detente.strategy.accountability import changes_text
-
-    return changes_text(changes)
 
 
 def sections(report: StrategyReport) -> dict[str, Any]:

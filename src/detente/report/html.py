@@ -7,6 +7,7 @@ from typing import Any
 
 import jinja2
 
+from detente.report.accountability import sections
 from detente.report.text import ranking_note, tracked_text
 from detente.report.verification import regime_rows
 from detente.strategy.analysis import StrategyReport
@@ -114,4 +115,5 @@ def render_html(report: StrategyReport) -> str:
     return _TEMPLATE.get_template("report.html.j2").render(
         r=report, interest_svg=interest_chart(report) if report.interests else "",
         path_svgs=paths, note=ranking_note(report), tracked_text=tracked_text, rule_cell=cell,
+        acc=sections(report),
     )

@@ -7,6 +7,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from detente.report.accountability import sections
 from detente.strategy.analysis import StrategyReport
 from detente.strategy.ranking import describe
 from detente.strategy.rules import cell
@@ -151,8 +152,7 @@ def render_text(report: StrategyReport, console: Console) -> None:
                         + (" in the JSON" if in_json == rest else
                            f"; the JSON holds {in_json} of them"))
 
-    # reserved for the lead: "what happens if each actor reneges" (explain) and "the record"
-    # (hindcast) render here once StrategyReport.reneging / .record are filled
+    _reneging_and_record(report, c)
 
     if report.sensitivity:
         c.rule("Which assumptions decide the ranking")
@@ -196,3 +196,44 @@ def render_text(report: StrategyReport, console: Console) -> None:
                     f"positions at the end: {ends}")
     c.print(f"\n[dim]detente {report.version}; scenario digest {report.digest[:12]}; "
             f"{report.parameters.get('seconds')} s[/dim]")
+
+
+def _reneging_and_record(report: StrategyReport, c: Console) -> None:
+    """What happens if an actor reneges on each variant's outcome; the model against the
+    record (words from :mod:`detente.report.accountability`)."""
+    parts = sections(report)
+    if parts["reneging"]:
+        c.rule("What happens if an actor reneges")
+        c.print("For each variant's first-ranked outcome: every move away from it that would "
+                "gain its mover, who responds, and whether that deters the move.")
+        for item in parts["reneging"]:
+            c.print(f"[bold]{item['variant']}[/bold] ({item['state']}): {item['sentence']}")
+            if not item["rows"]:
+                continue
+            t = Table()
+            for col in ("reneges", "by", "deterred", "response"):
+                t.add_column(col)
+            for row in item["rows"]:
+                t.add_row(row["mover"], row["move"], row["deterred"], row["response"])
+            c.print(t)
+            if item["more"]:
+                c.print(f"… {item['more']} more moves in the JSON.")
+    rec = parts["record"]
+    if rec is not None:
+        c.rule("The record")
+        c.print(rec["sentence"])
+        t = Table(title="The base model, step by step")
+        for col in ("date", "event", "moved", "change", "improvement for the movers",
+                    "reached"):
+            t.add_column(col)
+        for row in rec["rows"]:
+            t.add_row(row["date"], row["event"], row["movers"], row["change"], row["improves"],
+                      row["reached"])
+        c.print(t)
+        t = Table(title="Every model against the record")
+        for col in ("model", "steps that improve for the movers", "recorded states reached",
+                    "statement edits that make it consistent"):
+            t.add_column(col)
+        for row in rec["summary"]:
+            t.add_row(row["model"], row["steps"], row["reached"], row["edits"])
+        c.print(t)
