@@ -116,6 +116,8 @@ def test_run_form_start_progress_and_results(tmp_path: Path) -> None:
         assert "No variant ranks above another: the scenario defines no interests" in page.text
         for word in ("freeze", "CVID", "The scenario's questions"):
             assert word not in page.text
+        # what happens if an actor reneges, per variant; Elmira records no history
+        assert 'id="reneging"' in page.text and 'id="record"' not in page.text
         assert client.get("/").text.count(f'href="/runs/{rid}"') == 1
         assert client.post("/runs", data={"scenario": "nope"}).status_code == 404
         r = client.post(f"/runs/{rid}/cancel", follow_redirects=False)

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from detente.report.accountability import sections
+
 #: Most states shown in one option table (the JSON download has all of them).
 MAX_STATES_SHOWN = 10
 #: Most changing sensitivity perturbations listed.
@@ -131,4 +133,5 @@ def build_view(data: Mapping[str, Any], report: Any, paths: Mapping[str, Any]) -
         "verification": extras.get("verification"),
         "bargaining": extras.get("bargaining"),
         "sources": list(report.sources),
+        "accountability": sections(report),
     }
