@@ -8,8 +8,8 @@ De Mesquita's group decision model", Journal of Theoretical Politics; cited "SCS
 Notation: actor ``i`` has position ``x_i``, capability ``c_i``, salience ``s_i`` and weight
 ``w_i = c_i s_i``; ``R`` is the position range and ``delta_ab = |x_a - x_b| / R``.
 
-One round (SCS; BDM 1994; the equations as collected in the project's research notes,
-``shared/reference/bargain.md`` section 2):
+One round (SCS; BDM 1994; the equations as explained in
+``docs/discussion/expected-utility.md``):
 
 1. **Votes** (BDM 1994; SCS): voter ``k`` gives
    ``v_k(a, b) = w_k (delta_kb^r_k - delta_ka^r_k)`` to ``a`` against ``b``.
