@@ -18,6 +18,7 @@ from detente.conflict.explain import (
     explain_state,
 )
 from detente.scenario import Scenario
+from detente.strategy.accountability import changes_text
 
 
 def register(app: typer.Typer) -> None:
@@ -73,14 +74,7 @@ def _changes(scenario: Scenario, changes: Sequence[tuple[str, bool]]) -> str:
         name = names.get(ref, "")
         return f"{ref} '{name}'" if name and name != ref.split(".", 1)[-1] else ref
 
-    taken = [label(r) for r, t in changes if t]
-    dropped = [label(r) for r, t in changes if not t]
-    parts = []
-    if taken:
-        parts.append("takes " + ", ".join(taken))
-    if dropped:
-        parts.append("drops " + ", ".join(dropped))
-    return "; ".join(parts) or "no change"
+    return changes_text(changes, label)
 
 
 def _step(scenario: Scenario, st: SanctionStep) -> str:

@@ -10,9 +10,10 @@ thesis, University of Waterloo, §5.2: the inverse preference structures (IPS) "
 GMR IPS is a preference profile such that for each ``q ∈ R_i^+(s_E)`` some ``k ∈ R_{N-i}(q)``
 has ``P_i(k) ≤ P_i(s_E)``. Kinsara, Petersons, Hipel and Kilgour (2015), "Advanced decision
 support for the graph model for conflict resolution", *Journal of Decision Systems* 24(2): the
-inverse component of GMCR+, which enumerates rankings (``(m!)^n`` profiles; docs/discussion/inverse.md#gmcr-plus
-lists its flaws). Stability definitions: Fang, Hipel and Kilgour (1993), *Interactive Decision Making*,
-ch. 3; Fang, Hipel, Kilgour and Peng (2003), GMCR II part 1 (see :mod:`.stability`).
+inverse component of GMCR+, which enumerates rankings (``(m!)^n`` profiles; its flaws are listed
+in docs/discussion/inverse.md#gmcr-plus). Stability definitions: Fang, Hipel and Kilgour
+(1993), *Interactive Decision Making*, ch. 3; Fang, Hipel, Kilgour and Peng (2003), GMCR II
+part 1 (see :mod:`.stability`).
 
 The conditions (answer a)
 -------------------------

@@ -21,7 +21,7 @@ from the variants.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,10 +36,13 @@ BASE_EDITS = 2
 VARIANT_EDITS = 1
 
 
-def changes_text(changes: Sequence[tuple[str, bool]]) -> str:
-    """``takes A.x, B.y; drops C.z`` for a list of ``(option, taken)`` changes."""
-    taken = [ref for ref, on in changes if on]
-    dropped = [ref for ref, on in changes if not on]
+def changes_text(changes: Sequence[tuple[str, bool]],
+                 label: Callable[[str], str] | None = None) -> str:
+    """``takes A.x, B.y; drops C.z`` for a list of ``(option, taken)`` changes (each option
+    written by ``label``, default its reference)."""
+    name = label or str
+    taken = [name(ref) for ref, on in changes if on]
+    dropped = [name(ref) for ref, on in changes if not on]
     parts = []
     if taken:
         parts.append("takes " + ", ".join(taken))

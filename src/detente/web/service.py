@@ -15,6 +15,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
+from detente.scenario import Scenario
 from detente.web import scenarios as sc
 from detente.web.runner import RunManager, TooManyRuns, start_process_server
 from detente.web.settings import RUN_CONCEPTS, Settings
@@ -216,6 +217,12 @@ class Workbench:
                            {"line": checked.line, "field": checked.field})
         return checked
 
+    def _scenario_or_422(self, text: str, label: str) -> Scenario:
+        """The valid scenario in ``text`` (:meth:`_checked_or_422` refuses any other)."""
+        scenario = self._checked_or_422(text, label).scenario
+        assert scenario is not None
+        return scenario
+
     def create_scenario(self, text: str, label: str | None = None,
                         origin: str = "upload") -> dict[str, Any]:
         """Validate and store a new user scenario (GMCR+ files are converted to YAML)."""
@@ -260,9 +267,7 @@ class Workbench:
     def duplicate(self, sid: str, version: int | None = None) -> dict[str, Any]:
         """A new user scenario with the text of ``sid`` (bundled or the user's)."""
         src = self.source(sid, version)
-        checked = self._checked_or_422(src.text, src.label)
-        s = checked.scenario
-        assert s is not None
+        s = self._scenario_or_422(src.text, src.label)
         origin = f"copy of {sid}" + (f" v{src.version}" if src.version else "")
         stem = re.sub(r"\.(ya?ml|json)$", "", src.label)
         label = sc.clean_label(f"{stem}-copy.yaml", "copy.yaml")
@@ -314,11 +319,7 @@ class Workbench:
         from detente.scenario import variant_of
 
         src = self.source(sid, version)
-        checked = sc.check_text(src.text, src.label, self.settings.max_yaml_nodes)
-        if checked.scenario is None:
-            raise ApiError(422, "invalid_scenario", checked.error or "invalid scenario",
-                           {"line": checked.line, "field": checked.field})
-        s = checked.scenario
+        s = self._scenario_or_422(src.text, src.label)
         if concept not in CONCEPTS:
             raise ApiError(422, "bad_concept", f"concept must be one of {', '.join(CONCEPTS)}; "
                            f"got {concept!r}")
@@ -379,11 +380,7 @@ class Workbench:
         from detente.errors import DetenteError
 
         src = self.source(sid, version)
-        checked = sc.check_text(src.text, src.label, self.settings.max_yaml_nodes)
-        if checked.scenario is None:
-            raise ApiError(422, "invalid_scenario", checked.error or "invalid scenario",
-                           {"line": checked.line, "field": checked.field})
-        scenario = checked.scenario
+        scenario = self._scenario_or_422(src.text, src.label)
         limit = self.settings.state_limit()
         too_big = sc.state_space_error(scenario, limit)
         if too_big:
@@ -407,11 +404,7 @@ class Workbench:
             run slot taken).
         """
         src = self.source(scenario, version)
-        checked = sc.check_text(src.text, src.label, self.settings.max_yaml_nodes)
-        if checked.scenario is None:
-            raise ApiError(422, "invalid_scenario", checked.error or "invalid scenario",
-                           {"line": checked.line, "field": checked.field})
-        s = checked.scenario
+        s = self._scenario_or_422(src.text, src.label)
         if concept not in RUN_CONCEPTS:
             raise ApiError(422, "bad_concept", f"concept must be one of "
                            f"{', '.join(RUN_CONCEPTS)}; got {concept!r}")

@@ -12,21 +12,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from detente.report.accountability import sections
+from detente.report.text import tracked_text
 
 #: Most states shown in one option table (the JSON download has all of them).
 MAX_STATES_SHOWN = 10
 #: Most changing sensitivity perturbations listed.
 MAX_PERTURBATIONS = 60
-
-
-def _tracked_text(status: Mapping[str, Any] | None, concept: str) -> str:
-    if not status:
-        return ""
-    if status.get("reachable"):
-        return "reachable"
-    if status.get(concept):
-        return "stable, not reached"
-    return "no"
 
 
 def build_view(data: Mapping[str, Any], report: Any, paths: Mapping[str, Any]) -> dict[str, Any]:
@@ -71,7 +62,7 @@ def build_view(data: Mapping[str, Any], report: Any, paths: Mapping[str, Any]) -
                 "total": best["total"],
                 "steps": len(best["path"]),
             },
-            "tracked": {t["id"]: _tracked_text(v.get("tracked", {}).get(t["id"]), concept)
+            "tracked": {t["id"]: tracked_text(v.get("tracked", {}).get(t["id"]), concept)
                         for t in tracked},
         })
     variants = []
