@@ -9,7 +9,13 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from typing import TYPE_CHECKING
+
 from detente.errors import DetenteError, ScenarioError, StateSpaceTooLarge
+
+if TYPE_CHECKING:  # typed for users of ``mypy --strict``; imported lazily at run time
+    from detente.loading import load_scenario as load_scenario
+    from detente.loading import loads_scenario as loads_scenario
 
 __all__ = [
     "DetenteError",

@@ -80,3 +80,20 @@ def test_default_data_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     monkeypatch.delenv("DETENTE_DATA")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     assert default_data_dir() == tmp_path / "xdg" / "detente"
+
+
+def test_serve_on_a_busy_port_says_so_before_any_address(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+
+    from detente.cli.main import main
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code = main(["serve", "--port", str(port), "--data", str(tmp_path / "db")])
+    out = capsys.readouterr()
+    assert code == 2 and "http://" not in out.out
+    assert f"--port {port}: cannot listen on 127.0.0.1:{port}" in out.err
+    assert "\n" not in out.err.strip()

@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from detente.errors import DetenteError
+
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
 
 
@@ -24,6 +26,21 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def port_in_use(host: str, port: int) -> str | None:
+    """Why ``host:port`` cannot be listened on (``None`` when it can): checked before the
+    workbench starts, so a busy port is reported before any address is printed."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host.strip("[]"), port))
+        except OSError as exc:
+            return exc.strerror or str(exc)
+    return None
 
 
 def serve(
@@ -66,6 +83,10 @@ def serve(
         data_dir=folder, run_timeout=run_timeout, max_runs=max_runs, max_body_bytes=max_body,
         allowed_hosts=LOOPBACK_NAMES if is_loopback(host) else None, **kwargs,
     )
+    busy = port_in_use(host, port)
+    if busy is not None:
+        raise DetenteError(f"--port {port}: cannot listen on {host}:{port} ({busy}); stop what "
+                           "uses it or choose another port with --port")
     app = create_app(settings)
     shown = f"[{host}]" if ":" in host else host
     typer.echo(f"detente workbench on http://{shown}:{port}/  (data: {folder}; Ctrl+C stops)")
