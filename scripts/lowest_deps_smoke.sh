@@ -29,6 +29,9 @@ cd "$VENV"   # import the installed package, not the source tree
 "$VENV/bin/detente" verify breakout --machines 5060 --swu-per-machine 1.0 --stock 202.8:0.0367 > /dev/null
 "$VENV/bin/detente" schema > /dev/null
 "$VENV/bin/detente" analyze elmira > /dev/null
+"$VENV/bin/detente" explain elmira NYNNY --json > /dev/null
+"$VENV/bin/detente" hindcast cuban-missile-crisis > /dev/null
+"$VENV/bin/detente" --help > /dev/null
 # Latin-hypercube sampling passes rng= to scipy (needs scipy >= 1.15)
 "$VENV/bin/python" -c "from detente.strategy.explore.sampling import design; print(design(4, 3, 1).shape)"
 echo "lowest-version smoke test passed"

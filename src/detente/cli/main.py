@@ -23,13 +23,15 @@ except ImportError:  # pragma: no cover - older typer uses the click package
     from click import core as _cx_core  # type: ignore[no-redef]
     from click import exceptions as _cx  # type: ignore[no-redef]
 
-_display_type_rich = TyperOption.display_type_rich
+#: typer's own label for an option's value type (newer typer only; older ones print no
+#: ``<bool>`` for flags, so there is nothing to mend)
+_display_type_rich = getattr(TyperOption, "display_type_rich", None)
 
 
 def _flag_takes_no_value(self: TyperOption, ctx: _cx_core.Context) -> str | None:
     """Help shows a value type only for options that take a value (typer labels an on/off
     flag ``<bool>``, which reads as if ``--json true`` were expected)."""
-    if self.is_flag:
+    if self.is_flag or _display_type_rich is None:
         return None
     return _display_type_rich(self, ctx)
 
@@ -109,7 +111,8 @@ class _LazyGroup(TyperGroup):
             self._listing = False
 
 
-TyperOption.display_type_rich = _flag_takes_no_value  # type: ignore[method-assign]
+if _display_type_rich is not None:
+    TyperOption.display_type_rich = _flag_takes_no_value  # type: ignore[method-assign]
 
 app = typer.Typer(
     name="detente",
