@@ -31,13 +31,13 @@ exit with status 2. `detente COMMAND --help` prints the same text as this page.
 """
 
 
-def _command_tree() -> Any:
-    import typer
+def _commands() -> dict[str, Any]:
+    """Every ``detente`` command by name: the CLI loads its commands lazily, so each one is
+    loaded here through the same table ``detente --help`` lists (``COMMANDS``)."""
+    from detente.cli.main import COMMANDS, load_command
 
-    from detente.cli.main import _register, app
-
-    _register()
-    return typer.main.get_command(app)
+    loaded = {name: load_command(name) for name in COMMANDS}
+    return {name: cmd for name, cmd in loaded.items() if cmd is not None}
 
 
 def _section(cmd: Any, path: list[str], level: int) -> list[str]:
@@ -72,10 +72,10 @@ def _section(cmd: Any, path: list[str], level: int) -> list[str]:
 
 def cli_page() -> str:
     """The Markdown text of ``docs/reference/cli.md``."""
-    root = _command_tree()
+    commands = _commands()
     lines = [HEADER]
-    for name in sorted(root.commands):
-        lines += _section(root.commands[name], ["detente", name], 2)
+    for name in sorted(commands):
+        lines += _section(commands[name], ["detente", name], 2)
     return "\n".join(lines).rstrip() + "\n"
 
 

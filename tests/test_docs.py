@@ -30,6 +30,14 @@ def test_generated_pages_are_current() -> None:
     assert done.returncode == 0, done.stderr + "run `python scripts/gen_docs.py` and commit"
 
 
+def test_the_command_reference_lists_every_command() -> None:
+    from detente.cli.main import COMMANDS
+
+    page = (DOCS / "reference" / "cli.md").read_text(encoding="utf-8")
+    for name in COMMANDS:
+        assert f"## `detente {name}`" in page, name
+
+
 KERNEL = "detente-tests"
 
 
