@@ -80,7 +80,8 @@ def answer(report: StrategyReport) -> SummaryPoint:
                       if v.variant not in top and v.score is not None]
             scale = (f" (each variant is scored by its best outcome that is {stable} and "
                      "reachable from the status quo; the score is the weighted sum of "
-                     f"{len(report.interests)} interest scores)")
+                     f"{len(report.interests)} interest score"
+                     f"{'s' if len(report.interests) != 1 else ''})")
             tail = f", against {max(others):.2f} for the next best" if others else ""
             verb = "comes out best" if len(top) == 1 else "share the best result"
             out.append(f"{names} {verb} under {rule}: {best.score:.2f} points{tail}{scale}.")
@@ -116,8 +117,10 @@ def hinges(report: StrategyReport) -> SummaryPoint:
         firsts = concl.top_under.get(label, ())
         who = (_names([_variant_name(report, v) for v in firsts]) + " then comes out best"
                if firsts else "then no variant comes out best")
-        out.append(f"It changes with {words}: {who}. The answer therefore depends on who may "
-                   "act together, an assumption of each variant.")
+        out.append(f"It changes with {words}: {who}.")
+    if failed:
+        out.append("The answer therefore depends on who may act together, an assumption of "
+                   "each variant.")
     if concl.structure_only:
         out.append("Part of the answer holds only because the variants differ in structure "
                    "(which options exist, who may act together): "
