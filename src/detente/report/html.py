@@ -176,6 +176,10 @@ _TEMPLATE = jinja2.Environment(
 _TEMPLATE.globals["verification_rows"] = regime_rows
 _TEMPLATE.globals["verification_notes"] = verification_notes
 _TEMPLATE.globals["verification_columns"] = COLUMNS
+_TEMPLATE.globals["concept_names"] = {
+    "nash": "Nash", "gmr": "general metarationality (GMR)",
+    "smr": "symmetric metarationality (SMR)", "seq": "sequential stability (SEQ)",
+    "sim": "simultaneous sanctioning (SIM)"}
 
 
 def variant_figures(report: StrategyReport) -> dict[str, dict[str, str]]:
