@@ -242,3 +242,18 @@ def test_verification_rows_state_their_assumptions() -> None:
     assert "with a 98% chance, at a 5% false-alarm rate" in notes
     for text in [*row.values(), notes]:
         assert not re.search(r"\b[a-z]+_[a-z_]+\b", text), text
+
+
+def test_sources_cite_only_files_in_the_repository() -> None:
+    """A source that names a file names one the repository holds (docs pages, data files)."""
+    from pathlib import Path
+
+    from detente.loading import load_scenario
+
+    root = Path(__file__).parents[2]
+    for name in ("korea-2017", "cuban-missile-crisis", "elmira"):
+        scenario = load_scenario(detente.scenario_path(name))
+        for source in scenario.sources:
+            for ref in re.findall(r"[\w./-]+\.(?:md|txt|yaml|csv|py)\b", source):
+                assert (root / ref.split("#")[0]).is_file(), f"{name}: {ref}"
+            assert "/work/" not in source and "shared/" not in source
