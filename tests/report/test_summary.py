@@ -93,7 +93,7 @@ def test_summary_of_the_dilemma(dilemma: StrategyReport) -> None:
     answer, hinges, robust, record = (p.text for p in parts)
     assert answer.startswith("talks comes out best under each variant's declared "
                              "coalitions: 2.00 points, against 0.00 for the next best")
-    assert "weighted sum of 1 interest score)" in answer
+    assert "the score is the weighted sum of 1 interest score." in answer
     assert "Under it the model can reach Both cooperate, but not defect." in answer
     assert "It changes with unilateral moves only: then no variant comes out best." in hinges
     assert hinges.count("depends on who may act together") == 1

@@ -65,7 +65,7 @@ def answer(report: StrategyReport) -> SummaryPoint:
         e.variant for e in report.ranking if e.rank == 1 and len(report.ranking) > 1)
     rule = report.rules[0].rules.describe() if report.rules else "the declared moves"
     words = CONCEPT_WORDS.get(report.concept, "")
-    stable = (f"stable ({report.concept.upper()}: {words})" if words
+    stable = (f"stable in the {report.concept.upper()} sense ({words})" if words
               else f"{report.concept.upper()}-stable")
     out: list[str] = []
     if not top:
@@ -78,13 +78,14 @@ def answer(report: StrategyReport) -> SummaryPoint:
         if best.score is not None and report.interests:
             others = [v.score for v in report.variants
                       if v.variant not in top and v.score is not None]
-            scale = (f" (each variant is scored by its best outcome that is {stable} and "
-                     "reachable from the status quo; the score is the weighted sum of "
-                     f"{len(report.interests)} interest score"
-                     f"{'s' if len(report.interests) != 1 else ''})")
+            n = len(report.interests)
+            scale = (f"Each variant is scored by its best outcome that is reachable from the "
+                     f"status quo and {stable}; the score is the weighted sum of {n} interest "
+                     f"score{'s' if n != 1 else ''}.")
             tail = f", against {max(others):.2f} for the next best" if others else ""
             verb = "comes out best" if len(top) == 1 else "share the best result"
-            out.append(f"{names} {verb} under {rule}: {best.score:.2f} points{tail}{scale}.")
+            out.append(f"{names} {verb} under {rule}: {best.score:.2f} points{tail}.")
+            out.append(scale)
         else:
             out.append(f"{names} {'comes' if len(top) == 1 else 'come'} out best under {rule}.")
         reach = [name for tid, name, _ in report.tracked
@@ -174,7 +175,10 @@ def robustness(report: StrategyReport, exploration: Any = None,
     elif top:
         out.append("This agrees with the single-model answer.")
     p = s.prim
-    if p is not None and s.plan is not None:
+    if p is not None and s.plan is not None and p.n_cases == 0:
+        out.append(f"{_variant_name(report, s.plan)} never falls short in these samples, so "
+                   "there is no region of the assumptions where it fails.")
+    elif p is not None and s.plan is not None:
         out.append(f"{_variant_name(report, s.plan)} falls short in {p.n_cases} of {p.n} "
                    f"samples ({_pct(p.base_rate)}).")
         if p.boxes:
