@@ -133,8 +133,22 @@ def test_large_graph_draws_paths_only() -> None:
     r = status_quo_paths(s, concept="nash")
     assert r.n_reachable > 20
     dot = r.to_dot(max_nodes=20)
-    assert "only the reported paths" in dot
+    assert "only the shortest paths" in dot
     assert "<svg" in r.to_svg(max_nodes=20)
+
+
+@pytest.mark.regression
+def test_large_graph_is_pruned_to_a_few_paths() -> None:
+    from detente.conflict.paths import MAX_PATHS_DRAWN
+
+    r = status_quo_paths(from_data(_bench_like(3, 3)), concept="nash")
+    _nodes, edges, complete = r._drawn(max_nodes=5)
+    assert not complete
+    drawn = {b for _, b, _ in edges}
+    assert len(drawn & {int(i) for i in np.searchsorted(r.codes, list(r.paths))}) <= \
+        MAX_PATHS_DRAWN
+    if len(r.paths) > MAX_PATHS_DRAWN:
+        assert f"to {MAX_PATHS_DRAWN} of the {len(r.paths)}" in r.to_dot(max_nodes=5)
 
 
 def _bench_like(n_actors: int, n_options: int) -> dict[str, Any]:

@@ -66,7 +66,7 @@ def test_html_says_the_same(dilemma, elmira) -> None:  # type: ignore[no-untyped
     assert "talks ranks first" in html and 'id="rules"' in html
     cells = re.findall(r"<tr><td>(\d+)</td><td><b>([^<]+)</b>", html)
     assert [c[0] for c in cells] == ["1", "2"]
-    assert "<th title=\"Both cooperate: A.coop and B.coop\">deal</th>" in html
+    assert "<th title=\"A.coop and B.coop\">Both cooperate</th>" in html
     assert "<h2>The questions</h2>" in html
     e = render_html(elmira)
     for word in ("freeze", "CVID", "The questions", "<h3>The same move rules"):

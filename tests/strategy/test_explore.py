@@ -441,13 +441,19 @@ def test_cli_run_and_summary(small: Path, tmp_path: Path,
     assert "talks" in text and "pressure" in text and "Box 1" in text
     assert "NK.freeze iff (US.negotiate and CN.push)" in text
     assert {p.name for p in plots.iterdir()} == {"outcome_shares.png", "tradeoff.png",
-                                                 "prim.png"}
+                                                 "prim.png", "prim_trajectory.json"}
     assert cli_main.main(["explore", "summary", str(out), "--json",
                           "--failure", "missed:freeze"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["ranking"][0] == "talks" and data["plan"] == "talks"
-    assert data["prim"]["boxes"][0]["restrictions"] == [
+    assert [r["text"] for r in data["prim"]["boxes"][0]["restrictions"]] == [
         "in.stmt:NK:NK.freeze iff (US.negotiate and CN.push) in {not NK.freeze}"]
+    assert 0 <= data["prim"]["boxes"][0]["restrictions"][0]["quasi_p"] <= 1
+    assert data["prim"]["boxes"][0]["trajectory"][0]["restrictions"] == []
+    assert cli_main.main(["explore", "summary", str(out), "--failure", "missed:freeze",
+                          "--prim-step", "0"]) == 0
+    assert "trajectory step 0" in capsys.readouterr().out
+    assert cli_main.main(["explore", "summary", str(out), "--prim-step", "999"]) == 2
     assert cli_main.main(["explore", "--samples", "2", str(small), "--variant", "nope",
                           "--out", str(tmp_path / "x.parquet")]) == 2
     assert cli_main.main(["explore", "summary", str(tmp_path / "none.parquet")]) == 2

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -43,6 +43,14 @@ def analyze(
                           "(the --coalition sets) or all (every coalition; slow on large "
                           "conflicts). The other rules are compared in a table.")
     ] = "declared",
+    explore: Annotated[
+        int, typer.Option("--explore", help="Also explore the scenario's uncertainties with "
+                          "this many samples (Latin hypercube, seed --seed) and summarise how "
+                          "robust the answer is; 0 (default): none, and the summary says so. "
+                          "Each sample analyses every variant, so this takes about as long "
+                          "as N analyses.")
+    ] = 0,
+    seed: Annotated[int, typer.Option(help="Seed of the --explore sampling.")] = 0,
     coalition: Annotated[
         list[str] | None, typer.Option(
             "--coalition", help="A coalition for the `coalition` rule, actor ids separated by "
@@ -84,11 +92,32 @@ def analyze(
         report = analyze_scenario(scenario, variant or None, concept=concept,
                                   with_sensitivity=sensitivity, sensitivity_actors=actors,
                                   progress=bar, rules=main, compare=compare)
+    exploration = None
+    if explore > 0:
+        exploration = _explore(scenario, ids if variant else None, explore, seed, concept)
     if json_out:
         emit_json("analyze", report, scenario=scenario)
     else:
-        render_text(report, console())
+        render_text(report, console(), exploration)
     if html:
-        write_atomic(html, render_html(report))
+        write_atomic(html, render_html(report, exploration))
         if not json_out:
             typer.echo(f"Report written to {html}")
+
+
+def _explore(scenario: Any, variants: list[str] | None, samples: int, seed: int,
+             concept: str) -> Any:
+    """Run a small exploration into a temporary file and summarise it."""
+    import tempfile
+    from pathlib import Path
+
+    from detente.strategy.explore import explore, summarize
+
+    if not scenario.uncertainties:
+        raise ValueError("--explore needs an `uncertainties:` section in the scenario; add one "
+                         "or leave out --explore")
+    with tempfile.TemporaryDirectory(prefix="detente-explore-") as tmp:
+        out = Path(tmp) / "results.csv"
+        explore(scenario, out, samples, seed=seed, variants=variants,
+                concept=concept, progress=False)
+        return summarize(out)

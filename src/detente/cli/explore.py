@@ -115,12 +115,31 @@ def summary(
                                 "(a tracked outcome of the scenario is not reachable).")
     ] = "auto",
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    prim_box: Annotated[
+        int, typer.Option("--prim-box", help="PRIM box whose trajectory --prim-step inspects "
+                          "(1-based).")
+    ] = 1,
+    prim_step: Annotated[
+        int | None, typer.Option("--prim-step", help="Show this step of the box's peeling "
+                                 "trajectory (0: the whole sample) instead of the selected "
+                                 "box: its coverage, density, mass, restrictions and quasi-p "
+                                 "values.")
+    ] = None,
 ) -> None:
     """Print the robustness table and the PRIM boxes; optionally draw plots."""
     from detente.cli._common import console, emit_json
-    from detente.strategy.explore import plot_summary, render_summary, summarize
+    from detente.strategy.explore import plot_summary, render_step, render_summary, summarize
 
     s = summarize(results, rank_by=rank_by, plan=plan, failure=failure)
+    if prim_step is not None:
+        step = s.trajectory_step(prim_box, prim_step)
+        if json_out:
+            import json
+
+            typer.echo(json.dumps(step.to_dict(s.labels), indent=1, default=str))
+        else:
+            render_step(s, step, prim_box, console())
+        return
     if json_out:
         emit_json("explore summary", s, source=results)
     else:

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import functools
 import io
+import textwrap
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -73,6 +74,8 @@ from detente.scenario.model import Preference, Scenario
 
 #: Default largest number of states drawn by :meth:`PathsResult.to_dot` / ``to_svg``.
 MAX_DRAWN = 150
+#: With more reachable states than ``MAX_DRAWN``, the paths drawn at most (the shortest).
+MAX_PATHS_DRAWN = 8
 
 
 # -- result ----------------------------------------------------------------------------------
@@ -251,12 +254,20 @@ class PathsResult(ConflictResult):
                          for i in reach if self.parent[i] >= 0]
             edges = sorted(set(edges) | path_edges)
             return nodes, edges, True
+        path_edges = self._path_edges(MAX_PATHS_DRAWN)
         keep = {sq} | {a for a, _, _ in path_edges} | {b for _, b, _ in path_edges}
         return sorted(keep), sorted(path_edges), False
 
-    def _path_edges(self) -> set[tuple[int, int, int]]:
+    def _drawn_paths(self, limit: int | None = None) -> list[int]:
+        """Destinations whose paths are drawn: shortest first, then by code; the first
+        ``limit`` of them."""
+        dest = sorted(self.paths, key=lambda c: (len(self.paths[c]), c))
+        return dest if limit is None else dest[:limit]
+
+    def _path_edges(self, limit: int | None = None) -> set[tuple[int, int, int]]:
         out: set[tuple[int, int, int]] = set()
-        for steps in self.paths.values():
+        for dest in self._drawn_paths(limit):
+            steps = self.paths[dest]
             for mv in steps:
                 a = int(np.searchsorted(self.codes, mv.source))
                 b = int(np.searchsorted(self.codes, mv.target))
@@ -281,8 +292,9 @@ class PathsResult(ConflictResult):
                  '  edge [fontname="Helvetica", fontsize=10];']
         concept = concept_name(self.concept)
         if not complete:
-            lines.append(f"  // {self.n_reachable} reachable states: only the reported "
-                         "paths are drawn")
+            lines.append(f"  // {self.n_reachable} reachable states: only the shortest paths "
+                         f"to {len(self._drawn_paths(MAX_PATHS_DRAWN))} of the "
+                         f"{len(self.paths)} equilibria reported are drawn")
         for i in nodes:
             text = self.code_text(int(self.codes[i]))
             notes = []
@@ -353,8 +365,8 @@ class PathsResult(ConflictResult):
         tallest = max((len(v) for v in layers.values()), default=1)
         chars = len(self.options)
         column = max(2.6, 0.11 * chars + 1.6)  # inches per depth column
-        width = min(60.0, 1.0 + column * n_layers)
-        height = min(60.0, 1.6 + 0.65 * tallest)
+        width = min(24.0, 1.0 + column * n_layers)
+        height = min(24.0, 2.0 + 0.65 * tallest)
         fig = Figure(figsize=(width, height))
         ax = fig.add_axes((0.02, 0.02, 0.96, 0.88))
         ax.set_xlim(-0.6, n_layers - 0.4)
@@ -366,8 +378,10 @@ class PathsResult(ConflictResult):
         title = (f"{self.scenario}: evolution from the status quo "
                  f"{self.code_text(self.status_quo)} ({concept} equilibria in gold)")
         if not complete:
-            title += f"; {self.n_reachable} states reachable, reported paths only"
-        fig.suptitle(title, fontsize=10)
+            title += (f". {self.n_reachable:,} states are reachable: drawn are only the "
+                      f"shortest paths to {len(self._drawn_paths(MAX_PATHS_DRAWN))} of the "
+                      f"{len(self.paths):,} equilibria reported (all are in --json)")
+        fig.suptitle(textwrap.fill(title, max(40, int(width * 72 / 6.5))), fontsize=10)
         grouped: dict[tuple[int, int], list[int]] = {}
         for a, b, m in edges:  # one arrow per pair of states, all its movers on the label
             grouped.setdefault((a, b), []).append(m)

@@ -9,12 +9,10 @@ from rich.table import Table
 
 from detente.report.accountability import sections
 from detente.strategy.analysis import StrategyReport
-from detente.strategy.ranking import describe
 from detente.strategy.rules import cell
 
-#: Evidence lines printed per answer, and perturbations listed (the JSON has all).
+#: Evidence lines printed per answer (the JSON has all).
 EVIDENCE_SHOWN = 6
-PERTURBATIONS_SHOWN = 30
 
 
 def tracked_text(status: Any, concept: str) -> str:
@@ -47,11 +45,17 @@ def _fmt_path(path: Any) -> str:
     )
 
 
-def render_text(report: StrategyReport, console: Console) -> None:
-    """Print the report for a policy reader."""
+def render_text(report: StrategyReport, console: Console, exploration: Any = None) -> None:
+    """Print the report for a policy reader (``exploration``: an optional
+    :class:`~detente.strategy.explore.summary.ExploreSummary` to summarise and include)."""
+    from detente.report.summary import summary
+
     c = console
     c.rule(f"[bold]{report.scenario}")
     c.print(report.description)
+    c.rule("Summary")
+    for point in summary(report, exploration):
+        c.print(f"[bold]{point.heading}.[/bold] {point.text}")
     c.print(
         f"\n[bold]At a glance[/bold]: {len(report.actors)} actors, {len(report.options)} options, "
         f"{report.n_states:,} feasible states; status quo {report.status_quo}. "
@@ -155,22 +159,31 @@ def render_text(report: StrategyReport, console: Console) -> None:
     _reneging_and_record(report, c)
 
     if report.sensitivity:
+        from detente.report.tables import sensitivity_rows
+
+        sens = sensitivity_rows(report)
         c.rule("Which assumptions decide the ranking")
-        decisive = [p for p in report.sensitivity if p.changes_ranking or p.changes_outcome]
-        c.print(f"{len(report.sensitivity)} perturbations of preference statements; "
-                f"{sum(p.changes_ranking for p in report.sensitivity)} change the ranks, "
-                f"{sum(p.changes_top for p in report.sensitivity)} change what ranks first, "
-                f"{sum(p.changes_outcome for p in report.sensitivity)} change a variant's first "
-                "reachable outcome.")
+        c.print(f"{sens['total']} single edits of the actors' preference statements (dropping "
+                f"one, or swapping two neighbours), each analysed on its own; "
+                f"{sens['changing']} change the ranking or a variant's best outcome, "
+                f"{sens['top']} change what comes out best (marked ★, listed first). Without "
+                f"any edit the ranking is: {sens['base']}.")
         t = Table()
-        for col in ("variant", "actor", "change", "ranks change", "new ranking"):
+        for col in ("", "variant edited", "actor", "edit", "the ranking then",
+                    "variant's best outcome changes"):
             t.add_column(col)
-        for pert in decisive[:PERTURBATIONS_SHOWN]:
-            t.add_row(pert.variant, pert.actor, pert.change,
-                      "yes" if pert.changes_ranking else "no", describe(pert.ranking))
+        for row in sens["rows"]:
+            t.add_row("★" if row["top"] else "", row["variant"], row["actor"], row["change"],
+                      row["ranking"], "yes" if row["outcome"] else "no")
         c.print(t)
-        if len(decisive) > PERTURBATIONS_SHOWN:
-            c.print(f"… {len(decisive) - PERTURBATIONS_SHOWN} more in the JSON.")
+        if sens["more"]:
+            c.print(f"… {sens['more']} more in the JSON.")
+
+    if exploration is not None:
+        from detente.strategy.explore import render_summary
+
+        c.rule("How robust the answer is")
+        render_summary(exploration, c)
 
     ver = report.extras.get("verification")
     if ver and "regimes" in ver:

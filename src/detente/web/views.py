@@ -12,7 +12,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from detente.report.accountability import sections
+from detente.report.summary import summary
+from detente.report.tables import sensitivity_rows
 from detente.report.text import tracked_text
+from detente.report.verification import COLUMNS, regime_rows, verification_notes
 
 #: Most states shown in one option table (the JSON download has all of them).
 MAX_STATES_SHOWN = 10
@@ -122,7 +125,21 @@ def build_view(data: Mapping[str, Any], report: Any, paths: Mapping[str, Any]) -
         "sensitivity": {"total": len(data.get("sensitivity", [])), "changing": len(sens),
                         "shown": sens[:MAX_PERTURBATIONS]},
         "verification": extras.get("verification"),
+        "verification_view": _verification_view(extras.get("verification")),
+        "summary": [{"heading": p.heading, "text": p.text} for p in summary(report)],
+        "sensitivity_view": sensitivity_rows(report, MAX_PERTURBATIONS),
         "bargaining": extras.get("bargaining"),
         "sources": list(report.sources),
         "accountability": sections(report),
     }
+
+
+def _verification_view(ver: Any) -> dict[str, Any] | None:
+    """The verification section in words (the HTML report's table and sentences), or
+    ``None`` when the scenario has no per-regime verification."""
+    if not isinstance(ver, Mapping) or not ver.get("regimes"):
+        return None
+    plain = dict(ver)
+    return {"columns": [list(c) for c in COLUMNS], "rows": regime_rows(plain),
+            "notes": verification_notes(plain), "sources": list(ver.get("sources") or []),
+            "history": ver.get("history")}

@@ -14,7 +14,14 @@ Environmental Modelling & Software 96: 239-250; scenario discovery after Bryant 
 (2010).
 """
 
-from detente.strategy.explore.prim import PrimBox, PrimResult, Restriction, prim
+from detente.strategy.explore.prim import (
+    PrimBox,
+    PrimResult,
+    Restriction,
+    TrajectoryStep,
+    binomial_upper_tail,
+    prim,
+)
 from detente.strategy.explore.runner import RunReport, explore
 from detente.strategy.explore.sampling import design
 from detente.strategy.explore.spec import Parameter, UncertaintySpace, parse_uncertainties
@@ -23,8 +30,11 @@ from detente.strategy.explore.summary import (
     ExploreSummary,
     VariantRobustness,
     plot_summary,
+    render_step,
     render_summary,
     summarize,
+    summary_figures,
+    trajectory_figure,
 )
 
 __all__ = [
@@ -35,14 +45,19 @@ __all__ = [
     "Restriction",
     "Results",
     "RunReport",
+    "TrajectoryStep",
     "UncertaintySpace",
     "VariantRobustness",
+    "binomial_upper_tail",
     "design",
     "explore",
     "parse_uncertainties",
     "plot_summary",
     "prim",
     "read_results",
+    "render_step",
     "render_summary",
     "summarize",
+    "summary_figures",
+    "trajectory_figure",
 ]

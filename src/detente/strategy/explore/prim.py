@@ -19,7 +19,15 @@ Change 77: 34-49):
    while that raises its density (Friedman and Fisher, section 5).
 4. **Simplification.** Drop each restriction whose removal does not lower the density, so
    the box names only the assumptions that matter.
-5. **Covering.** Remove the samples in the box and look for the next box among the rest,
+5. **Statistics.** Each box (and each box of the trajectory) carries its coverage, density and
+   mass, and a *quasi-p value* per restricted input: the one-sided binomial probability of
+   finding at least the box's cases among its samples if the cases occurred at the density of
+   the box with that one restriction removed (Bryant and Lempert 2010, section 3.3; computed as
+   in the EMA Workbench, Kwakkel and Jaxa-Rozen 2016, *Improving scenario discovery for handling
+   heterogeneous uncertainties and multinomial classified outcomes*, Environmental Modelling &
+   Software 79: 311-321). A large value says the restriction adds little: the cases are about
+   as dense without it. See ``docs/discussion/scenario-discovery.md``.
+6. **Covering.** Remove the samples in the box and look for the next box among the rest,
    while the new box is denser than both the rest and the whole sample (at most
    ``max_boxes``). Later boxes are read "outside the earlier boxes".
 
@@ -34,7 +42,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -80,8 +88,13 @@ class PrimBox:
         Share of all samples in the box.
     n, n_cases
         Samples, and cases of interest, in the box.
+    quasi_p
+        Restricted input -> quasi-p value (module docstring, step 5).
     trajectory
-        ``(coverage, density, mass)`` of each box of the peeling trajectory.
+        Every box of the peeling trajectory, from the whole sample (step 0) to the last peel;
+        an analyst may pick one of them instead of the selected box.
+    selected
+        The trajectory step the box was selected at (before pasting and simplification).
     """
 
     restrictions: tuple[Restriction, ...]
@@ -90,7 +103,43 @@ class PrimBox:
     mass: float
     n: int
     n_cases: int
-    trajectory: tuple[tuple[float, float, float], ...] = ()
+    trajectory: tuple[TrajectoryStep, ...] = ()
+    quasi_p: Mapping[str, float] = field(default_factory=dict)
+    selected: int = 0
+
+    def to_dict(self, labels: Mapping[str, Sequence[str]] | None = None) -> dict[str, Any]:
+        """JSON form: statistics, restrictions (readable), quasi-p values and trajectory."""
+        return {"coverage": self.coverage, "density": self.density, "mass": self.mass,
+                "samples": self.n, "cases": self.n_cases,
+                "restrictions": _restrictions_dict(self.restrictions, self.quasi_p, labels),
+                "selected_step": self.selected,
+                "trajectory": [t.to_dict(labels) for t in self.trajectory]}
+
+
+@dataclass(frozen=True)
+class TrajectoryStep:
+    """One box of a peeling trajectory: its statistics, restrictions and quasi-p values."""
+
+    step: int
+    coverage: float
+    density: float
+    mass: float
+    n: int
+    n_cases: int
+    restrictions: tuple[Restriction, ...]
+    quasi_p: Mapping[str, float] = field(default_factory=dict)
+
+    def to_dict(self, labels: Mapping[str, Sequence[str]] | None = None) -> dict[str, Any]:
+        """JSON form."""
+        return {"step": self.step, "coverage": self.coverage, "density": self.density,
+                "mass": self.mass, "samples": self.n, "cases": self.n_cases,
+                "restrictions": _restrictions_dict(self.restrictions, self.quasi_p, labels)}
+
+
+def _restrictions_dict(restrictions: Sequence[Restriction], qp: Mapping[str, float],
+                       labels: Mapping[str, Sequence[str]] | None) -> list[dict[str, Any]]:
+    return [{"input": r.name, "text": r.describe((labels or {}).get(r.name)),
+             "quasi_p": qp.get(r.name)} for r in restrictions]
 
 
 @dataclass(frozen=True)
@@ -165,7 +214,8 @@ def _stats(y: NDArray[np.bool_], m: NDArray[np.bool_], total_cases: int,
 
 def _find_box(X: Mapping[str, NDArray[Any]], y: NDArray[np.bool_], categorical: set[str],
               active: NDArray[np.bool_], alpha: float, min_count: int, min_coverage: float,
-              total_cases: int, total: int) -> tuple[_Box, NDArray[np.bool_], list[Any]]:
+              total_cases: int, total: int
+              ) -> tuple[_Box, NDArray[np.bool_], list[tuple[_Box, NDArray[np.bool_]]], int]:
     box = _full_box(X, categorical, active)
     inbox = active.copy()
     local_cases = int(y[active].sum())
@@ -194,19 +244,18 @@ def _find_box(X: Mapping[str, NDArray[Any]], y: NDArray[np.bool_], categorical: 
         traj.append((dict(box), inbox))
     # selection: the best density x coverage among boxes covering at least min_coverage of
     # the cases still unexplained
-    chosen = traj[0]
+    chosen = 0
     chosen_key = (-1.0, -1)
-    for b, m in traj:
+    for k, (_, m) in enumerate(traj):
         cases = int(y[m].sum())
         if local_cases and cases / local_cases + 1e-12 >= min_coverage:
             sel = (float(y[m].mean()) * cases, int(m.sum()))
             if sel > chosen_key:
-                chosen, chosen_key = (b, m), sel
-    box, inbox = dict(chosen[0]), chosen[1]
+                chosen, chosen_key = k, sel
+    box, inbox = dict(traj[chosen][0]), traj[chosen][1]
     box, inbox = _paste(X, y, categorical, box, inbox, active, alpha)
     box, inbox = _simplify(X, y, categorical, box, inbox, active)
-    trajectory = [_stats(y, m, total_cases, total) for _, m in traj]
-    return box, inbox, trajectory
+    return box, inbox, traj, chosen
 
 
 def _paste(X: Mapping[str, NDArray[Any]], y: NDArray[np.bool_], categorical: set[str],
@@ -267,6 +316,41 @@ def _simplify(X: Mapping[str, NDArray[Any]], y: NDArray[np.bool_], categorical: 
     return box, inbox
 
 
+def _restrictions(box: _Box, full: _Box) -> tuple[Restriction, ...]:
+    return tuple(
+        Restriction(name, True, values=tuple(sorted(lim))) if isinstance(lim, frozenset)
+        else Restriction(name, False, low=lim[0], high=lim[1])
+        for name, lim in box.items() if lim != full[name]
+    )
+
+
+def binomial_upper_tail(k: int, n: int, p: float) -> float:
+    """``P(X >= k)`` for ``X ~ Binomial(n, p)`` (the one-sided binomial test's p value)."""
+    from scipy.stats import binom
+
+    if k <= 0:
+        return 1.0
+    return float(binom.sf(k - 1, n, p))
+
+
+def _quasi_p(X: Mapping[str, NDArray[Any]], y: NDArray[np.bool_], box: _Box,
+             inbox: NDArray[np.bool_], full: _Box, active: NDArray[np.bool_]
+             ) -> dict[str, float]:
+    """Quasi-p value of each restricted input of ``box`` (module docstring, step 5): the
+    chance of at least the box's cases among its samples at the density of the box without
+    that restriction (among the ``active`` samples)."""
+    n, cases = int(inbox.sum()), int(y[inbox].sum())
+    out: dict[str, float] = {}
+    for name, lim in box.items():
+        if lim == full[name]:
+            continue
+        wider = dict(box)
+        wider[name] = full[name]
+        m = _mask(X, wider, active)
+        out[name] = binomial_upper_tail(cases, n, float(y[m].mean()) if m.any() else 0.0)
+    return out
+
+
 def prim(
     X: Mapping[str, NDArray[Any]],
     y: NDArray[np.bool_],
@@ -319,18 +403,18 @@ def prim(
         if remaining_cases == 0 or int(active.sum()) < min_count:
             break
         base_rate = remaining_cases / int(active.sum())
-        box, inbox, traj = _find_box(Xn, y, cat, active, alpha, min_count, min_coverage,
-                                     total_cases, total)
+        box, inbox, traj, chosen = _find_box(Xn, y, cat, active, alpha, min_count,
+                                             min_coverage, total_cases, total)
         cov, dens, mass = _stats(y, inbox, total_cases, total)
         full = _full_box(Xn, cat, active)
-        restr = tuple(
-            Restriction(name, True, values=tuple(sorted(lim))) if isinstance(lim, frozenset)
-            else Restriction(name, False, low=lim[0], high=lim[1])
-            for name, lim in box.items() if lim != full[name]
-        )
+        restr = _restrictions(box, full)
         if not restr or dens <= max(base_rate, total_cases / total) + 1e-12:
             break
+        steps = tuple(
+            TrajectoryStep(k, *_stats(y, m, total_cases, total), int(m.sum()), int(y[m].sum()),
+                           _restrictions(b, full), _quasi_p(Xn, y, b, m, full, active))
+            for k, (b, m) in enumerate(traj))
         boxes.append(PrimBox(restr, cov, dens, mass, int(inbox.sum()), int(y[inbox].sum()),
-                             tuple(traj)))
+                             steps, _quasi_p(Xn, y, box, inbox, full, active), chosen))
         active = active & ~inbox
     return PrimResult(tuple(boxes), total_cases / total if total else 0.0, total, total_cases)

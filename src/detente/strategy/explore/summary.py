@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from detente.fileio import atomic_path
-from detente.strategy.explore.prim import PrimResult, prim
+from detente.strategy.explore.prim import PrimResult, TrajectoryStep, prim
 from detente.strategy.explore.store import Results, read_results
 
 RANKINGS = ("regret", "max-regret", "expected", "worst")
@@ -94,15 +94,27 @@ class ExploreSummary:
             "failure": self.failure,
             "prim": None if self.prim is None else {
                 "base_rate": self.prim.base_rate,
+                "samples": self.prim.n,
                 "cases": self.prim.n_cases,
-                "boxes": [
-                    {"coverage": b.coverage, "density": b.density, "mass": b.mass,
-                     "restrictions": [r.describe(self.labels.get(r.name)) for r in
-                                      b.restrictions]}
-                    for b in self.prim.boxes
-                ],
+                "boxes": [b.to_dict(self.labels) for b in self.prim.boxes],
             },
         }
+
+    def trajectory_step(self, box: int = 1, step: int | None = None) -> TrajectoryStep:
+        """Box ``step`` of the peeling trajectory of PRIM box ``box`` (1-based; ``step``
+        ``None``: the step the box was selected at), for an analyst who prefers another point
+        on the coverage-density trade-off."""
+        if self.prim is None or not self.prim.boxes:
+            raise ValueError("no PRIM box to inspect (the summary found none)")
+        if not 1 <= box <= len(self.prim.boxes):
+            raise ValueError(f"--prim-box must be between 1 and {len(self.prim.boxes)}; "
+                             f"got {box}")
+        b = self.prim.boxes[box - 1]
+        k = b.selected if step is None else step
+        if not 0 <= k < len(b.trajectory):
+            raise ValueError(f"--prim-step must be between 0 and {len(b.trajectory) - 1}; "
+                             f"got {k}")
+        return b.trajectory[k]
 
 
 def _nan(f: Any, x: np.ndarray) -> float:
@@ -252,47 +264,65 @@ def render_summary(summary: ExploreSummary, console: Any) -> None:
                       f"{100 * b.density:.0f}%, {b.n} samples ({100 * b.mass:.0f}%)"
                       + (" — outside the boxes above" if k > 1 else ""))
         for rs in b.restrictions:
-            console.print(f"  {rs.describe(summary.labels.get(rs.name))}")
+            console.print(f"  {rs.describe(summary.labels.get(rs.name))}"
+                          f"  (quasi-p {_p(b.quasi_p.get(rs.name))})")
+        console.print(f"  selected at step {b.selected} of a peeling trajectory of "
+                      f"{len(b.trajectory) - 1} peels; inspect another step with "
+                      "--prim-box K --prim-step N")
+
+
+def render_step(summary: ExploreSummary, step: TrajectoryStep, box: int, console: Any) -> None:
+    """Print one box of a peeling trajectory (``explore summary --prim-step``)."""
+    console.print(f"Box {box}, trajectory step {step.step}: coverage {100 * step.coverage:.0f}%, "
+                  f"density {100 * step.density:.0f}%, {step.n} samples "
+                  f"({100 * step.mass:.0f}%), {step.n_cases} of them cases")
+    if not step.restrictions:
+        console.print("  no restriction (the whole sample)")
+    for rs in step.restrictions:
+        console.print(f"  {rs.describe(summary.labels.get(rs.name))}"
+                      f"  (quasi-p {_p(step.quasi_p.get(rs.name))})")
+
+
+def _p(x: float | None) -> str:
+    if x is None:
+        return "—"
+    return f"{x:.2g}" if x >= 1e-3 else "<0.001"
 
 
 def _f(x: float) -> str:
     return "—" if math.isnan(x) else f"{x:.3f}"
 
 
-def plot_summary(summary: ExploreSummary, folder: str | os.PathLike[str]) -> list[Path]:
-    """Draw ``outcome_shares.png``, ``tradeoff.png`` and (with PRIM boxes) ``prim.png``."""
-    import matplotlib
+def summary_figures(summary: ExploreSummary, box: int = 1) -> dict[str, Any]:
+    """The summary's figures as :class:`matplotlib.figure.Figure` objects (no global backend
+    is touched): ``outcome_shares``, ``tradeoff`` and, with PRIM boxes, ``prim`` (the peeling
+    trajectory of box ``box``, 1-based)."""
+    from matplotlib import colormaps
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    out = Path(folder)
-    out.mkdir(parents=True, exist_ok=True)
-    files: list[Path] = []
+    figures: dict[str, Any] = {}
     rows = sorted(summary.variants, key=lambda r: r.rank)
     names = [r.variant for r in rows]
 
-    fig, ax = plt.subplots(figsize=(8, 0.6 * len(rows) + 1.8))
+    fig = Figure(figsize=(8, 0.6 * len(rows) + 1.8), layout="tight")
+    ax = fig.add_subplot()
     left = np.zeros(len(rows))
-    cmap = plt.get_cmap("tab10")
+    cmap = colormaps["tab10"]
     for k, c in enumerate(summary.classes):
         vals = np.array([r.shares[c] for r in rows])
-        ax.barh(names, vals, left=left, label=c, color=cmap(k % 10))
+        ax.barh(names, vals * 100, left=left * 100, label=c, color=cmap(k % 10))
         left += vals
-    ax.set_xlim(0, 1)
-    ax.set_xlabel("share of samples")
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("share of samples (%)")
     ax.invert_yaxis()
     ax.set_title(f"Outcome per variant ({summary.samples} samples)")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=min(4, len(summary.classes))
-              or 1, fontsize="small")
-    fig.tight_layout()
-    files.append(_save(fig, out / "outcome_shares.png"))
-    plt.close(fig)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18),
+              ncol=min(4, len(summary.classes)) or 1, fontsize="small")
+    figures["outcome_shares"] = fig
 
-    fig, ax = plt.subplots(figsize=(6.5, 5))
-    xs = [r.expected for r in rows]
-    ys = [r.worst for r in rows]
-    ax.scatter(xs, ys, color="tab:blue")
+    fig = Figure(figsize=(6.5, 5), layout="tight")
+    ax = fig.add_subplot()
+    ax.scatter([r.expected for r in rows], [r.worst for r in rows], color="tab:blue")
     groups: dict[tuple[float, float], list[str]] = {}
     for r in rows:  # variants at the same point share one label
         groups.setdefault((round(r.expected, 9), round(r.worst, 9)), []).append(r.variant)
@@ -300,31 +330,69 @@ def plot_summary(summary: ExploreSummary, folder: str | os.PathLike[str]) -> lis
         ax.annotate("\n".join(vs), (x, y), textcoords="offset points", xytext=(5, 4),
                     fontsize="small", va="bottom")
     ax.margins(x=0.25, y=0.15)
-    ax.set_xlabel("expected score")
-    ax.set_ylabel("worst-case score")
+    ax.set_xlabel("expected score (points)")
+    ax.set_ylabel("worst-case score (points)")
     ax.set_title("Expected against worst-case interest score")
     ax.grid(alpha=0.3)
-    fig.tight_layout()
-    files.append(_save(fig, out / "tradeoff.png"))
-    plt.close(fig)
+    figures["tradeoff"] = fig
 
     if summary.prim is not None and summary.prim.boxes:
-        fig, ax = plt.subplots(figsize=(6.5, 5))
-        traj = np.array(summary.prim.boxes[0].trajectory)
-        sc = ax.scatter(traj[:, 0], traj[:, 1], c=traj[:, 2], cmap="viridis")
-        fig.colorbar(sc, ax=ax, label="mass")
-        b = summary.prim.boxes[0]
-        ax.scatter([b.coverage], [b.density], marker="*", s=200, color="tab:red",
-                   label="chosen box (after pasting)")
-        ax.set_xlabel("coverage")
-        ax.set_ylabel("density")
-        ax.set_title(f"PRIM peeling trajectory: where {summary.plan} fails")
-        ax.legend(fontsize="small")
-        ax.grid(alpha=0.3)
-        fig.tight_layout()
-        files.append(_save(fig, out / "prim.png"))
-        plt.close(fig)
+        figures["prim"] = trajectory_figure(summary, box)
+    return figures
+
+
+def trajectory_figure(summary: ExploreSummary, box: int = 1) -> Any:
+    """Coverage against density along the peeling trajectory of PRIM box ``box`` (1-based),
+    coloured by mass, each point numbered by its step; the selected step and the final
+    (pasted, simplified) box are marked."""
+    from matplotlib.figure import Figure
+
+    if summary.prim is None or not 1 <= box <= len(summary.prim.boxes):
+        raise ValueError(f"no PRIM box {box} to draw")
+    b = summary.prim.boxes[box - 1]
+    traj = np.array([(t.coverage, t.density, t.mass) for t in b.trajectory]) * 100
+    fig = Figure(figsize=(6.5, 5), layout="tight")
+    ax = fig.add_subplot()
+    sc = ax.scatter(traj[:, 0], traj[:, 1], c=traj[:, 2], cmap="viridis")
+    fig.colorbar(sc, ax=ax, label="mass (% of all samples)")
+    for t in b.trajectory[::max(1, len(b.trajectory) // 12)]:
+        ax.annotate(str(t.step), (100 * t.coverage, 100 * t.density), fontsize=8,
+                    textcoords="offset points", xytext=(3, 3))
+    sel = b.trajectory[b.selected]
+    ax.scatter([100 * sel.coverage], [100 * sel.density], marker="o", s=120,
+               facecolors="none", edgecolors="black",
+               label=f"selected (step {b.selected})")
+    ax.scatter([100 * b.coverage], [100 * b.density], marker="*", s=200, color="tab:red",
+               label="box after pasting and simplification")
+    ax.set_xlabel("coverage (% of all failures inside the box)")
+    ax.set_ylabel("density (% of the box's samples that fail)")
+    ax.set_title(f"Peeling trajectory of box {box}: where {summary.plan} fails", wrap=True)
+    ax.legend(fontsize="small")
+    ax.grid(alpha=0.3)
+    return fig
+
+
+def plot_summary(summary: ExploreSummary, folder: str | os.PathLike[str]) -> list[Path]:
+    """Write ``outcome_shares.png``, ``tradeoff.png`` and (with PRIM boxes) ``prim.png`` and
+    ``prim_trajectory.json`` (every box's trajectory, step by step) to ``folder``."""
+    import json
+
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    files = [_save(fig, out / f"{name}.png") for name, fig in summary_figures(summary).items()]
+    if summary.prim is not None and summary.prim.boxes:
+        path = out / "prim_trajectory.json"
+        with atomic_path(path) as tmp:
+            Path(tmp).write_text(json.dumps(summary.to_dict()["prim"], indent=1,
+                                            allow_nan=False, default=_json_default) + "\n")
+        files.append(path)
     return files
+
+
+def _json_default(x: Any) -> Any:
+    if isinstance(x, np.integer | np.floating | np.bool_):
+        return x.item()
+    raise TypeError(f"not JSON-able: {type(x).__name__}")
 
 
 def _save(fig: Any, path: Path) -> Path:
