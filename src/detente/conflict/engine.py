@@ -16,6 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.conflict.concepts import check_sanctions, parse_concepts
+from detente.conflict.misperception import misperceived_masks, misperceptions_of
 from detente.conflict.moves import MoveOps, _Csr
 from detente.conflict.preferences import payoff_ranks
 from detente.conflict.result import StabilityResult
@@ -26,11 +27,14 @@ from detente.scenario.model import Preference, Scenario
 
 def structure_key(scenario: Scenario) -> str:
     """A hash of what the state space depends on (options, directions, infeasibility)."""
-    parts = {
+    parts: dict[str, object] = {
         "options": [[o.ref, o.reversible] for o in scenario.options],
         "actors": [[a.id, [o.index for o in a.options]] for a in scenario.actors],
         "infeasible": [c.text for c in scenario.infeasible],
     }
+    mis = misperceptions_of(scenario)
+    if mis is not None:  # they change the moves (only keyed when present: old keys stay)
+        parts["misperceptions"] = mis.texts()
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
@@ -56,9 +60,11 @@ class ConflictModel:
 
 def build_model(scenario: Scenario, *, max_states: int | None = None, layout: str = "auto"
                 ) -> ConflictModel:
-    """Build the reusable state space and move structure of ``scenario``."""
+    """Build the reusable state space and move structure of ``scenario`` (each actor's moves
+    exclude the states it misperceives: :mod:`detente.conflict.misperception`)."""
     space = build_state_space(scenario, max_states=max_states, layout=layout)
-    return ConflictModel(scenario, space, MoveOps(space), structure_key(scenario))
+    moves = MoveOps(space, blocked=misperceived_masks(scenario, space))
+    return ConflictModel(scenario, space, moves, structure_key(scenario))
 
 
 def submodel(model: ConflictModel, states: NDArray[np.int64]) -> ConflictModel:

@@ -192,6 +192,12 @@ class Scenario:
         return tuple(self.sections.get("history") or ())
 
     @property
+    def misperceptions(self) -> Any:
+        """The ``misperceptions:`` section (owned by :mod:`detente.conflict.misperception`),
+        or ``None``."""
+        return self.sections.get("misperceptions")
+
+    @property
     def outcomes(self) -> tuple[Any, ...]:
         """The ``outcomes:`` section as data (owned by :mod:`detente.strategy.spec`)."""
         return tuple(self.sections.get("outcomes") or ())
