@@ -166,5 +166,7 @@ def analyse(
         parameters={
             "layout": "dense" if model.space.dense else "sparse",
             "n_states": model.space.n_states,
+            **({"misperceptions": mis.texts()}
+               if (mis := misperceptions_of(scenario)) is not None else {}),
         },
     )
