@@ -49,6 +49,7 @@ SECTIONS: dict[str, str] = {
     "uncertainties": "detente.strategy.explore.spec:uncertainties_section",
     "history": "detente.conflict.history:history_section",
     "misperceptions": "detente.conflict.misperception:misperceptions_section",
+    "uncertain_preferences": "detente.conflict.uncertainty:uncertain_preferences_section",
     "outcomes": "detente.strategy.spec:outcomes_section",
     "questions": "detente.strategy.spec:questions_section",
 }

@@ -47,7 +47,8 @@ def scenarios() -> None:
 def stability(
     file: Annotated[str, typer.Argument(help="Scenario file (YAML/JSON/GMCR+) or bundled name.")],
     concept: Annotated[
-        str, typer.Option("--concept", "-c", help="Comma-separated: nash,gmr,smr,seq,sim.")
+        str, typer.Option("--concept", "-c", help="Comma-separated: nash,gmr,smr,seq,sim; "
+                          "with uncertain_preferences, their extensions nash_a ... seq_d.")
     ] = ",".join(CONCEPTS),
     sanctions: Annotated[
         str,

@@ -27,7 +27,8 @@ def scenario_json_schema() -> dict[str, Any]:
     (:class:`detente.bargain.IssueSpec`), ``history:``
     (:class:`detente.conflict.history.HistoryEntrySpec`), ``outcomes:`` and ``questions:``
     (:mod:`detente.strategy.spec`), ``misperceptions:`` (actor id -> condition texts,
-    :mod:`detente.conflict.misperception`). ``uncertainties:`` is checked by
+    :mod:`detente.conflict.misperception`), ``uncertain_preferences:`` (actor id -> pairs of
+    condition texts, :mod:`detente.conflict.uncertainty`). ``uncertainties:`` is checked by
     :mod:`detente.strategy.explore` when the file is loaded and appears here as an open object.
     Values the loader converts before validating (``reversible: true|false``) are allowed too.
 
@@ -55,6 +56,7 @@ def scenario_json_schema() -> dict[str, Any]:
         questions=(list[QuestionSpec] | None, None),
         uncertainties=(dict[str, Any] | None, None),
         misperceptions=(dict[str, list[str]] | None, None),
+        uncertain_preferences=(dict[str, list[list[str]]] | None, None),
     )
     body = composed.model_json_schema()
     option = body.get("$defs", {}).get("OptionSpec", {}).get("properties", {})

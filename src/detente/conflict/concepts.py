@@ -19,6 +19,14 @@ CONCEPT_NAMES = {
     "seq": "SEQ",
     "sim": "SIM",
 }
+#: The extensions of Nash, GMR, SMR and SEQ to uncertain preferences (Li, Hipel, Kilgour and
+#: Fang 2004): ``a``/``b`` let the focal actor move to states of uncertain preference,
+#: ``b``/``d`` let a sanction end at one (docs/discussion/preference-uncertainty.md).
+UNCERTAIN_CONCEPTS = tuple(f"{c}_{x}" for x in "abcd" for c in ("nash", "gmr", "smr", "seq"))
+CONCEPT_NAMES.update({f"{c}_{x}": f"{CONCEPT_NAMES[c]}_{x}" for c, _, x in
+                      (u.partition("_") for u in UNCERTAIN_CONCEPTS)})
+#: Everything ``analyse`` accepts.
+STABILITY_CONCEPTS = CONCEPTS + UNCERTAIN_CONCEPTS
 #: Concepts defined for coalitions (SIM has no coalition form here).
 COALITION_CONCEPTS = ("nash", "gmr", "smr", "seq")
 #: Concepts with an inverse analysis (SIM has no pairwise form of this kind).
@@ -102,6 +110,8 @@ __all__ = [
     "CONCEPT_NAMES",
     "INVERSE_CONCEPTS",
     "SANCTIONS",
+    "STABILITY_CONCEPTS",
+    "UNCERTAIN_CONCEPTS",
     "check_sanctions",
     "concept_name",
     "parse_concept",

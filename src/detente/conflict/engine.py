@@ -15,7 +15,12 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from detente.conflict.concepts import check_sanctions, parse_concepts
+from detente.conflict.concepts import (
+    CONCEPTS,
+    STABILITY_CONCEPTS,
+    check_sanctions,
+    parse_concepts,
+)
 from detente.conflict.misperception import misperceived_masks, misperceptions_of
 from detente.conflict.moves import MoveOps, _Csr
 from detente.conflict.preferences import payoff_ranks
@@ -116,7 +121,9 @@ def analyse(
         A validated scenario (see :func:`detente.load_scenario`).
     concepts
         Any of ``nash``, ``gmr``, ``smr``, ``seq``, ``sim`` (default: all five), as a list or
-        a comma-separated string.
+        a comma-separated string; also their extensions to uncertain preferences,
+        ``nash_a`` ... ``seq_d`` (:mod:`detente.conflict.uncertainty`), which read the
+        scenario's ``uncertain_preferences:`` section.
     sanctions
         ``"legal"`` (default): opponents sanction by any legal sequence of unilateral moves
         (Fang et al. 1993). ``"distinct"``: each opponent moves at most once, as GMCR+ does.
@@ -146,13 +153,26 @@ def analyse(
     >>> r.equilibria("gmr")  # mutual cooperation is stable once defection can be punished
     ['NN', 'YY']
     """
-    conc = parse_concepts(concepts)
+    conc = CONCEPTS if concepts is None else parse_concepts(concepts, STABILITY_CONCEPTS)
     check_sanctions(sanctions)
     if model is None or model.key != structure_key(scenario):
         model = build_model(scenario, max_states=max_states)
     pay = payoffs if payoffs is not None else model.payoffs(preferences, scenario)
     prof = model.profile(pay)
-    stable = analyse_profile(prof, conc, sanctions, workers)
+    plain = [c for c in conc if c in CONCEPTS]
+    stable = analyse_profile(prof, plain, sanctions, workers) if plain else {}
+    extended = [c for c in conc if c not in CONCEPTS]
+    if extended:  # preference uncertainty (Li, Hipel, Kilgour and Fang 2004)
+        from detente.conflict.uncertainty import uncertain_preferences_of, uncertain_stability
+
+        unc = uncertain_preferences_of(scenario)
+        codes = model.space.codes
+        n = model.space.n_states
+        rel = [unc.matrix(a, codes) if unc is not None else np.zeros((n, n), dtype=bool)
+               for a in scenario.actor_ids]
+        stable.update(uncertain_stability(model, [pay[a] for a in scenario.actor_ids], rel,
+                                          extended, sanctions))
+    stable = {c: stable[c] for c in conc}
     return StabilityResult(
         scenario=scenario.name,
         digest=scenario.digest,

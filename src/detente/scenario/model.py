@@ -198,6 +198,12 @@ class Scenario:
         return self.sections.get("misperceptions")
 
     @property
+    def uncertain_preferences(self) -> Any:
+        """The ``uncertain_preferences:`` section (owned by
+        :mod:`detente.conflict.uncertainty`), or ``None``."""
+        return self.sections.get("uncertain_preferences")
+
+    @property
     def outcomes(self) -> tuple[Any, ...]:
         """The ``outcomes:`` section as data (owned by :mod:`detente.strategy.spec`)."""
         return tuple(self.sections.get("outcomes") or ())
