@@ -50,6 +50,7 @@ SECTIONS: dict[str, str] = {
     "history": "detente.conflict.history:history_section",
     "misperceptions": "detente.conflict.misperception:misperceptions_section",
     "uncertain_preferences": "detente.conflict.uncertainty:uncertain_preferences_section",
+    "attitudes": "detente.conflict.attitudes:attitudes_section",
     "outcomes": "detente.strategy.spec:outcomes_section",
     "questions": "detente.strategy.spec:questions_section",
 }

@@ -48,7 +48,8 @@ def stability(
     file: Annotated[str, typer.Argument(help="Scenario file (YAML/JSON/GMCR+) or bundled name.")],
     concept: Annotated[
         str, typer.Option("--concept", "-c", help="Comma-separated: nash,gmr,smr,seq,sim; "
-                          "with uncertain_preferences, their extensions nash_a ... seq_d.")
+                          "extensions nash_a ... seq_d (uncertain_preferences); "
+                          "rnash,rgmr,rsmr,rseq (attitudes).")
     ] = ",".join(CONCEPTS),
     sanctions: Annotated[
         str,

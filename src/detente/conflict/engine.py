@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 
 from detente.conflict.concepts import (
     CONCEPTS,
+    RELATIONAL_CONCEPTS,
     STABILITY_CONCEPTS,
     check_sanctions,
     parse_concepts,
@@ -123,7 +124,9 @@ def analyse(
         Any of ``nash``, ``gmr``, ``smr``, ``seq``, ``sim`` (default: all five), as a list or
         a comma-separated string; also their extensions to uncertain preferences,
         ``nash_a`` ... ``seq_d`` (:mod:`detente.conflict.uncertainty`), which read the
-        scenario's ``uncertain_preferences:`` section.
+        scenario's ``uncertain_preferences:`` section; and relational stability under
+        attitudes, ``rnash``, ``rgmr``, ``rsmr``, ``rseq`` (:mod:`detente.conflict.attitudes`,
+        the ``attitudes:`` section).
     sanctions
         ``"legal"`` (default): opponents sanction by any legal sequence of unilateral moves
         (Fang et al. 1993). ``"distinct"``: each opponent moves at most once, as GMCR+ does.
@@ -161,7 +164,13 @@ def analyse(
     prof = model.profile(pay)
     plain = [c for c in conc if c in CONCEPTS]
     stable = analyse_profile(prof, plain, sanctions, workers) if plain else {}
-    extended = [c for c in conc if c not in CONCEPTS]
+    relational = [c for c in conc if c in RELATIONAL_CONCEPTS]
+    if relational:  # attitudes (Inohara, Hipel and Walker 2007)
+        from detente.conflict.attitudes import attitudes_of, relational_stability
+
+        stable.update(relational_stability(model, [pay[a] for a in scenario.actor_ids],
+                                           attitudes_of(scenario), relational, sanctions))
+    extended = [c for c in conc if c not in CONCEPTS and c not in RELATIONAL_CONCEPTS]
     if extended:  # preference uncertainty (Li, Hipel, Kilgour and Fang 2004)
         from detente.conflict.uncertainty import uncertain_preferences_of, uncertain_stability
 

@@ -36,8 +36,9 @@ refused.
 
 from __future__ import annotations
 
+import functools
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -59,6 +60,7 @@ __all__ = [
     "UNCERTAIN_BASES",
     "UncertainPreferences",
     "split_concept",
+    "stable_from_relations",
     "uncertain_preferences_of",
     "uncertain_preferences_section",
     "uncertain_stability",
@@ -167,12 +169,12 @@ def split_concept(concept: str) -> tuple[str, str]:
     return base, ext
 
 
-def _bmm(x: Bool2, y: Bool2) -> Bool2:
+def bmm(x: Bool2, y: Bool2) -> Bool2:
     """Boolean matrix product (exact: float32 counts stay below 2**24 here)."""
     return (x.astype(np.float32) @ y.astype(np.float32)) > 0
 
 
-def _move_matrices(model: ConflictModel) -> list[Bool2]:
+def move_matrices(model: ConflictModel) -> list[Bool2]:
     """Each actor's unilateral moves as an ``N × N`` relation (misperceptions included)."""
     n = model.space.n_states
     out = []
@@ -185,7 +187,7 @@ def _move_matrices(model: ConflictModel) -> list[Bool2]:
     return out
 
 
-def _reach(moves: Sequence[Bool2], distinct: bool) -> Bool2:
+def reach_relation(moves: Sequence[Bool2], distinct: bool) -> Bool2:
     """``R[s1, s2]``: ``s2`` is reachable from ``s1`` by at least one move of ``moves``' actors,
     in a legal sequence (no actor twice in a row) or, ``distinct``, each actor at most once."""
     n = moves[0].shape[0] if moves else 0
@@ -200,7 +202,7 @@ def _reach(moves: Sequence[Bool2], distinct: bool) -> Bool2:
                 s = frozenset(subset)
                 acc = np.zeros((n, n), dtype=bool)
                 for k in s:
-                    acc |= _bmm(eye | memo[s - {k}], moves[k])
+                    acc |= bmm(eye | memo[s - {k}], moves[k])
                 memo[s] = acc
         return memo[frozenset(idx)]
     last = [m.copy() for m in moves]  # last[k]: reachable with k the last mover
@@ -211,7 +213,7 @@ def _reach(moves: Sequence[Bool2], distinct: bool) -> Bool2:
             for j, r in enumerate(last):
                 if j != k:
                     others |= r
-            new = last[k] | _bmm(others, m)
+            new = last[k] | bmm(others, m)
             if not np.array_equal(new, last[k]):
                 last[k], changed = new, True
         if not changed:
@@ -257,7 +259,7 @@ def uncertain_stability(
             f"states (state-by-state relations); this conflict has {n}")
     m = len(payoffs)
     P = [np.asarray(p, dtype=np.int64) for p in payoffs]
-    A = _move_matrices(model)
+    A = move_matrices(model)
     better = [(p[None, :] > p[:, None]) & ~u for p, u in zip(P, uncertain, strict=True)]
     up_or_u = [a & (b | u) for a, b, u in zip(A, better, uncertain, strict=True)]
     up = [a & b for a, b in zip(A, better, strict=True)]
@@ -267,7 +269,7 @@ def uncertain_stability(
         key = (i, credible)
         if key not in reach_cache:
             src = up_or_u if credible else A
-            reach_cache[key] = _reach([src[k] for k in range(m) if k != i],
+            reach_cache[key] = reach_relation([src[k] for k in range(m) if k != i],
                                       sanctions == "distinct")
         return reach_cache[key]
 
@@ -278,14 +280,36 @@ def uncertain_stability(
         rows = []
         for i in range(m):
             focal = up_or_u[i] if to_uncertain else up[i]
-            if base == "nash":
-                rows.append(~focal.any(axis=1))
-                continue
             le = (P[i][None, :] <= P[i][:, None]) & ~uncertain[i]  # Φ^≃[s, t]
             target = le | uncertain[i] if uncertain_deters else le
-            if base == "smr":  # the sanction holds whatever i does next
-                target = target & ~_bmm(~target, A[i].T)
-            hit = _bmm(target, reach(i, base == "seq").T)  # hit[s, s1]
-            rows.append(~(focal & ~hit).any(axis=1))
+            rows.append(stable_from_relations(
+                base, focal, target, A[i],
+                functools.partial(reach, i, base == "seq") if base != "nash" else None))
         out[concept] = np.vstack(rows) if rows else np.zeros((0, n), dtype=bool)
     return out
+
+
+def stable_from_relations(base: str, focal: Bool2, deter: Bool2, own_moves: Bool2,
+                          sanctions: Callable[[], Bool2] | None) -> NDArray[np.bool_]:
+    """Stability of every state for one actor from state-by-state relations.
+
+    Parameters
+    ----------
+    base
+        ``nash``, ``gmr``, ``smr`` or ``seq`` (the shape of the definition).
+    focal
+        ``focal[s, s1]``: the actor's moves from ``s`` that the concept considers.
+    deter
+        ``deter[s, s2]``: ending at ``s2`` deters the actor from leaving ``s``.
+    own_moves
+        The actor's unilateral moves (SMR: it must not escape a sanction).
+    sanctions
+        Gives ``R[s1, s2]``, the opponents' reach used by the concept (``None`` for Nash).
+    """
+    if base == "nash" or sanctions is None:
+        return np.asarray(~focal.any(axis=1))
+    target = deter
+    if base == "smr":  # the sanction holds whatever the actor does next
+        target = deter & ~bmm(~deter, own_moves.T)
+    hit = bmm(target, sanctions().T)  # hit[s, s1]: some sanction from s1 deters at s
+    return np.asarray(~(focal & ~hit).any(axis=1))

@@ -204,6 +204,12 @@ class Scenario:
         return self.sections.get("uncertain_preferences")
 
     @property
+    def attitudes(self) -> Any:
+        """The ``attitudes:`` section (owned by :mod:`detente.conflict.attitudes`), or
+        ``None``."""
+        return self.sections.get("attitudes")
+
+    @property
     def outcomes(self) -> tuple[Any, ...]:
         """The ``outcomes:`` section as data (owned by :mod:`detente.strategy.spec`)."""
         return tuple(self.sections.get("outcomes") or ())
