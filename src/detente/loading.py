@@ -51,6 +51,7 @@ SECTIONS: dict[str, str] = {
     "misperceptions": "detente.conflict.misperception:misperceptions_section",
     "uncertain_preferences": "detente.conflict.uncertainty:uncertain_preferences_section",
     "attitudes": "detente.conflict.attitudes:attitudes_section",
+    "perceptions": "detente.conflict.hypergame:perceptions_section",
     "outcomes": "detente.strategy.spec:outcomes_section",
     "questions": "detente.strategy.spec:questions_section",
 }

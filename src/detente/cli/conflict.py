@@ -74,6 +74,10 @@ def stability(
     all_states: Annotated[
         bool, typer.Option("--all", help="Show every state, however many.")
     ] = False,
+    hypergame: Annotated[
+        bool, typer.Option("--hypergame", help="Each actor's stability in its own perceived "
+                           "game (the file's `perceptions:`): a first-level hypergame.")
+    ] = False,
 ) -> None:
     """Stability of every state for every actor (Nash, GMR, SMR, SEQ, SIM) and the equilibria."""
     if sanctions not in ("legal", "distinct"):
@@ -87,7 +91,12 @@ def stability(
     if fmt == "parquet":
         _need_pyarrow()
     scenario = resolve_scenario(file, variant)
-    result = analyse(scenario, concept, sanctions)
+    if hypergame:
+        from detente.conflict.hypergame import analyse_hypergame
+
+        result = analyse_hypergame(scenario, concept, sanctions)
+    else:
+        result = analyse(scenario, concept, sanctions)
     params = {"concepts": list(result.concepts)}
     if fmt == "json":
         large = len(result.codes) > STREAM_CHUNK

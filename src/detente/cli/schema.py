@@ -29,7 +29,8 @@ def scenario_json_schema() -> dict[str, Any]:
     (:mod:`detente.strategy.spec`), ``misperceptions:`` (actor id -> condition texts,
     :mod:`detente.conflict.misperception`), ``uncertain_preferences:`` (actor id -> pairs of
     condition texts, :mod:`detente.conflict.uncertainty`), ``attitudes:`` (actor -> actor ->
-    ``+``/``0``/``-``, :mod:`detente.conflict.attitudes`). ``uncertainties:`` is checked by
+    ``+``/``0``/``-``, :mod:`detente.conflict.attitudes`), ``perceptions:`` (actor -> actor ->
+    preferences, :mod:`detente.conflict.hypergame`). ``uncertainties:`` is checked by
     :mod:`detente.strategy.explore` when the file is loaded and appears here as an open object.
     Values the loader converts before validating (``reversible: true|false``) are allowed too.
 
@@ -59,6 +60,7 @@ def scenario_json_schema() -> dict[str, Any]:
         misperceptions=(dict[str, list[str]] | None, None),
         uncertain_preferences=(dict[str, list[list[str]]] | None, None),
         attitudes=(dict[str, dict[str, str | int]] | None, None),
+        perceptions=(dict[str, dict[str, dict[str, Any]]] | None, None),
     )
     body = composed.model_json_schema()
     option = body.get("$defs", {}).get("OptionSpec", {}).get("properties", {})

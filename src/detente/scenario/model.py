@@ -210,6 +210,12 @@ class Scenario:
         return self.sections.get("attitudes")
 
     @property
+    def perceptions(self) -> Any:
+        """The ``perceptions:`` section (owned by :mod:`detente.conflict.hypergame`), or
+        ``None``."""
+        return self.sections.get("perceptions")
+
+    @property
     def outcomes(self) -> tuple[Any, ...]:
         """The ``outcomes:`` section as data (owned by :mod:`detente.strategy.spec`)."""
         return tuple(self.sections.get("outcomes") or ())
