@@ -46,7 +46,7 @@ from detente.errors import StateSpaceTooLarge
 from detente.scenario.model import Scenario
 
 if TYPE_CHECKING:  # pragma: no cover
-    from detente.conflict.engine import ConflictModel
+    from detente.conflict.moves import MoveOps
     from detente.scenario.context import ErrorContext
 
 __all__ = [
@@ -145,7 +145,7 @@ def total_relational_preference(payoffs: Sequence[NDArray[Any]], row: Sequence[i
 
 
 def relational_stability(
-    model: ConflictModel,
+    moves: MoveOps,
     payoffs: Sequence[NDArray[Any]],
     attitudes: Attitudes,
     concepts: Sequence[str],
@@ -155,8 +155,8 @@ def relational_stability(
 
     Parameters
     ----------
-    model
-        The conflict's model (moves; misperceptions apply).
+    moves
+        The conflict's move operators (``ConflictModel.moves``; misperceptions apply).
     payoffs
         Each actor's payoff ranks over the feasible states (higher preferred).
     attitudes
@@ -172,13 +172,13 @@ def relational_stability(
         Beyond :data:`detente.conflict.uncertainty.MAX_UNCERTAIN_STATES` feasible states.
     """
     check_sanctions(sanctions)
-    n = model.space.n_states
+    n = moves.space.n_states
     if n > MAX_UNCERTAIN_STATES:
         raise StateSpaceTooLarge(
             f"relational stability is analysed on at most {MAX_UNCERTAIN_STATES} feasible "
             f"states (state-by-state relations); this conflict has {n}")
     m = len(payoffs)
-    A = move_matrices(model)
+    A = move_matrices(moves)
     trp = [total_relational_preference(payoffs, attitudes.e[i]) for i in range(m)]
     trr = [a & t for a, t in zip(A, trp, strict=True)]
     cache: dict[tuple[int, bool], Bool2] = {}

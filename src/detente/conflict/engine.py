@@ -168,7 +168,7 @@ def analyse(
     if relational:  # attitudes (Inohara, Hipel and Walker 2007)
         from detente.conflict.attitudes import attitudes_of, relational_stability
 
-        stable.update(relational_stability(model, [pay[a] for a in scenario.actor_ids],
+        stable.update(relational_stability(model.moves, [pay[a] for a in scenario.actor_ids],
                                            attitudes_of(scenario), relational, sanctions))
     extended = [c for c in conc if c not in CONCEPTS and c not in RELATIONAL_CONCEPTS]
     if extended:  # preference uncertainty (Li, Hipel, Kilgour and Fang 2004)
@@ -179,7 +179,7 @@ def analyse(
         n = model.space.n_states
         rel = [unc.matrix(a, codes) if unc is not None else np.zeros((n, n), dtype=bool)
                for a in scenario.actor_ids]
-        stable.update(uncertain_stability(model, [pay[a] for a in scenario.actor_ids], rel,
+        stable.update(uncertain_stability(model.moves, [pay[a] for a in scenario.actor_ids], rel,
                                           extended, sanctions))
     stable = {c: stable[c] for c in conc}
     return StabilityResult(

@@ -51,7 +51,7 @@ from detente.scenario.expr import ConditionSyntaxError, parse_condition
 from detente.scenario.model import Condition, Scenario
 
 if TYPE_CHECKING:  # pragma: no cover
-    from detente.conflict.engine import ConflictModel
+    from detente.conflict.moves import MoveOps
     from detente.scenario.context import ErrorContext
 
 __all__ = [
@@ -174,12 +174,12 @@ def bmm(x: Bool2, y: Bool2) -> Bool2:
     return (x.astype(np.float32) @ y.astype(np.float32)) > 0
 
 
-def move_matrices(model: ConflictModel) -> list[Bool2]:
+def move_matrices(moves: MoveOps) -> list[Bool2]:
     """Each actor's unilateral moves as an ``N × N`` relation (misperceptions included)."""
-    n = model.space.n_states
+    n = moves.space.n_states
     out = []
-    for k in range(len(model.space.blocks)):
-        csr = model.moves.csr(k)
+    for k in range(len(moves.space.blocks)):
+        csr = moves.csr(k)
         a = np.zeros((n, n), dtype=bool)
         src = np.repeat(np.arange(n), np.diff(csr.indptr))
         a[src, csr.indices] = True
@@ -225,7 +225,7 @@ def reach_relation(moves: Sequence[Bool2], distinct: bool) -> Bool2:
 
 
 def uncertain_stability(
-    model: ConflictModel,
+    moves: MoveOps,
     payoffs: Sequence[NDArray[Any]],
     uncertain: Sequence[Bool2],
     concepts: Sequence[str],
@@ -235,8 +235,8 @@ def uncertain_stability(
 
     Parameters
     ----------
-    model
-        The conflict's model (state space and moves; misperceptions apply).
+    moves
+        The conflict's move operators (``ConflictModel.moves``; misperceptions apply).
     payoffs
         Each actor's payoff ranks over the feasible states (higher preferred).
     uncertain
@@ -252,14 +252,14 @@ def uncertain_stability(
         Beyond :data:`MAX_UNCERTAIN_STATES` feasible states.
     """
     check_sanctions(sanctions)
-    n = model.space.n_states
+    n = moves.space.n_states
     if n > MAX_UNCERTAIN_STATES:
         raise StateSpaceTooLarge(
             f"preference uncertainty is analysed on at most {MAX_UNCERTAIN_STATES} feasible "
             f"states (state-by-state relations); this conflict has {n}")
     m = len(payoffs)
     P = [np.asarray(p, dtype=np.int64) for p in payoffs]
-    A = move_matrices(model)
+    A = move_matrices(moves)
     better = [(p[None, :] > p[:, None]) & ~u for p, u in zip(P, uncertain, strict=True)]
     up_or_u = [a & (b | u) for a, b, u in zip(A, better, uncertain, strict=True)]
     up = [a & b for a, b in zip(A, better, strict=True)]
