@@ -156,3 +156,18 @@ def test_section_errors_name_the_field(section: Any, field: str, words: str) -> 
 def test_unknown_extended_concept_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown stability concept 'gmr_e'"):
         analyse(from_data(_two_by_two()), "gmr_e")
+
+
+@pytest.mark.regression
+def test_state_limit_is_one_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    import detente.conflict.attitudes as attitudes_mod
+    import detente.conflict.uncertainty as unc_mod
+    from detente.errors import StateSpaceTooLarge
+
+    monkeypatch.setattr(unc_mod, "MAX_UNCERTAIN_STATES", 3)
+    monkeypatch.setattr(attitudes_mod, "MAX_UNCERTAIN_STATES", 3)
+    s = from_data(_two_by_two())
+    with pytest.raises(StateSpaceTooLarge, match="at most 3 feasible states"):
+        analyse(s, "gmr_a")
+    with pytest.raises(StateSpaceTooLarge, match="at most 3 feasible states"):
+        analyse(s, "rgmr")

@@ -77,7 +77,7 @@ EXTENSIONS: dict[str, tuple[bool, bool]] = {
 UNCERTAIN_BASES = ("nash", "gmr", "smr", "seq")
 #: Largest number of feasible states analysed with uncertain preferences (dense N x N
 #: relations).
-MAX_UNCERTAIN_STATES = 4096
+MAX_UNCERTAIN_STATES = 2048
 
 Bool2 = NDArray[np.bool_]
 
