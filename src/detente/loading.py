@@ -48,6 +48,10 @@ SECTIONS: dict[str, str] = {
     "issues": "detente.bargain.spec:issues_section",
     "uncertainties": "detente.strategy.explore.spec:uncertainties_section",
     "history": "detente.conflict.history:history_section",
+    "misperceptions": "detente.conflict.misperception:misperceptions_section",
+    "uncertain_preferences": "detente.conflict.uncertainty:uncertain_preferences_section",
+    "attitudes": "detente.conflict.attitudes:attitudes_section",
+    "perceptions": "detente.conflict.hypergame:perceptions_section",
     "outcomes": "detente.strategy.spec:outcomes_section",
     "questions": "detente.strategy.spec:questions_section",
 }

@@ -19,6 +19,8 @@ class RefConflict:
     directions: tuple[str, ...]  # per option: both / forward / backward
     feasible: frozenset[int]  # feasible state codes
     payoff: tuple[dict[int, int], ...]  # per actor: code -> payoff (higher preferred)
+    #: per actor: the states it misperceives (no move from or to them; GMCR+ misperceptions)
+    blocked: tuple[frozenset[int], ...] = ()
 
     @property
     def n(self) -> int:
@@ -26,7 +28,11 @@ class RefConflict:
 
 
 def moves(c: RefConflict, i: int, s: int) -> set[int]:
-    """R_i(s): feasible states reachable by one unilateral move of actor i."""
+    """R_i(s): feasible states reachable by one unilateral move of actor i (none from or to a
+    state i misperceives)."""
+    blocked = c.blocked[i] if c.blocked else frozenset()
+    if s in blocked:
+        return set()
     out = set()
     bits = c.actor_bits[i]
     for combo in itertools.product([0, 1], repeat=len(bits)):
@@ -40,7 +46,7 @@ def moves(c: RefConflict, i: int, s: int) -> set[int]:
                 if c.directions[b] == "backward" and old == 0:
                     ok = False
             t = (t | (1 << b)) if v else (t & ~(1 << b))
-        if ok and t != s and t in c.feasible:
+        if ok and t != s and t in c.feasible and t not in blocked:
             out.add(t)
     return out
 

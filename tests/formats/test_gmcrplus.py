@@ -145,16 +145,39 @@ def test_elmira_manual_ranking_is_decoded_by_ordered_number() -> None:
     assert "manual preference ranking" in data["notes"]
 
 
-def test_misperceptions_are_dropped_with_a_warning() -> None:
-    with pytest.warns(GMCRPlusWarning) as record:
+def test_misperceptions_are_imported_per_decision_maker() -> None:
+    """Each decision maker's ``misperceptions`` (conditions in the ``infeasibles`` shape)
+    becomes the ``misperceptions:`` section, with no warning."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", GMCRPlusWarning)
         data = gmcr_to_data(read("SI_misp.gmcr"), source="SI_misp.gmcr")
-    assert [str(w.message).split(" (")[0] for w in record] == [
-        "SI_misp.gmcr: misperceptions of decision maker 'Syria'",
-        "SI_misp.gmcr: misperceptions of decision maker 'Iraq'",
+        scenario = loads_scenario((DATA / "SI_misp.gmcr").read_text(), source="SI_misp.gmcr")
+    assert data["misperceptions"] == {
+        "Syria": ["Syria.Release_Water and not Syria.Escalate"],
+        "Iraq": ["not Syria.Release_Water and not Syria.Escalate"],
+    }
+    assert scenario.misperceptions.texts() == data["misperceptions"]
+
+
+def test_misperceptions_round_trip_through_export() -> None:
+    scenario = loads_scenario((DATA / "SI_misp.gmcr").read_text(), source="SI_misp.gmcr")
+    out = data_to_gmcr(scenario)
+    raw = read("SI_misp.gmcr")
+    assert [dm.get("misperceptions") for dm in out["decisionMakers"]] == [
+        dm["misperceptions"] for dm in raw["decisionMakers"]
     ]
-    assert "Misperceptions of decision maker 'Iraq'" in data["notes"]
-    with pytest.warns(GMCRPlusWarning, match="misperceptions"):
-        loads_scenario((DATA / "SI_misp.gmcr").read_text(), source="SI_misp.gmcr")
+    again = loads_scenario(json.dumps(out), source="again.gmcr")
+    assert again.misperceptions.texts() == scenario.misperceptions.texts()
+
+
+def test_misperceptions_of_a_decision_maker_without_options_are_dropped() -> None:
+    raw = read("SI_misp.gmcr")
+    raw["decisionMakers"].append({"name": "Turkey", "options": [], "preferences": [],
+                                  "misperceptions": [[[0, "Y"]]]})
+    with pytest.warns(GMCRPlusWarning) as record:
+        data = gmcr_to_data(raw, source="x.gmcr")
+    assert any("misperceptions of decision maker 'Turkey'" in str(w.message) for w in record)
+    assert set(data["misperceptions"]) == {"Syria", "Iraq"}
 
 
 def test_interleaved_options_are_regrouped_and_the_ranking_follows_gmcr() -> None:
@@ -638,7 +661,7 @@ def test_cli_stdout_and_warnings(app: typer.Typer) -> None:
     runner = CliRunner()
     res = runner.invoke(app, ["import", str(DATA / "SI_misp.gmcr")])
     assert res.exit_code == 0
-    assert "warning: " in res.output and "misperceptions of decision maker 'Syria'" in res.output
+    assert "warning: " not in res.output and "misperceptions:" in res.output
     assert "detente: 1" in res.output
     res = runner.invoke(app, ["export", "prisoners-dilemma", "--format", "gmcr"])
     assert res.exit_code == 0

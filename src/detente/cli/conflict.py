@@ -47,7 +47,9 @@ def scenarios() -> None:
 def stability(
     file: Annotated[str, typer.Argument(help="Scenario file (YAML/JSON/GMCR+) or bundled name.")],
     concept: Annotated[
-        str, typer.Option("--concept", "-c", help="Comma-separated: nash,gmr,smr,seq,sim.")
+        str, typer.Option("--concept", "-c", help="Comma-separated: nash,gmr,smr,seq,sim; "
+                          "extensions nash_a ... seq_d (uncertain_preferences); "
+                          "rnash,rgmr,rsmr,rseq (attitudes).")
     ] = ",".join(CONCEPTS),
     sanctions: Annotated[
         str,
@@ -72,6 +74,14 @@ def stability(
     all_states: Annotated[
         bool, typer.Option("--all", help="Show every state, however many.")
     ] = False,
+    numbers: Annotated[
+        bool, typer.Option("--numbers", help="Also show each state's ordered number, as "
+                           "GMCR+ numbers states (1..N in increasing code).")
+    ] = False,
+    hypergame: Annotated[
+        bool, typer.Option("--hypergame", help="Each actor's stability in its own perceived "
+                           "game (the file's `perceptions:`): a first-level hypergame.")
+    ] = False,
 ) -> None:
     """Stability of every state for every actor (Nash, GMR, SMR, SEQ, SIM) and the equilibria."""
     if sanctions not in ("legal", "distinct"):
@@ -85,7 +95,12 @@ def stability(
     if fmt == "parquet":
         _need_pyarrow()
     scenario = resolve_scenario(file, variant)
-    result = analyse(scenario, concept, sanctions)
+    if hypergame:
+        from detente.conflict.hypergame import analyse_hypergame
+
+        result = analyse_hypergame(scenario, concept, sanctions)
+    else:
+        result = analyse(scenario, concept, sanctions)
     params = {"concepts": list(result.concepts)}
     if fmt == "json":
         large = len(result.codes) > STREAM_CHUNK
@@ -97,7 +112,7 @@ def stability(
         write_parquet(result, output)
         typer.echo(f"wrote {output} ({len(result.codes)} states)")
         return
-    render(scenario, result, all_states=all_states)
+    render(scenario, result, all_states=all_states, numbers=numbers)
 
 
 def _need_pyarrow() -> None:
@@ -198,9 +213,13 @@ def _taken(scenario: Scenario, code: int) -> str:
     return "; ".join(parts)
 
 
-def render(scenario: Scenario, result: StabilityResult, all_states: bool = False) -> None:
+def render(scenario: Scenario, result: StabilityResult, all_states: bool = False,
+           numbers: bool = False) -> None:
     """Print the stability analysis as readable tables, capped at :data:`MAX_TABLE_STATES`
-    and :data:`MAX_EQUILIBRIA_ROWS` rows (``--all`` lifts the caps; ``--json`` has everything)."""
+    and :data:`MAX_EQUILIBRIA_ROWS` rows (``--all`` lifts the caps; ``--json`` has everything).
+    With ``numbers`` each state also shows its ordered number as GMCR+ numbers states: the
+    1-based position among the feasible states in increasing code (option ``k`` worth
+    ``2**k``, options grouped by actor; docs/discussion/state-codes.md)."""
     out = console()
     n = len(result.codes)
     sq = "none" if result.status_quo is None else result.code_text(result.status_quo)
@@ -220,6 +239,8 @@ def render(scenario: Scenario, result: StabilityResult, all_states: bool = False
     else:
         shown = idx if all_states else idx[:MAX_EQUILIBRIA_ROWS]
         table = Table(title=f"Equilibria ({idx.size}; ★ = equilibrium under the concept)")
+        if numbers:
+            table.add_column("#", justify="right")
         table.add_column("state", no_wrap=True)
         for c in concepts:
             table.add_column(CONCEPT_NAMES[c], justify="center")
@@ -227,12 +248,15 @@ def render(scenario: Scenario, result: StabilityResult, all_states: bool = False
         for j in shown:
             code = int(result.codes[j])
             label = result.code_text(code) + (" (SQ)" if code == result.status_quo else "")
-            table.add_row(label, *["★" if eq[i, j] else "" for i in range(len(concepts))],
+            table.add_row(*([str(j + 1)] if numbers else []), label,
+                          *["★" if eq[i, j] else "" for i in range(len(concepts))],
                           escape(_taken(scenario, code)))
         out.print(table)
         _more(out, idx.size - shown.size)
     rows = n if all_states or n <= MAX_TABLE_STATES else MAX_EQUILIBRIA_ROWS
     table = Table(title="Stable for whom, by state")
+    if numbers:
+        table.add_column("#", justify="right")
     table.add_column("state", no_wrap=True)
     for c in concepts:
         table.add_column(CONCEPT_NAMES[c])
@@ -249,7 +273,7 @@ def render(scenario: Scenario, result: StabilityResult, all_states: bool = False
         label = result.code_text(int(code))
         if int(code) == result.status_quo:
             label += " SQ"
-        table.add_row(label, *cells)
+        table.add_row(*([str(j + 1)] if numbers else []), label, *cells)
     out.print(table)
     _more(out, n - rows)
 

@@ -26,7 +26,11 @@ def scenario_json_schema() -> dict[str, Any]:
     (:class:`detente.verify.VerificationSpec`) and ``issues:``
     (:class:`detente.bargain.IssueSpec`), ``history:``
     (:class:`detente.conflict.history.HistoryEntrySpec`), ``outcomes:`` and ``questions:``
-    (:mod:`detente.strategy.spec`). ``uncertainties:`` is checked by
+    (:mod:`detente.strategy.spec`), ``misperceptions:`` (actor id -> condition texts,
+    :mod:`detente.conflict.misperception`), ``uncertain_preferences:`` (actor id -> pairs of
+    condition texts, :mod:`detente.conflict.uncertainty`), ``attitudes:`` (actor -> actor ->
+    ``+``/``0``/``-``, :mod:`detente.conflict.attitudes`), ``perceptions:`` (actor -> actor ->
+    preferences, :mod:`detente.conflict.hypergame`). ``uncertainties:`` is checked by
     :mod:`detente.strategy.explore` when the file is loaded and appears here as an open object.
     Values the loader converts before validating (``reversible: true|false``) are allowed too.
 
@@ -53,6 +57,10 @@ def scenario_json_schema() -> dict[str, Any]:
         outcomes=(list[OutcomeSpec] | None, None),
         questions=(list[QuestionSpec] | None, None),
         uncertainties=(dict[str, Any] | None, None),
+        misperceptions=(dict[str, list[str]] | None, None),
+        uncertain_preferences=(dict[str, list[list[str]]] | None, None),
+        attitudes=(dict[str, dict[str, str | int]] | None, None),
+        perceptions=(dict[str, dict[str, dict[str, Any]]] | None, None),
     )
     body = composed.model_json_schema()
     option = body.get("$defs", {}).get("OptionSpec", {}).get("properties", {})

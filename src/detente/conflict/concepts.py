@@ -19,6 +19,18 @@ CONCEPT_NAMES = {
     "seq": "SEQ",
     "sim": "SIM",
 }
+#: The extensions of Nash, GMR, SMR and SEQ to uncertain preferences (Li, Hipel, Kilgour and
+#: Fang 2004): ``a``/``b`` let the focal actor move to states of uncertain preference,
+#: ``b``/``d`` let a sanction end at one (docs/discussion/preference-uncertainty.md).
+UNCERTAIN_CONCEPTS = tuple(f"{c}_{x}" for x in "abcd" for c in ("nash", "gmr", "smr", "seq"))
+CONCEPT_NAMES.update({f"{c}_{x}": f"{CONCEPT_NAMES[c]}_{x}" for c, _, x in
+                      (u.partition("_") for u in UNCERTAIN_CONCEPTS)})
+#: Relational stability under attitudes (Inohara, Hipel and Walker 2007;
+#: docs/discussion/attitudes.md).
+RELATIONAL_CONCEPTS = ("rnash", "rgmr", "rsmr", "rseq")
+CONCEPT_NAMES.update({"rnash": "RNash", "rgmr": "RGMR", "rsmr": "RSMR", "rseq": "RSEQ"})
+#: Everything ``analyse`` accepts.
+STABILITY_CONCEPTS = CONCEPTS + UNCERTAIN_CONCEPTS + RELATIONAL_CONCEPTS
 #: Concepts defined for coalitions (SIM has no coalition form here).
 COALITION_CONCEPTS = ("nash", "gmr", "smr", "seq")
 #: Concepts with an inverse analysis (SIM has no pairwise form of this kind).
@@ -101,7 +113,10 @@ __all__ = [
     "CONCEPTS",
     "CONCEPT_NAMES",
     "INVERSE_CONCEPTS",
+    "RELATIONAL_CONCEPTS",
     "SANCTIONS",
+    "STABILITY_CONCEPTS",
+    "UNCERTAIN_CONCEPTS",
     "check_sanctions",
     "concept_name",
     "parse_concept",

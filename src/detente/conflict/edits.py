@@ -452,7 +452,7 @@ def statement_edits(
     code, s = target_index(scenario, model.space, target)
     pay = model.payoffs(None, scenario)
     P_all = [np.asarray(pay[a]) for a in scenario.actor_ids]
-    ops = Moves(model.space)
+    ops = Moves(model.space, model.moves.blocked)
     out: dict[str, StatementChange] = {}
     for a in chosen:
         check = _Check(model.space, P_all, scenario.actor_ids.index(a), s, conc, sanctions, ops)

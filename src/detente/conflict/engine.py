@@ -15,7 +15,14 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from detente.conflict.concepts import check_sanctions, parse_concepts
+from detente.conflict.concepts import (
+    CONCEPTS,
+    RELATIONAL_CONCEPTS,
+    STABILITY_CONCEPTS,
+    check_sanctions,
+    parse_concepts,
+)
+from detente.conflict.misperception import misperceived_masks, misperceptions_of
 from detente.conflict.moves import MoveOps, _Csr
 from detente.conflict.preferences import payoff_ranks
 from detente.conflict.result import StabilityResult
@@ -26,11 +33,14 @@ from detente.scenario.model import Preference, Scenario
 
 def structure_key(scenario: Scenario) -> str:
     """A hash of what the state space depends on (options, directions, infeasibility)."""
-    parts = {
+    parts: dict[str, object] = {
         "options": [[o.ref, o.reversible] for o in scenario.options],
         "actors": [[a.id, [o.index for o in a.options]] for a in scenario.actors],
         "infeasible": [c.text for c in scenario.infeasible],
     }
+    mis = misperceptions_of(scenario)
+    if mis is not None:  # they change the moves (only keyed when present: old keys stay)
+        parts["misperceptions"] = mis.texts()
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
@@ -56,9 +66,11 @@ class ConflictModel:
 
 def build_model(scenario: Scenario, *, max_states: int | None = None, layout: str = "auto"
                 ) -> ConflictModel:
-    """Build the reusable state space and move structure of ``scenario``."""
+    """Build the reusable state space and move structure of ``scenario`` (each actor's moves
+    exclude the states it misperceives: :mod:`detente.conflict.misperception`)."""
     space = build_state_space(scenario, max_states=max_states, layout=layout)
-    return ConflictModel(scenario, space, MoveOps(space), structure_key(scenario))
+    moves = MoveOps(space, blocked=misperceived_masks(scenario, space))
+    return ConflictModel(scenario, space, moves, structure_key(scenario))
 
 
 def submodel(model: ConflictModel, states: NDArray[np.int64]) -> ConflictModel:
@@ -110,7 +122,11 @@ def analyse(
         A validated scenario (see :func:`detente.load_scenario`).
     concepts
         Any of ``nash``, ``gmr``, ``smr``, ``seq``, ``sim`` (default: all five), as a list or
-        a comma-separated string.
+        a comma-separated string; also their extensions to uncertain preferences,
+        ``nash_a`` ... ``seq_d`` (:mod:`detente.conflict.uncertainty`), which read the
+        scenario's ``uncertain_preferences:`` section; and relational stability under
+        attitudes, ``rnash``, ``rgmr``, ``rsmr``, ``rseq`` (:mod:`detente.conflict.attitudes`,
+        the ``attitudes:`` section).
     sanctions
         ``"legal"`` (default): opponents sanction by any legal sequence of unilateral moves
         (Fang et al. 1993). ``"distinct"``: each opponent moves at most once, as GMCR+ does.
@@ -140,13 +156,32 @@ def analyse(
     >>> r.equilibria("gmr")  # mutual cooperation is stable once defection can be punished
     ['NN', 'YY']
     """
-    conc = parse_concepts(concepts)
+    conc = CONCEPTS if concepts is None else parse_concepts(concepts, STABILITY_CONCEPTS)
     check_sanctions(sanctions)
     if model is None or model.key != structure_key(scenario):
         model = build_model(scenario, max_states=max_states)
     pay = payoffs if payoffs is not None else model.payoffs(preferences, scenario)
     prof = model.profile(pay)
-    stable = analyse_profile(prof, conc, sanctions, workers)
+    plain = [c for c in conc if c in CONCEPTS]
+    stable = analyse_profile(prof, plain, sanctions, workers) if plain else {}
+    relational = [c for c in conc if c in RELATIONAL_CONCEPTS]
+    if relational:  # attitudes (Inohara, Hipel and Walker 2007)
+        from detente.conflict.attitudes import attitudes_of, relational_stability
+
+        stable.update(relational_stability(model.moves, [pay[a] for a in scenario.actor_ids],
+                                           attitudes_of(scenario), relational, sanctions))
+    extended = [c for c in conc if c not in CONCEPTS and c not in RELATIONAL_CONCEPTS]
+    if extended:  # preference uncertainty (Li, Hipel, Kilgour and Fang 2004)
+        from detente.conflict.uncertainty import uncertain_preferences_of, uncertain_stability
+
+        unc = uncertain_preferences_of(scenario)
+        codes = model.space.codes
+        n = model.space.n_states
+        rel = [unc.matrix(a, codes) if unc is not None else np.zeros((n, n), dtype=bool)
+               for a in scenario.actor_ids]
+        stable.update(uncertain_stability(model.moves, [pay[a] for a in scenario.actor_ids], rel,
+                                          extended, sanctions))
+    stable = {c: stable[c] for c in conc}
     return StabilityResult(
         scenario=scenario.name,
         digest=scenario.digest,
@@ -160,5 +195,7 @@ def analyse(
         parameters={
             "layout": "dense" if model.space.dense else "sparse",
             "n_states": model.space.n_states,
+            **({"misperceptions": mis.texts()}
+               if (mis := misperceptions_of(scenario)) is not None else {}),
         },
     )

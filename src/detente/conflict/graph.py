@@ -736,6 +736,8 @@ def member_path(g: MoveGraph, members: Sequence[int], source: int, target: int
             if not b.allowed(a_sub, b_sub):
                 return _searched_path(g, members, source, target)
             movers.append((k, i))
+    # states each mover misperceives (it cannot move from or to them): feasible-index masks
+    blocked = {k: space.from_domain(m) for k, m in g.model.moves.blocked.items()}
     for order in itertools.islice(itertools.permutations(movers[::-1]), 720):
         at, cur, steps = source, cs, []
         for k, i in order:
@@ -743,8 +745,8 @@ def member_path(g: MoveGraph, members: Sequence[int], source: int, target: int
             mask = (b.size - 1) << b.offset
             cur = (cur & ~mask) | (ct & mask)
             nxt = int(space.position(np.array([cur]))[0])
-            if nxt < 0:  # an intermediate state is infeasible: try another order
-                break
+            if nxt < 0 or (k in blocked and (blocked[k][at] or blocked[k][nxt])):
+                break  # an intermediate state is infeasible or misperceived: another order
             steps.append((at, nxt, i))
             at = nxt
         else:

@@ -243,7 +243,7 @@ def _analyse_actor(
     moves_ops: Moves | None = None,
 ) -> ActorInverse:
     """Answers a and b for actor ``i`` at the target index ``s``."""
-    ops = Moves(model.space) if moves_ops is None else moves_ops
+    ops = Moves(model.space, model.moves.blocked) if moves_ops is None else moves_ops
     actor = model.scenario.actors[i].id
     rk = Ranking(P_all[i], s)
     gr = _groups(ops, P_all, rk, i, s, concept, sanctions)
@@ -337,7 +337,7 @@ def inverse(
     code, s = target_index(scenario, space, target)
     pay = dict(payoffs) if payoffs is not None else model.payoffs(preferences, scenario)
     P_all = [np.asarray(pay[a]) for a in ids]
-    ops = Moves(space)
+    ops = Moves(space, model.moves.blocked)
     results = tuple(_analyse_actor(model, P_all, ids.index(a), s, conc, sanctions, ops)
                     for a in chosen)
     t1 = time.perf_counter()

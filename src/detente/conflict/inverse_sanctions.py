@@ -9,7 +9,7 @@ al. 2015); see the docstring of :mod:`detente.conflict.inverse`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -25,8 +25,13 @@ IntArray = NDArray[np.int64]
 class Moves:
     """Unilateral moves over feasible-state indices (a code-to-index table in dense layouts)."""
 
-    def __init__(self, space: StateSpace) -> None:
+    def __init__(self, space: StateSpace,
+                 blocked: Mapping[int, NDArray[np.bool_]] | None = None) -> None:
         self.space = space
+        #: actor index -> feasible-state mask of the states it misperceives (no move from or
+        #: to them; :mod:`detente.conflict.misperception`), from a domain mask of ``MoveOps``
+        self.blocked = {k: np.asarray(space.from_domain(m), dtype=bool)
+                        for k, m in (blocked or {}).items()}
         self.table: NDArray[np.int32] | None = None
         if space.dense:
             table = np.full(1 << space.n_options, -1, dtype=np.int32)
@@ -66,6 +71,10 @@ class Moves:
             if not space.all_feasible:
                 ok = dst >= 0
                 src, dst = src[ok], dst[ok]
+            if k in self.blocked:
+                blk = self.blocked[k]
+                keep = ~blk[np.asarray(idx)[src]] & ~blk[dst]
+                src, dst = src[keep], dst[keep]
             if P is not None:
                 assert Ps is not None
                 keep = P[dst] > Ps[src]

@@ -63,6 +63,9 @@ class MoveOps:
     _csr: dict[int, _Csr] = field(default_factory=dict)
     #: structure-only caches of other modules (e.g. coalition reach), keyed by their owner
     cache: dict[Any, Any] = field(default_factory=dict)
+    #: actor index -> domain mask of the states that actor misperceives: it has no move from
+    #: or to them (GMCR+ misperceptions; see :mod:`detente.conflict.misperception`)
+    blocked: dict[int, NDArray[np.bool_]] = field(default_factory=dict)
 
     # -- layout helpers ----------------------------------------------------------------------
     def _shape(self, k: int) -> tuple[int, int, int]:
@@ -79,10 +82,26 @@ class MoveOps:
 
     # -- sparse adjacency --------------------------------------------------------------------
     def csr(self, k: int) -> _Csr:
-        """CSR adjacency of actor ``k``'s unilateral moves over feasible-state indices."""
+        """CSR adjacency of actor ``k``'s unilateral moves over feasible-state indices
+        (without the moves from or to the states ``k`` misperceives)."""
         if k not in self._csr:
-            self._csr[k] = _build_csr(self.space, self.space.blocks[k])
+            csr = _build_csr(self.space, self.space.blocks[k])
+            if k in self.blocked:
+                csr = _without(csr, self.space.from_domain(self.blocked[k]))
+            self._csr[k] = csr
         return self._csr[k]
+
+    def _blocked_in(self, k: int, X: Array, fill: int) -> Array:
+        """``X`` with ``fill`` at the states actor ``k`` misperceives (dense layout)."""
+        if self.space.dense and k in self.blocked:
+            return np.where(self.blocked[k], X.dtype.type(fill), X)
+        return X
+
+    def _blocked_out(self, k: int, out: Array, fill: int) -> Array:
+        """No move from a misperceived state: ``fill`` there (dense layout)."""
+        if self.space.dense and k in self.blocked:
+            out[self.blocked[k]] = fill
+        return out
 
     # -- primitives ----------------------------------------------------------------------------
     def min_moves(self, k: int, X: Array, improve: object | None = None) -> Array:
@@ -99,7 +118,7 @@ class MoveOps:
             :meth:`improvement_index` to restrict to ``R_k^+``.
         """
         inf = inf_of(X.dtype)
-        X = self._mask_in(X, inf)
+        X = self._blocked_in(k, self._mask_in(X, inf), inf)
         if not self.space.dense:
             csr = improve if isinstance(improve, _Csr) else self.csr(k)
             return _reduce_csr(csr, X, np.minimum, inf)
@@ -121,11 +140,11 @@ class MoveOps:
                 out = np.take_along_axis(pad, improve.read, axis=1)
             else:
                 out = _restricted_improving(X3, block, improve.values, inf)
-        return out.reshape(-1)
+        return self._blocked_out(k, out.reshape(-1), inf)
 
     def max_moves(self, k: int, X: Array) -> Array:
         """Maximum of ``X`` over each state's unilateral moves by actor ``k`` (0 if none)."""
-        X = self._mask_in(X, 0)
+        X = self._blocked_in(k, self._mask_in(X, 0), 0)
         if not self.space.dense:
             return _reduce_csr(self.csr(k), X, np.maximum, 0)
         block = self.space.blocks[k]
@@ -135,7 +154,7 @@ class MoveOps:
         else:
             _check_restricted(self.space, block)
             out = _restricted(X3, block, np.maximum, 0)
-        return out.reshape(-1)
+        return self._blocked_out(k, out.reshape(-1), 0)
 
     def improvement_index(self, k: int, P: Array) -> object:
         """Precompute what :meth:`min_moves` needs to restrict ``k``'s moves to improvements.
@@ -225,6 +244,17 @@ def _reduce_csr(csr: _Csr, X: Array, op: np.ufunc, fill: int) -> Array:
     out = op.reduceat(vals, csr.indptr[:-1])
     out[csr.empty_rows()] = fill
     return out
+
+
+def _without(csr: _Csr, blocked: NDArray[np.bool_]) -> _Csr:
+    """``csr`` without the arcs from or to a ``blocked`` state (feasible-state indices)."""
+    n = csr.indptr.shape[0] - 1
+    src = np.repeat(np.arange(n), np.diff(csr.indptr))
+    keep = ~blocked[src] & ~blocked[csr.indices]
+    counts = np.bincount(src[keep], minlength=n)
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(counts, out=indptr[1:])
+    return _Csr(indptr, csr.indices[keep])
 
 
 def _build_csr(space: StateSpace, block: ActorBlock) -> _Csr:

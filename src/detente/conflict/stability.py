@@ -258,6 +258,10 @@ class _Sim:
             allowed = b.allowed(sub, a)
             pos = self.lookup(_replace(codes, b.offset, b.width, a))
             ok = allowed & (pos >= 0)
+            if k in self.prof.moves.blocked:  # no move from or to a misperceived state
+                blocked = self.space.from_domain(self.prof.moves.blocked[k])
+                ok &= ~blocked
+                ok[ok] = ~blocked[pos[ok]]
             out[ok, a] = P[k][pos[ok]] > P[k][ok]
         cache[k] = out
         return out

@@ -14,8 +14,12 @@ Only the file *format* of GMCR+ (Kinsara, Petersons, Hipel and Kilgour 2015; the
 ``useManualPreferenceRanking``
     When true, every decision maker's ``preferenceRanking`` replaces its prioritised
     ``preferences``. (Older files: ``useManualPreferenceVectors`` / ``preferenceVector``.)
-``coalitions``, ``coalitionsFull``, ``misperceptions``, ``payoffs``, ``program``, ``version``
-    Coalitions (decision-maker indices), derived data and per-decision-maker misperceptions.
+``decisionMakers[j].misperceptions``
+    A list of conditions (the ``infeasibles`` shape): the states that decision maker
+    misperceives, so cannot move to or from. Imported as detente's ``misperceptions:``
+    section (:mod:`detente.conflict.misperception`) and exported from it.
+``coalitions``, ``coalitionsFull``, ``payoffs``, ``program``, ``version``
+    Coalitions (decision-maker indices) and derived data.
 
 A *condition* is a list of ``[option index, "Y" | "N"]`` pairs that must all hold: ``"N"`` is
 the only form of negation in the format. A *compound* preference statement
@@ -34,7 +38,7 @@ already grouped; detente uses the same grouped order for its own option (bit) or
 numbers are decoded exactly as GMCR+ decodes them.
 
 What detente cannot represent is dropped with a :class:`GMCRPlusWarning` that names it, and is
-listed in the scenario's ``notes``: misperceptions, GMCR+ coalitions (GMCR+ merges a
+listed in the scenario's ``notes``: GMCR+ coalitions (GMCR+ merges a
 coalition into one decision maker), decision makers without options, unknown fields.
 
 Export writes the same format. Conditions of any shape are rewritten exactly as a disjunction
@@ -85,6 +89,8 @@ MAX_RANKING_OPTIONS = 22
 #: Largest number of options one infeasibility condition may use for the pattern fallback.
 _MAX_PATTERN_OPTIONS = 16
 
+#: The families' sections a GMCR+ file holds (per decision maker).
+_EXPORTED_SECTIONS = frozenset({"misperceptions"})
 _KEYWORDS = frozenset({"not", "and", "or", "if", "iff", "true", "false"})
 _ID_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
 _TOP_KEYS = frozenset(
@@ -181,7 +187,7 @@ def gmcr_to_data(data: dict[str, Any], source: str = "<gmcr>") -> dict[str, Any]
     Warns
     -----
     GMCRPlusWarning
-        For every part detente cannot model (misperceptions, GMCR+ coalitions, decision makers
+        For every part detente cannot model (GMCR+ coalitions, decision makers
         without options, unknown fields); each is also listed in the returned ``notes``.
     """
     rd = _Reader(source)
@@ -201,8 +207,12 @@ def gmcr_to_data(data: dict[str, Any], source: str = "<gmcr>") -> dict[str, Any]
         )
     infeasible, inf_terms = _infeasibles(rd, data, lay)
     preferences = _preferences(rd, data, lay, inf_terms)
+    misperceptions = _misperceptions(rd, lay)
     _drop_unmodelled(rd, data, lay)
-    return _assemble(rd, data, lay, infeasible, preferences)
+    out = _assemble(rd, data, lay, infeasible, preferences)
+    if misperceptions:
+        out["misperceptions"] = misperceptions
+    return out
 
 
 @dataclass
@@ -408,19 +418,38 @@ def _statements(rd: _Reader, lay: _Layout, j: int) -> list[str]:
     return statements
 
 
-def _drop_unmodelled(rd: _Reader, data: Mapping[str, Any], lay: _Layout) -> None:
-    """Warn about (and note) what detente does not model: misperceptions, coalitions."""
+def _misperceptions(rd: _Reader, lay: _Layout) -> dict[str, list[str]]:
+    """Each decision maker's misperception conditions as detente condition texts.
+
+    A decision maker's ``misperceptions`` is a list of conditions in the ``infeasibles``
+    shape; the states meeting any of them are the states it misperceives (it cannot move to
+    or from them; see :mod:`detente.conflict.misperception`)."""
+    out: dict[str, list[str]] = {}
+    refs = lay.refs
     for j, dm in enumerate(lay.raw_dms):
         mis = dm.get("misperceptions")
-        if mis:
-            count = len(mis) if isinstance(mis, list) else 1
-            rd.drop(
-                f"misperceptions of decision maker {lay.dm_names[j]!r} ({count} condition(s)) "
-                "dropped: detente analyses the conflict as it is, not as each decision maker "
-                "perceives it"
-            )
+        if not mis:
+            continue
+        path = f"decisionMakers[{j}].misperceptions"
+        if not isinstance(mis, list):
+            raise rd.error(path, "must be a list of conditions, as `infeasibles`")
+        if j not in lay.kept:
+            rd.drop(f"misperceptions of decision maker {lay.dm_names[j]!r} dropped with it "
+                    "(it controls no options, so it never moves)")
+            continue
+        out[lay.actor_of[j]] = [
+            _term_text(_condition(rd, cond, lay.n, f"{path}[{k}]"), refs)
+            for k, cond in enumerate(mis)
+        ]
+    return out
+
+
+def _drop_unmodelled(rd: _Reader, data: Mapping[str, Any], lay: _Layout) -> None:
+    """Warn about (and note) what detente does not model: GMCR+ coalitions, a top-level
+    ``misperceptions`` field (GMCR+ keeps them per decision maker)."""
     if data.get("misperceptions"):
-        rd.drop("top-level misperceptions dropped: detente does not model misperceptions")
+        rd.drop("top-level `misperceptions` dropped: GMCR+ files keep misperceptions per "
+                "decision maker (decisionMakers[j].misperceptions), and so does detente")
     _coalitions(rd, data.get("coalitions"), lay.dm_names)
 
 
@@ -721,6 +750,9 @@ def data_to_gmcr(scenario: Scenario) -> dict[str, Any]:
         }
         for a in scenario.actors
     ]
+    for dm, mis in zip(dms, _export_misperceptions(scenario), strict=True):
+        if mis:
+            dm["misperceptions"] = mis
     manual = bool(reasons)
     if manual:
         if n > MAX_RANKING_OPTIONS:
@@ -767,17 +799,36 @@ def _export_infeasibles(scenario: Scenario) -> list[list[list[Any]]]:
     """The infeasibility conditions as GMCR+ conditions (one per conjunction)."""
     infeasibles: list[list[list[Any]]] = []
     for k, c in enumerate(scenario.infeasible):
-        try:
-            terms = _dnf(c.expr)
-        except _TooBigError:
-            terms = _patterns(c.expr, f"infeasible[{k}] ({c.text!r})")
-        for term in terms:
+        for term in _condition_terms(c.expr, f"infeasible[{k}] ({c.text!r})"):
             if not term:
                 raise ValueError(
                     f"infeasible[{k}] ({c.text!r}) holds in every state; nothing would be feasible"
                 )
             infeasibles.append(_gmcr_condition(term))
     return infeasibles
+
+
+def _condition_terms(expr: Expr, what: str) -> list[Term]:
+    """``expr`` as conjunctions (its disjunctive form, or its patterns when that is too big)."""
+    try:
+        return _dnf(expr)
+    except _TooBigError:
+        return _patterns(expr, what)
+
+
+def _export_misperceptions(scenario: Scenario) -> list[list[list[list[Any]]]]:
+    """Each actor's misperception conditions as GMCR+ conditions (one per conjunction; an
+    empty condition, which every state meets, when a condition always holds)."""
+    section = scenario.sections.get("misperceptions")
+    conditions = getattr(section, "conditions", None) or {}
+    return [
+        [
+            _gmcr_condition(term)
+            for k, c in enumerate(conditions.get(a.id, ()))
+            for term in _condition_terms(c.expr, f"misperceptions.{a.id}[{k}] ({c.text!r})")
+        ]
+        for a in scenario.actors
+    ]
 
 
 def _export_statements(scenario: Scenario, actor_id: str, reasons: list[str],
@@ -821,7 +872,8 @@ def _unexportable(scenario: Scenario) -> list[str]:
     if scenario.coalitions:
         dropped.append("coalitions")
     # the model families' sections, in the order they are parsed
-    dropped.extend(k for k, v in scenario.sections.items() if v is not None and v != ())
+    dropped.extend(k for k, v in scenario.sections.items()
+                   if v is not None and v != () and k not in _EXPORTED_SECTIONS)
     return dropped
 
 

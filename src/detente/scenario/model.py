@@ -192,6 +192,30 @@ class Scenario:
         return tuple(self.sections.get("history") or ())
 
     @property
+    def misperceptions(self) -> Any:
+        """The ``misperceptions:`` section (owned by :mod:`detente.conflict.misperception`),
+        or ``None``."""
+        return self.sections.get("misperceptions")
+
+    @property
+    def uncertain_preferences(self) -> Any:
+        """The ``uncertain_preferences:`` section (owned by
+        :mod:`detente.conflict.uncertainty`), or ``None``."""
+        return self.sections.get("uncertain_preferences")
+
+    @property
+    def attitudes(self) -> Any:
+        """The ``attitudes:`` section (owned by :mod:`detente.conflict.attitudes`), or
+        ``None``."""
+        return self.sections.get("attitudes")
+
+    @property
+    def perceptions(self) -> Any:
+        """The ``perceptions:`` section (owned by :mod:`detente.conflict.hypergame`), or
+        ``None``."""
+        return self.sections.get("perceptions")
+
+    @property
     def outcomes(self) -> tuple[Any, ...]:
         """The ``outcomes:`` section as data (owned by :mod:`detente.strategy.spec`)."""
         return tuple(self.sections.get("outcomes") or ())
