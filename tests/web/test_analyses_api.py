@@ -169,3 +169,10 @@ def test_scenario_and_results_pages_link_the_analyses(client: TestClient) -> Non
     page = client.get("/scenarios/elmira").text
     for key in ("stability", "coalitions", "paths", "inverse", "hindcast", "explain"):
         assert f'id="{key}-link"' in page, key
+
+
+def test_the_diagram_reuses_the_page_analysis(client: TestClient) -> None:
+    w = client.app.state.workbench  # type: ignore[attr-defined]
+    first = w.paths_result("elmira", "seq", True)
+    assert w.paths_result("elmira", "seq", True, variant="base") is first
+    assert w.paths_result("elmira", "seq", False) is not first

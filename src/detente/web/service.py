@@ -26,6 +26,9 @@ log = logging.getLogger("detente.web")
 
 T = TypeVar("T")
 
+#: Status-quo analyses kept for the diagram that follows their page.
+PATHS_CACHED = 4
+
 
 @dataclass
 class ApiError(Exception):
@@ -125,6 +128,8 @@ class Workbench:
             log.warning("%d run(s) left unfinished by a previous server marked interrupted", n)
         self.runs = RunManager(self.store, settings)
         self.page_cache = PageCache()
+        self._paths_cache: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self._paths_lock = threading.Lock()
         self.started = time.time()
 
     def warm_up(self) -> None:
@@ -478,18 +483,32 @@ class Workbench:
                      start: str | None = None, to: str | None = None,
                      variant: str | None = None, version: int | None = None) -> Any:
         """The :class:`~detente.conflict.paths.PathsResult` of ``detente paths``."""
+        import hashlib
+
         from detente.conflict.concepts import CONCEPTS, parse_concept
         from detente.conflict.paths import status_quo_paths
 
         conc = _parsed(lambda: parse_concept(concept, CONCEPTS), "bad_concept")
+        digest = hashlib.sha256(self.source(sid, version).text.encode()).hexdigest()
+        chosen = None if variant in (None, "", "base") else variant
+        key = (digest, conc, bool(coalitions), start, to, chosen, self.settings.state_limit())
+        with self._paths_lock:  # the page and its diagram ask for the same analysis
+            if key in self._paths_cache:
+                self._paths_cache.move_to_end(key)
+                return self._paths_cache[key]
         s, _ = self._analysable(sid, version, variant)
         if start is None and s.status_quo is None:
             raise ApiError(422, "no_status_quo", f"{s.source}: status_quo: the scenario has "
                            "no status quo; add one, or give the state to start from (from)")
-        return _parsed(lambda: status_quo_paths(s, concept=conc, coalitions=coalitions,
-                                                target=to or None, start=start or None,
-                                                max_states=self.settings.state_limit()),
-                       "bad_state")
+        result = _parsed(lambda: status_quo_paths(s, concept=conc, coalitions=coalitions,
+                                                  target=to or None, start=start or None,
+                                                  max_states=self.settings.state_limit()),
+                         "bad_state")
+        with self._paths_lock:
+            self._paths_cache[key] = result
+            while len(self._paths_cache) > PATHS_CACHED:
+                self._paths_cache.popitem(last=False)
+        return result
 
     def paths(self, sid: str, concept: str = "seq", coalitions: bool = False,
               start: str | None = None, to: str | None = None, variant: str | None = None,
