@@ -9,6 +9,7 @@ from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from detente.jsonutil import plain
 from detente.web.service import ApiError, Workbench
 
 Concept = Literal["nash", "gmr", "smr", "seq"]
@@ -441,6 +442,119 @@ def explain_post(request: Request, body: ExplainIn) -> JSONResponse:
     """The same as ``GET /api/explain``, with the parameters as a JSON body."""
     return JSONResponse(wb(request).explain(body.scenario, body.state, body.concept,
                                             body.sanctions, body.variant, body.version))
+
+
+# -- analyses computed in the request: the CLI's conflict commands ---------------------------
+
+Variant = Annotated[str | None, Query(max_length=100, description="A variant of the scenario "
+                                      "(default: the base model).")]
+Version = Annotated[int | None, Query(ge=1, le=1 << 62, description="Version of a user "
+                                      "scenario (default: latest).")]
+Concepts = Annotated[list[Annotated[str, Field(max_length=40)]] | None,
+                     Query(max_length=8, description="Concepts (repeatable, or "
+                           "comma-separated); default: every concept of the analysis.")]
+StateCode = Annotated[str, Query(min_length=1, max_length=200,
+                                 description="A state: one Y or N per option.")]
+OptState = Annotated[str | None, Query(max_length=200, description="A state: one Y or N per "
+                                       "option.")]
+
+
+def _as_json(what: str) -> dict[int | str, dict[str, Any]]:
+    return {200: {"content": {"application/json": {"schema": {"type": "object"}}},
+                  "description": f"What `detente {what} --json` prints (the result's keys "
+                                 "and its provenance)."}}
+
+
+def _concepts(values: list[str] | None) -> list[str] | None:
+    return None if not values else [c for v in values for c in v.split(",") if c.strip()]
+
+
+@router.get("/scenarios/{sid}/stability", tags=["analyses"], responses=_as_json("stability"))
+def scenario_stability(request: Request, sid: ScenarioId, concept: Concepts = None,
+                       sanctions: Annotated[SanctionRule, Query()] = "legal",
+                       variant: Variant = None, version: Version = None) -> JSONResponse:
+    """Stability of every state for every actor under each concept (nash, gmr, smr, seq,
+    sim) and the equilibria; ``sanctions`` as ``--sanctions`` (legal or distinct)."""
+    return JSONResponse(plain(wb(request).stability(sid, _concepts(concept), sanctions,
+                                                    variant, version)))
+
+
+@router.get("/scenarios/{sid}/coalitions", tags=["analyses"], responses=_as_json("coalitions"))
+def scenario_coalitions(
+    request: Request, sid: ScenarioId, concept: Concepts = None,
+    coalition: Annotated[list[Annotated[str, Field(max_length=400)]] | None,
+                         Query(max_length=64, description="A coalition as comma-separated "
+                               "actor ids (repeatable); default: the file's `coalitions:`, "
+                               "else every coalition.")] = None,
+    all: Annotated[bool, Query(description="Every coalition of the actors.")] = False,
+    variant: Variant = None, version: Version = None,
+) -> JSONResponse:
+    """Which equilibria of the individual analysis survive joint moves of coalitions, and the
+    joint move that upsets each of the others (nash, gmr, smr, seq)."""
+    if coalition and all:
+        raise ApiError(422, "invalid_request", "give either coalition (repeatable) or "
+                       "all=true, not both")
+    chosen: str | list[list[str]] | None = "all" if all else None
+    if coalition:
+        chosen = [[m.strip() for m in c.split(",") if m.strip()] for c in coalition]
+    return JSONResponse(plain(wb(request).coalitions(sid, _concepts(concept), chosen, variant,
+                                                     version)))
+
+
+PathsConcept = Annotated[str, Query(max_length=10, description="Equilibria sought: nash, gmr, "
+                                    "smr, seq or sim.")]
+Joint = Annotated[bool, Query(description="Also let coalitions move jointly (the file's "
+                              "`coalitions:`, or every coalition of two or more actors).")]
+
+
+@router.get("/scenarios/{sid}/paths", tags=["analyses"], responses=_as_json("paths"))
+def scenario_paths(request: Request, sid: ScenarioId, concept: PathsConcept = "seq",
+                   coalitions: Joint = False,
+                   start: Annotated[str | None, Query(alias="from", max_length=200,
+                                                      description="Start here instead of at "
+                                                      "the status quo.")] = None,
+                   to: OptState = None, variant: Variant = None,
+                   version: Version = None) -> JSONResponse:
+    """Status-quo analysis: the states reachable by improvements from the status quo (with
+    ``coalitions``, joint ones too) and a shortest evolution to each reachable equilibrium
+    (to ``to`` only, when given)."""
+    return JSONResponse(plain(wb(request).paths(sid, concept, coalitions, start, to, variant,
+                                                version)))
+
+
+@router.get("/scenarios/{sid}/paths.svg", tags=["analyses"],
+            responses={200: {"content": {"image/svg+xml": {"schema": {"type": "string"}}},
+                             "description": "The diagram `detente paths --plot FILE.svg` "
+                                            "draws."}})
+def scenario_paths_svg(request: Request, sid: ScenarioId, concept: PathsConcept = "seq",
+                       coalitions: Joint = False,
+                       start: Annotated[str | None, Query(alias="from", max_length=200)] = None,
+                       to: OptState = None, variant: Variant = None,
+                       version: Version = None) -> Response:
+    """The status-quo diagram (the same parameters as ``/paths``)."""
+    svg = wb(request).paths_svg(sid, concept, coalitions, start, to, variant, version)
+    return Response(svg, media_type="image/svg+xml", headers={
+        "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"})
+
+
+@router.get("/scenarios/{sid}/inverse", tags=["analyses"], responses=_as_json("inverse"))
+def scenario_inverse(
+    request: Request, sid: ScenarioId, target: StateCode,
+    concept: Annotated[str, Query(max_length=10, description="nash, gmr, smr or "
+                                  "seq.")] = "gmr",
+    sanctions: Annotated[SanctionRule, Query()] = "legal",
+    actor: Annotated[list[Annotated[str, Field(max_length=100)]] | None,
+                     Query(max_length=64, description="Analyse only this actor "
+                           "(repeatable).")] = None,
+    edits: Annotated[int, Query(ge=0, le=4, description="Longest list of statement edits "
+                                "tried per actor (0 skips the search).")] = 2,
+    variant: Variant = None, version: Version = None,
+) -> JSONResponse:
+    """What each actor's preferences must be for ``target`` to be stable: the improvements to
+    block, the conditions, the smallest change to the ranking, and the fewest statement edits
+    (``statement_edits``)."""
+    return JSONResponse(plain(wb(request).inverse(sid, target, concept, sanctions, actor,
+                                                  edits, variant, version)))
 
 
 async def _threaded(fn: Any, *args: Any) -> Any:

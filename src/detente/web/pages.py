@@ -22,6 +22,7 @@ CONCEPT_NAMES = {
     "gmr": "GMR (general metarationality)",
     "smr": "SMR (symmetric metarationality)",
     "seq": "SEQ (sequential stability)",
+    "sim": "SIM (simultaneous sanctioning)",
 }
 
 
@@ -315,3 +316,181 @@ def cancel(request: Request, rid: int) -> Response:
         if exc.status != 409:
             raise
     return _see_other(f"/runs/{rid}")
+
+
+# -- analyses computed in the request (the CLI's conflict commands) -----------------------------
+
+#: Rows of the per-state stability table on one page (the JSON has every state).
+STATES_PER_PAGE = 50
+#: Evolutions shown on the status-quo page (the JSON has all of them).
+PATHS_SHOWN = 20
+
+
+def _analysis(request: Request, sid: str, version: int | None, variant: str | None,
+              template: str, compute: Any, params: dict[str, Any],
+              extra: dict[str, Any] | None = None) -> HTMLResponse:
+    """Render ``template`` with ``r = compute()`` (or the one-line error of a refusal).
+
+    ``params`` are the page's own query parameters (kept in its links: the JSON, the
+    pages); the scenario, its version and variant are added to them here."""
+    from urllib.parse import urlencode
+
+    w = wb(request)
+    detail = w.scenario_detail(sid, version)
+    if not detail["valid"]:
+        raise ApiError(422, "invalid_scenario", detail["error"] or "invalid scenario")
+    variant = None if variant in (None, "", "base") else variant
+    keep = {k: v for k, v in params.items() if v not in (None, "", False)}
+    if variant:
+        keep["variant"] = variant
+    if version:
+        keep["version"] = version
+    context: dict[str, Any] = {"s": detail, "variant": variant, "params": keep,
+                               "query": urlencode(keep, doseq=True), "r": None, "error": None,
+                               **(extra or {})}
+    status = 200
+    try:
+        context["r"] = compute()
+    except ApiError as exc:
+        if exc.status == 404:
+            raise
+        context["error"], status = exc.detail, exc.status
+    return render(request, template, context, status)
+
+
+def _concept_list(values: list[str] | None) -> list[str] | None:
+    return None if not values else [c for v in values for c in v.split(",") if c.strip()]
+
+
+@router.get("/scenarios/{sid}/stability", response_class=HTMLResponse)
+def stability_page(request: Request, sid: str,
+                   concept: Annotated[list[str] | None, Query(max_length=8)] = None,
+                   sanctions: Annotated[str, Query(max_length=10)] = "legal",
+                   only: Annotated[str | None, Query(max_length=12)] = None,
+                   page: Annotated[int, Query(ge=1, le=1 << 30)] = 1,
+                   variant: Annotated[str | None, Query(max_length=100)] = None,
+                   version: Annotated[int | None, Query(ge=1, le=1 << 62)] = None
+                   ) -> HTMLResponse:
+    """Stability of every state (``detente stability``): the equilibria of each concept and
+    a paged per-state table, every state linked to its explanation."""
+    from detente.conflict import CONCEPTS
+
+    w = wb(request)
+    chosen = _concept_list(concept)
+
+    def compute() -> dict[str, Any]:
+        data = w.stability(sid, chosen, sanctions, variant, version)
+        concepts = list(data["concepts"])
+        eq = {c: set(data["concepts"][c]["equilibria"]) for c in concepts}
+        states = data["states"]
+        if only == "equilibria":
+            states = [q for q in states if any(q in eq[c] for c in concepts)]
+        pages = max(1, -(-len(states) // STATES_PER_PAGE))
+        at = min(page, pages)
+        shown = states[(at - 1) * STATES_PER_PAGE: at * STATES_PER_PAGE]
+        stable = {c: {a: set(v) for a, v in data["concepts"][c]["stable"].items()}
+                  for c in concepts}
+        rows = [{"state": q, "cells": {c: {"equilibrium": q in eq[c],
+                                           "stable": [a for a, v in stable[c].items() if q in v]}
+                                       for c in concepts}} for q in shown]
+        return {"data": data, "concepts": concepts, "rows": rows, "page": at, "pages": pages,
+                "n_listed": len(states), "actors": list(data["concepts"][concepts[0]]["stable"])}
+
+    return _analysis(request, sid, version, variant, "stability.html", compute,
+                     {"concept": chosen or [], "sanctions": sanctions, "only": only},
+                     {"all_concepts": CONCEPTS, "chosen": chosen or list(CONCEPTS),
+                      "sanctions": sanctions, "only": only})
+
+
+@router.get("/scenarios/{sid}/coalitions", response_class=HTMLResponse)
+def coalitions_page(request: Request, sid: str,
+                    concept: Annotated[list[str] | None, Query(max_length=8)] = None,
+                    coalition: Annotated[str | None, Query(max_length=400)] = None,
+                    all: bool = False,
+                    variant: Annotated[str | None, Query(max_length=100)] = None,
+                    version: Annotated[int | None, Query(ge=1, le=1 << 62)] = None
+                    ) -> HTMLResponse:
+    """Coalition analysis (``detente coalitions``): which equilibria survive joint moves, and
+    the joint move that upsets each of the others."""
+    import re
+
+    from detente.conflict.coalitions import COALITION_CONCEPTS
+
+    w = wb(request)
+    chosen = _concept_list(concept)
+    groups = [[m for m in re.split(r"[+,]", g) if m]
+              for g in re.split(r"[\s;]+", coalition or "") if g]
+
+    def compute() -> dict[str, Any]:
+        if groups and all:
+            raise ApiError(422, "invalid_request", "give either coalitions or “every "
+                           "coalition”, not both")
+        which: str | list[list[str]] | None = "all" if all else (groups or None)
+        data = w.coalitions(sid, chosen, which, variant, version)
+        data["joint"] = ["+".join(c) for c in data["coalitions"] if len(c) > 1]
+        return data
+
+    return _analysis(request, sid, version, variant, "coalitions.html", compute,
+                     {"concept": chosen or [], "coalition": coalition, "all": all},
+                     {"all_concepts": COALITION_CONCEPTS,
+                      "chosen": chosen or list(COALITION_CONCEPTS), "coalition": coalition,
+                      "every": all})
+
+
+@router.get("/scenarios/{sid}/paths", response_class=HTMLResponse)
+def paths_page(request: Request, sid: str,
+               concept: Annotated[str, Query(max_length=10)] = "seq",
+               coalitions: bool = False,
+               start: Annotated[str | None, Query(alias="from", max_length=200)] = None,
+               to: Annotated[str | None, Query(max_length=200)] = None,
+               variant: Annotated[str | None, Query(max_length=100)] = None,
+               version: Annotated[int | None, Query(ge=1, le=1 << 62)] = None
+               ) -> HTMLResponse:
+    """Status-quo analysis (``detente paths``) with its diagram (``--plot``)."""
+    from detente.conflict import CONCEPTS
+
+    w = wb(request)
+    start = (start or "").strip() or None
+    to = (to or "").strip() or None
+
+    def compute() -> dict[str, Any]:
+        data = w.paths(sid, concept, coalitions, start, to, variant, version)
+        depth = max((x["depth"] for x in data["reachable"]), default=0)
+        items = list(data["paths"].items())
+        eq = set(data["equilibria"])
+        return {"data": data, "depth": depth, "paths": items[:PATHS_SHOWN],
+                "more": max(0, len(items) - PATHS_SHOWN), "equilibria": eq,
+                "joint": any("+" in m["mover"] for m in data["movers"])}
+
+    return _analysis(request, sid, version, variant, "paths.html", compute,
+                     {"concept": concept, "coalitions": coalitions, "from": start, "to": to},
+                     {"all_concepts": CONCEPTS, "concept": concept, "coalitions": coalitions,
+                      "start": start, "to": to})
+
+
+@router.get("/scenarios/{sid}/inverse", response_class=HTMLResponse)
+def inverse_page(request: Request, sid: str,
+                 target: Annotated[str | None, Query(max_length=200)] = None,
+                 concept: Annotated[str, Query(max_length=10)] = "gmr",
+                 sanctions: Annotated[str, Query(max_length=10)] = "legal",
+                 edits: Annotated[int, Query(ge=0, le=4)] = 2,
+                 variant: Annotated[str | None, Query(max_length=100)] = None,
+                 version: Annotated[int | None, Query(ge=1, le=1 << 62)] = None
+                 ) -> HTMLResponse:
+    """Inverse analysis (``detente inverse``): what each actor's preferences must be for a
+    target state to be stable, with the fewest statement edits."""
+    from detente.conflict.inverse import INVERSE_CONCEPTS
+
+    w = wb(request)
+    target = (target or "").strip() or None
+
+    def compute() -> dict[str, Any] | None:
+        if target is None:
+            return None
+        return w.inverse(sid, target, concept, sanctions, None, edits, variant, version)
+
+    return _analysis(request, sid, version, variant, "inverse.html", compute,
+                     {"target": target, "concept": concept, "sanctions": sanctions,
+                      "edits": edits},
+                     {"all_concepts": INVERSE_CONCEPTS, "target": target, "concept": concept,
+                      "sanctions": sanctions, "edits": edits})

@@ -12,8 +12,9 @@ import re
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from detente.scenario import Scenario
 from detente.web import scenarios as sc
@@ -22,6 +23,11 @@ from detente.web.settings import RUN_CONCEPTS, Settings
 from detente.web.store import RunRow, ScenarioRow, Store, VersionConflict, VersionRow
 
 log = logging.getLogger("detente.web")
+
+T = TypeVar("T")
+
+#: Status-quo analyses kept for the diagram that follows their page.
+PATHS_CACHED = 4
 
 
 @dataclass
@@ -46,6 +52,22 @@ def not_found(what: str) -> ApiError:
     """404 for a missing scenario, version or run."""
     return ApiError(404, "not_found", f"{what} not found; check the id (see the lists at "
                     "/api/scenarios and /api/runs)")
+
+
+def _one_line(exc: BaseException) -> str:
+    """An exception's message on one line."""
+    return " ".join(str(exc).split())
+
+
+def _parsed(fn: Callable[[], T], code: str) -> T:
+    """``fn()``, its :class:`~detente.errors.DetenteError` or ``ValueError`` answered 422
+    with ``code`` and the message on one line (never a 500)."""
+    from detente.errors import DetenteError
+
+    try:
+        return fn()
+    except (DetenteError, ValueError) as exc:
+        raise ApiError(422, code, _one_line(exc)) from None
 
 
 def _slug(name: str) -> str:
@@ -106,6 +128,8 @@ class Workbench:
             log.warning("%d run(s) left unfinished by a previous server marked interrupted", n)
         self.runs = RunManager(self.store, settings)
         self.page_cache = PageCache()
+        self._paths_cache: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self._paths_lock = threading.Lock()
         self.started = time.time()
 
     def warm_up(self) -> None:
@@ -391,6 +415,143 @@ class Workbench:
         except (DetenteError, ValueError) as exc:
             raise ApiError(422, "invalid_request", str(exc)) from None
         return result.to_dict()
+
+    # -- analyses computed in the request (the CLI's conflict commands) ------------------
+    def _analysable(self, sid: str, version: int | None,
+                    variant: str | None) -> tuple[Scenario, str | None]:
+        """The scenario ``sid`` (a variant applied) for an analysis in the request: 404 for a
+        missing scenario or version; 422 for an invalid scenario, an unknown variant, no
+        feasible state, or a state space over the guard of runs."""
+        from detente.conflict.statespace import check_some_feasible
+        from detente.errors import DetenteError
+        from detente.scenario import variant_of
+
+        src = self.source(sid, version)
+        s = self._scenario_or_422(src.text, src.label)
+        limit = self.settings.state_limit()
+        too_big = sc.state_space_error(s, limit)
+        if too_big:
+            raise ApiError(422, "state_space_too_large", too_big, {"limit": limit})
+        chosen = None if variant in (None, "", "base") else variant
+        try:
+            if chosen is not None:
+                s = variant_of(s, chosen)
+            check_some_feasible(s)
+        except (DetenteError, ValueError) as exc:
+            code = "unknown_variant" if "variant" in str(exc) else "invalid_scenario"
+            raise ApiError(422, code, _one_line(exc)) from None
+        return s, chosen
+
+    def stability(self, sid: str, concepts: str | list[str] | None = None,
+                  sanctions: str = "legal", variant: str | None = None,
+                  version: int | None = None) -> dict[str, Any]:
+        """Stability of every state for every actor (:func:`detente.conflict.analyse`; the
+        result keys of ``detente stability --json``) with the provenance."""
+        from detente.conflict import CONCEPTS, analyse
+        from detente.conflict.concepts import check_sanctions, parse_concepts
+
+        conc = _parsed(lambda: parse_concepts(concepts or None, CONCEPTS), "bad_concept")
+        _parsed(lambda: check_sanctions(sanctions), "bad_sanctions")
+        s, _ = self._analysable(sid, version, variant)
+        result = _parsed(lambda: analyse(s, conc, sanctions,
+                                         max_states=self.settings.state_limit()),
+                         "invalid_request")
+        out = result.to_dict()
+        out["provenance"] = result.provenance()
+        return out
+
+    def coalitions(self, sid: str, concepts: str | list[str] | None = None,
+                   coalitions: list[list[str]] | str | None = None,
+                   variant: str | None = None, version: int | None = None) -> dict[str, Any]:
+        """Which equilibria survive joint moves, and the joint move that upsets each
+        (:func:`detente.conflict.coalitions.analyse_coalitions`; ``detente coalitions
+        --json``). ``coalitions``: lists of actor ids, ``"all"``, or ``None`` for the file's
+        ``coalitions:`` (else every coalition)."""
+        from detente.conflict.coalitions import COALITION_CONCEPTS, analyse_coalitions
+        from detente.conflict.concepts import parse_concepts
+
+        conc = _parsed(lambda: parse_concepts(concepts or None, COALITION_CONCEPTS,
+                                              note=" (SIM has no coalition form)"),
+                       "bad_concept")
+        s, _ = self._analysable(sid, version, variant)
+        result = _parsed(lambda: analyse_coalitions(s, conc, coalitions or None,
+                                                    max_states=self.settings.state_limit()),
+                         "invalid_request")
+        return result.to_dict()
+
+    def paths_result(self, sid: str, concept: str = "seq", coalitions: bool = False,
+                     start: str | None = None, to: str | None = None,
+                     variant: str | None = None, version: int | None = None) -> Any:
+        """The :class:`~detente.conflict.paths.PathsResult` of ``detente paths``."""
+        import hashlib
+
+        from detente.conflict.concepts import CONCEPTS, parse_concept
+        from detente.conflict.paths import status_quo_paths
+
+        conc = _parsed(lambda: parse_concept(concept, CONCEPTS), "bad_concept")
+        digest = hashlib.sha256(self.source(sid, version).text.encode()).hexdigest()
+        chosen = None if variant in (None, "", "base") else variant
+        key = (digest, conc, bool(coalitions), start, to, chosen, self.settings.state_limit())
+        with self._paths_lock:  # the page and its diagram ask for the same analysis
+            if key in self._paths_cache:
+                self._paths_cache.move_to_end(key)
+                return self._paths_cache[key]
+        s, _ = self._analysable(sid, version, variant)
+        if start is None and s.status_quo is None:
+            raise ApiError(422, "no_status_quo", f"{s.source}: status_quo: the scenario has "
+                           "no status quo; add one, or give the state to start from (from)")
+        result = _parsed(lambda: status_quo_paths(s, concept=conc, coalitions=coalitions,
+                                                  target=to or None, start=start or None,
+                                                  max_states=self.settings.state_limit()),
+                         "bad_state")
+        with self._paths_lock:
+            self._paths_cache[key] = result
+            while len(self._paths_cache) > PATHS_CACHED:
+                self._paths_cache.popitem(last=False)
+        return result
+
+    def paths(self, sid: str, concept: str = "seq", coalitions: bool = False,
+              start: str | None = None, to: str | None = None, variant: str | None = None,
+              version: int | None = None) -> dict[str, Any]:
+        """Status-quo analysis (:func:`detente.conflict.paths.status_quo_paths`; ``detente
+        paths --json``)."""
+        return dict(self.paths_result(sid, concept, coalitions, start, to, variant,
+                                      version).to_dict())
+
+    def paths_svg(self, sid: str, concept: str = "seq", coalitions: bool = False,
+                  start: str | None = None, to: str | None = None, variant: str | None = None,
+                  version: int | None = None) -> str:
+        """The status-quo diagram as SVG (what ``detente paths --plot FILE.svg`` draws)."""
+        result = self.paths_result(sid, concept, coalitions, start, to, variant, version)
+        return str(result.to_svg())
+
+    def inverse(self, sid: str, target: str, concept: str = "gmr", sanctions: str = "legal",
+                actors: list[str] | None = None, edits: int = 2, variant: str | None = None,
+                version: int | None = None) -> dict[str, Any]:
+        """Inverse analysis with statement edits (:func:`detente.conflict.inverse.inverse`
+        and :func:`detente.conflict.edits.statement_edits`; ``detente inverse --json``: the
+        result's keys plus ``statement_edits``)."""
+        from detente.conflict.concepts import check_sanctions, parse_concept
+        from detente.conflict.edits import statement_edits
+        from detente.conflict.inverse import INVERSE_CONCEPTS, inverse
+
+        conc = _parsed(lambda: parse_concept(concept, INVERSE_CONCEPTS), "bad_concept")
+        _parsed(lambda: check_sanctions(sanctions), "bad_sanctions")
+        s, _ = self._analysable(sid, version, variant)
+        limit = self.settings.state_limit()
+        result = _parsed(lambda: inverse(s, target.strip(), conc, actors=actors or None,
+                                         sanctions=sanctions, max_states=limit), "bad_state")
+        changes: dict[str, Any] = {}
+        if edits > 0:
+            who = [a.actor for a in result.actors if s.preferences[a.actor].kind == "statements"]
+            if who:
+                changes = _parsed(lambda: statement_edits(s, target.strip(), conc, actors=who,
+                                                          sanctions=sanctions, max_edits=edits,
+                                                          max_states=limit),
+                                  "invalid_request")
+        out = result.to_dict()
+        out["statement_edits"] = {k: v.to_dict() for k, v in changes.items()}
+        return out
 
     # -- runs ------------------------------------------------------------------------------
     def create_run(self, scenario: str, version: int | None, variants: list[str],
