@@ -8,6 +8,7 @@ from typing import Any
 import jinja2
 
 from detente.report.accountability import sections
+from detente.report.bargaining import sensitivity_sentence, sensitivity_table
 from detente.report.text import ranking_note, tracked_text
 from detente.report.verification import regime_rows
 from detente.strategy.analysis import StrategyReport
@@ -103,6 +104,8 @@ _TEMPLATE = jinja2.Environment(
     autoescape=jinja2.select_autoescape(["html", "j2"]),
 )
 _TEMPLATE.globals["verification_rows"] = regime_rows
+_TEMPLATE.globals["sensitivity_sentence"] = sensitivity_sentence
+_TEMPLATE.globals["sensitivity_table"] = sensitivity_table
 
 
 def render_html(report: StrategyReport) -> str:
