@@ -94,20 +94,21 @@ def test_fewest_edits_by_brute_force(data: dict[str, Any], concept: str, draw: A
 
 @pytest.mark.regression
 def test_korea_freeze_needs_north_korea_to_drop_two_statements() -> None:
-    """The late-2017 situation with North Korea frozen: under SEQ, North Korea leaves unless
-    it stops requiring five-party unity for a freeze and stops valuing provocation."""
+    """The late-2017 situation with North Korea frozen (tests stopped, production frozen
+    under inspection) while pressure and China's enforcement stay: under SEQ, North Korea
+    leaves unless it stops valuing its tests and stops objecting to inspections, since
+    nothing it values more comes with the freeze (checked by reasoning)."""
     k = detente.load_scenario(detente.scenario_path())
     target = k.status_quo | (1 << k.option_refs.index("NK.freeze"))
-    for ref in ("NK.provoke", "NK.proliferate"):
-        target &= ~(1 << k.option_refs.index(ref))
+    target &= ~(1 << k.option_refs.index("NK.test"))
     r = statement_edits(k, target, "seq", actors=["NK", "CN"])
     assert r["CN"].stable
     nk = r["NK"]
     assert nk.found and nk.verified and nk.exact
-    assert [(e.kind, e.old_position) for e in nk.edits] == [("remove", 3), ("remove", 7)]
-    assert nk.describe().startswith("drop statement #3 «NK.freeze iff")
+    assert [(e.kind, e.old_position) for e in nk.edits] == [("remove", 7), ("remove", 9)]
+    assert nk.describe().startswith("drop statement #7 «NK.test»")
     d = nk.to_dict()
-    assert d["edits"][1]["statement"] == "NK.provoke" and d["verified"] is True
+    assert d["edits"][1]["statement"] == "not NK.freeze" and d["verified"] is True
 
 
 @pytest.mark.regression
@@ -139,6 +140,6 @@ def test_bad_input() -> None:
 @pytest.mark.regression
 def test_budget_runs_out_clearly() -> None:
     k = detente.load_scenario(detente.scenario_path())
-    r = statement_edits(k, "NYNNNYNNNNNNYNNNYN", "seq", actors=["NK"], budget=1)["NK"]
+    r = statement_edits(k, "NYNNNNYYNNYNYY", "seq", actors=["NK"], budget=1)["NK"]
     assert not r.found and not r.exact and r.evaluated == 1
     assert "search budget" in r.describe()

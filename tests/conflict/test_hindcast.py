@@ -173,14 +173,21 @@ def test_korea_record() -> None:
     k = detente.load_scenario(detente.scenario_path("korea-2017"))
     assert k.history[0].state == k.status_quo
     r = hindcast(k, concepts="seq", max_edits=0)
-    assert [st.movers for st in r.steps] == [("CN",), ("US",), ("NK",), ("US",), (), ("NK",)]
-    assert r.steps[2].changes == (("NK.provoke", False),)  # the April 2018 moratorium
-    assert r.steps[3].changes == (("US.suspend_drills", True),)
+    assert [st.movers for st in r.steps] == [("US",), ("US",), ("US",), ("NK",), ("US",), (),
+                                             ("NK",)]
+    # the April 2018 moratorium: nuclear/ICBM and short-range tests stop together
+    assert r.steps[3].changes == (("NK.test", False), ("NK.short_range", False))
+    assert r.steps[4].changes == (("US.suspend_drills", True),)
+    # May 2019: short-range tests resume while the nuclear/ICBM moratorium holds
+    assert r.steps[6].changes == (("NK.short_range", True),)
+    # checked by reasoning: North Korea ranks testing above anything the moratorium alone
+    # brings, so stopping on its own is no improvement; resuming short-range tests is one
+    assert not r.steps[3].improvement and r.steps[6].improvement
     assert all(e.entry.source for e in r.record)
     assert not any((e.entry.state >> k.option_refs.index("NK.freeze")) & 1 for e in r.record)
-    # every variant inherits the record; one that rules out talks cannot hold it
+    # every variant inherits the record, and no variant changes the structure
     v = hindcast(k, variant="max-pressure", concepts="seq", max_edits=0)
-    assert len(v.record) == len(r.record) and not all(e.feasible for e in v.record)
+    assert len(v.record) == len(r.record) and all(e.feasible for e in v.record)
 
 
 @pytest.mark.parametrize(("history", "message", "field"), [

@@ -397,16 +397,16 @@ def test_cli_text_and_json(runner_app: typer.Typer) -> None:
     assert d1["change"]["swaps"] == 1 and d1["change"]["ranking"][0] == ["YY"]
     assert list(json.loads(js.output)["actors"]) == ["D1"]
     # statement edits for actors whose preferences are statements (korea-2017)
-    frozen = "NYNNNYNNNNNNYNNNYN"
+    frozen = "NYNNNNYYNNYNYY"
     out = runner.invoke(runner_app, ["inverse", "korea-2017", "-t", frozen, "-c", "seq",
                                      "--actor", "NK"])
     assert out.exit_code == 0, out.output
-    assert "In statements (fewest, 2 edits): drop statement #3" in out.output
+    assert "In statements (fewest, 2 edits): drop statement #7" in out.output
     assert "(NK.freeze Y→N)" in out.output
     js = runner.invoke(runner_app, ["inverse", "korea-2017", "-t", frozen, "-c", "seq",
                                     "--actor", "NK", "--json"])
     nk = json.loads(js.output)["statement_edits"]["NK"]
-    assert [e["old_position"] for e in nk["edits"]] == [3, 7] and nk["verified"] is True
+    assert [e["old_position"] for e in nk["edits"]] == [7, 9] and nk["verified"] is True
     js = runner.invoke(runner_app, ["inverse", "korea-2017", "-t", frozen, "-c", "seq",
                                     "--actor", "NK", "--json", "--edits", "0"])
     assert json.loads(js.output)["statement_edits"] == {}

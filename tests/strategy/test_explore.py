@@ -509,7 +509,7 @@ def test_unilateral_option_drops_coalition_moves(small: Path, tmp_path: Path) ->
 def test_korea_small_run(tmp_path: Path) -> None:
     out = tmp_path / "korea.parquet"
     report = explore(None, out, 2, seed=1, concept="gmr", workers=1, progress=False)
-    assert report.rows == 10 and len(report.variants) == 5
+    assert report.rows == 12 and len(report.variants) == 6
     s = summarize(out)
     assert s.failure == "regret" and s.plan in report.variants
     assert summarize(out, plan="freeze-then-cap", failure="missed:freeze").failure == \
@@ -517,7 +517,9 @@ def test_korea_small_run(tmp_path: Path) -> None:
     assert {r.variant for r in s.variants} == set(report.variants)
     res = read_results(out)
     assert set(res.columns["outcome"]) <= {"war", "cvid", "freeze-and-cap", "freeze",
-                                           "provocation", "other", "no equilibrium"}
+                                           "moratorium", "moratorium-for-drills",
+                                           "provocation", "short-range", "other",
+                                           "no equilibrium"}
     assert np.isfinite(res.columns["breakout_months"][res.columns["outcome"] != "cvid"]).all()
 
 

@@ -110,7 +110,7 @@ def test_get_errors(client: TestClient) -> None:
     assert client.get("/api/scenarios/nope").json()["code"] == "not_found"
     assert client.get("/api/scenarios/123456789012345678901234").status_code == 404
     assert client.get("/api/scenarios/korea-2017?version=1").status_code == 404
-    assert client.get("/api/scenarios/korea-2017").json()["structure"]["n_options"] == 18
+    assert client.get("/api/scenarios/korea-2017").json()["structure"]["n_options"] == 14
     assert client.get("/api/no-such-route").json()["code"] == "http_404"
     assert client.patch("/api/scenarios/korea-2017").status_code == 405
 

@@ -438,11 +438,11 @@ def statement_edits(
     --------
     >>> import detente
     >>> k = detente.load_scenario(detente.scenario_path("korea-2017"))
-    >>> frozen = "NYNNNYNNNNNNYNNNYN"  # late 2017, North Korea frozen instead of testing
+    >>> frozen = "NYNNNNYYNNYNYY"  # late 2017, North Korea frozen instead of testing
     >>> for e in statement_edits(k, frozen, "seq", actors=["NK"])["NK"].edits:
     ...     print(e.kind, e.old_position, e.statement)
-    remove 3 NK.freeze iff (US.negotiate and CN.push and RU.push and KR.push and JP.push)
-    remove 7 NK.provoke
+    remove 7 NK.test
+    remove 9 not NK.freeze
     """
     conc = parse_concept(concept, INVERSE_CONCEPTS)
     check_sanctions(sanctions)

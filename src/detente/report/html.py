@@ -9,6 +9,7 @@ from typing import Any
 import jinja2
 
 from detente.report.accountability import sections
+from detente.report.bargaining import sensitivity_sentence, sensitivity_table
 from detente.report.summary import summary
 from detente.report.tables import prim_rows, sensitivity_rows
 from detente.report.text import ranking_note, tracked_text
@@ -180,6 +181,8 @@ _TEMPLATE.globals["concept_names"] = {
     "nash": "Nash", "gmr": "general metarationality (GMR)",
     "smr": "symmetric metarationality (SMR)", "seq": "sequential stability (SEQ)",
     "sim": "simultaneous sanctioning (SIM)"}
+_TEMPLATE.globals["sensitivity_sentence"] = sensitivity_sentence
+_TEMPLATE.globals["sensitivity_table"] = sensitivity_table
 
 
 def variant_figures(report: StrategyReport) -> dict[str, dict[str, str]]:

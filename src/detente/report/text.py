@@ -199,6 +199,7 @@ def render_text(report: StrategyReport, console: Console, exploration: Any = Non
                     f"{now['median_end']:.1f}, mean {now['mean_start']:.1f} → "
                     f"{now['mean_end']:.1f} after {now['rounds']} rounds")
             c.print(line)
+            _bargaining_sensitivity(e.get("sensitivity"), c)
     pkg = report.extras.get("package")
     if pkg:
         c.print(f"Package deal (exchange model, {pkg['exchanges']} exchanges over "
@@ -209,6 +210,26 @@ def render_text(report: StrategyReport, console: Console, exploration: Any = Non
                     f"positions at the end: {ends}")
     c.print(f"\n[dim]detente {report.version}; scenario digest {report.digest[:12]}; "
             f"{report.parameters.get('seconds')} s[/dim]")
+
+
+def _bargaining_sensitivity(sens: Any, c: Console) -> None:
+    """Both expected-utility variants' forecasts and how each moves when one actor's input
+    changes (words from :mod:`detente.report.bargaining`)."""
+    if not sens:
+        return
+    from detente.report.bargaining import sensitivity_sentence, sensitivity_table
+
+    for _, sv in sens.items():
+        c.print("  " + sensitivity_sentence(sv))
+    first = next(iter(sens.values()))
+    header, rows = sensitivity_table(first)
+    t = Table(title=f"Forecast ({first['variant']}) after one actor's input changes "
+                    f"(* moves it by more than {first['threshold']:.0f} points)")
+    for col in header:
+        t.add_column(col, justify="left" if col == "actor" else "right")
+    for row in rows:
+        t.add_row(*row)
+    c.print(t)
 
 
 def _reneging_and_record(report: StrategyReport, c: Console) -> None:

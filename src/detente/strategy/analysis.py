@@ -772,6 +772,10 @@ def _rule_runs(main: Rules, every: Sequence[Rules], analyses: Sequence[VariantAn
     return tuple(out)
 
 
+#: Relative input changes of the bargaining forecast's sensitivity table in the report.
+SENSITIVITY_STEPS = (-0.1, -0.05, 0.05, 0.1)
+
+
 def supporting_models(base: Scenario) -> dict[str, Any]:
     """Verification and bargaining sections, when the scenario has them."""
     extras: dict[str, Any] = {}
@@ -791,6 +795,7 @@ def supporting_models(base: Scenario) -> dict[str, Any]:
         }
         extras["verification"] = ver
     if base.issues:
+        from detente.bargain.sensitivity import forecast_sensitivity
         from detente.bargain.spec import forecast_issue
 
         out = {}
@@ -798,6 +803,18 @@ def supporting_models(base: Scenario) -> dict[str, Any]:
             now = forecast_issue(issue, rounds=10)
             entry: dict[str, Any] = {"name": issue.name, "now": _forecast_summary(now)}
             entry["anchors"] = {float(k): v for k, v in issue.scale.anchors.items()}
+            if not getattr(issue, "package", False):
+                # both expected-utility variants, and how each forecast moves when one
+                # actor's input changes by 5 or 10 % (docs/discussion/forecast-sensitivity.md)
+                stances = list(issue.positions.values())
+                sens = {}
+                for variant in ("textbook", "scholz"):
+                    sens[variant] = forecast_sensitivity(
+                        list(issue.positions), [x.capability for x in stances],
+                        [x.salience for x in stances], [x.position for x in stances],
+                        lower=issue.scale.lower, upper=issue.scale.upper, variant=variant,
+                        rounds=10, steps=SENSITIVITY_STEPS, issue=issue.id).to_dict()
+                entry["sensitivity"] = sens
             out[issue.id] = entry
         extras["bargaining"] = out
         package = [i for i in base.issues if getattr(i, "package", False)]
