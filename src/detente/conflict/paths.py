@@ -67,6 +67,7 @@ from detente.conflict.reach import (
     has_coalition_improvement,
 )
 from detente.conflict.result import ConflictResult
+from detente.display import dataframe
 from detente.errors import ScenarioError
 from detente.scenario.codes import to_code
 from detente.scenario.model import Preference, Scenario
@@ -206,6 +207,10 @@ class PathsResult(ConflictResult):
         return self._feasible_position(self.codes, state)
 
     # -- conversions ---------------------------------------------------------------------
+    def to_dataframe(self) -> Any:
+        """A pandas DataFrame of the reachable states and their depth. Needs pandas."""
+        return dataframe(self.to_dict()["reachable"], index="state")
+
     def to_dict(self) -> dict[str, Any]:
         """JSON structure (``detente paths --json``)."""
         idx = np.flatnonzero(self.reachable)

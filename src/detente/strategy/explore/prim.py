@@ -40,6 +40,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from detente.display import DisplayMixin
+
 
 @dataclass(frozen=True)
 class Restriction:
@@ -94,7 +96,7 @@ class PrimBox:
 
 
 @dataclass(frozen=True)
-class PrimResult:
+class PrimResult(DisplayMixin):
     """Boxes in the order found, with the base rate (share of cases among all samples)."""
 
     boxes: tuple[PrimBox, ...]

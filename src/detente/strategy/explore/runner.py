@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import detente
+from detente.display import DisplayMixin
 from detente.loading import load_scenario
 from detente.scenario import Scenario
 from detente.strategy.explore.evaluate import (
@@ -52,7 +53,7 @@ MAX_CHUNK = 25
 
 
 @dataclass(frozen=True)
-class RunReport:
+class RunReport(DisplayMixin):
     """What a run did (``seconds`` and the worker sums are timings, not results).
 
     Attributes
