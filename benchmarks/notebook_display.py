@@ -68,7 +68,7 @@ def main() -> None:
     for name, build in results().items():
         try:
             made = build()
-        except Exception as exc:  # noqa: BLE001 - a benchmark reports and goes on
+        except Exception as exc:
             print(f"{name:<20} failed: {type(exc).__name__}: {exc}", file=sys.stderr)
             continue
         items = made.items() if isinstance(made, dict) else [(name, made)]
