@@ -14,8 +14,11 @@ converter, so results of every family can use it.
 
 from __future__ import annotations
 
+import contextlib
 import html
-from collections.abc import Mapping, Sequence
+import sys
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import fields, is_dataclass
 from typing import Any
 
@@ -25,10 +28,13 @@ __all__ = [
     "MAX_BYTES",
     "MAX_ROWS",
     "DisplayMixin",
+    "NotebookProgress",
     "capped_positions",
     "dataframe",
     "html_summary",
     "html_table",
+    "in_notebook",
+    "progress",
     "repr_html",
 ]
 
@@ -221,3 +227,85 @@ def dataframe(data: Any, index: str | None = None) -> Any:
     if index is not None and index in frame.columns:
         frame = frame.set_index(index)
     return frame
+
+
+# -- progress in notebooks --------------------------------------------------------------------
+
+
+def in_notebook() -> bool:
+    """Whether this process is a Jupyter kernel (IPython's ZMQ shell), without importing
+    IPython when it is not already loaded."""
+    ipython = sys.modules.get("IPython")
+    get = getattr(ipython, "get_ipython", None)
+    shell = get() if callable(get) else None
+    return shell is not None and (type(shell).__name__ == "ZMQInteractiveShell"
+                                  or hasattr(shell, "kernel"))
+
+
+class NotebookProgress:
+    """A progress bar in a notebook cell, drawn with IPython's display handles (an HTML
+    ``<progress>`` element updated in place at most :attr:`interval` times a second; no
+    widget library needed), like ``tqdm.auto``'s notebook bar.
+
+    Parameters
+    ----------
+    label
+        Text before the bar.
+    total
+        The amount that completes the bar.
+    completed
+        The amount already done.
+    """
+
+    interval = 0.2
+
+    def __init__(self, label: str, total: float = 1.0, completed: float = 0.0) -> None:
+        import IPython.display as ipd
+
+        self._ipd = ipd
+        self.label, self.total, self.completed = label, float(total), float(completed)
+        self.stage = ""
+        self.t0 = time.perf_counter()
+        self._last = 0.0
+        self.handle = ipd.display(ipd.HTML(self._html()), display_id=True)
+
+    def _html(self) -> str:
+        frac = self.completed / self.total if self.total > 0 else 1.0
+        elapsed = time.perf_counter() - self.t0
+        done = (f"{self.completed:,.0f}/{self.total:,.0f}" if self.total > 1
+                else f"{100 * frac:.0f}%")
+        return (f"<div>{_text(self.label, 80)} <progress value='{frac:.4f}' max='1' "
+                f"style='width:40%'></progress> {done} · {elapsed:.0f} s "
+                f"{_text(self.stage, 120)}</div>")
+
+    def update(self, completed: float | None = None, stage: str | None = None, *,
+               advance: float = 0.0, force: bool = False) -> None:
+        """Set (or advance) the amount done and the stage text; redraw when due."""
+        if completed is not None:
+            self.completed = float(completed)
+        self.completed += advance
+        if stage is not None:
+            self.stage = stage
+        now = time.perf_counter()
+        if force or now - self._last >= self.interval:
+            self._last = now
+            if self.handle is not None:
+                self.handle.update(self._ipd.HTML(self._html()))
+
+    def close(self) -> None:
+        """Draw the final state."""
+        self.update(force=True)
+
+
+@contextlib.contextmanager
+def progress(label: str) -> Iterator[Callable[[float, str], None]]:
+    """A ``(fraction done, stage)`` callback for the analyses' ``progress=`` argument: a bar
+    in a notebook, silent elsewhere (the CLI draws its own on a terminal)."""
+    if not in_notebook():
+        yield lambda fraction, stage: None
+        return
+    bar = NotebookProgress(label)
+    try:
+        yield lambda fraction, stage: bar.update(fraction, stage)
+    finally:
+        bar.close()

@@ -464,6 +464,14 @@ def test_cli_run_and_summary(small: Path, tmp_path: Path,
     assert "NK.freeze iff (US.negotiate and CN.push)" in text
     assert {p.name for p in plots.iterdir()} == {"outcome_shares.png", "tradeoff.png",
                                                  "prim.png"}
+    from matplotlib.figure import Figure
+
+    from detente.strategy.explore import summarize, summary_figures
+
+    figs = summary_figures(summarize(out, failure="missed:freeze"))
+    assert set(figs) == {"outcome_shares", "tradeoff", "prim"}
+    assert all(isinstance(f, Figure) for f in figs.values())
+    assert len(summarize(out)._repr_html_().encode()) < 50_000
     assert cli_main.main(["explore", "summary", str(out), "--json",
                           "--failure", "missed:freeze"]) == 0
     data = json.loads(capsys.readouterr().out)

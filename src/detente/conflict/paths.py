@@ -333,6 +333,11 @@ class PathsResult(ConflictResult):
         self._figure(max_nodes).savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
         return buf.getvalue()
 
+    def figure(self, max_nodes: int = MAX_DRAWN) -> Any:
+        """The status-quo diagram of :meth:`to_svg` as a matplotlib Figure (shows itself in
+        a notebook; no backend is set and pyplot is not used)."""
+        return self._figure(max_nodes)
+
     def _figure(self, max_nodes: int) -> Any:
         """The matplotlib figure of the status-quo diagram."""
         from matplotlib.figure import Figure

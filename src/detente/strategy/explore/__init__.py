@@ -25,6 +25,7 @@ from detente.strategy.explore.summary import (
     plot_summary,
     render_summary,
     summarize,
+    summary_figures,
 )
 
 __all__ = [
@@ -45,4 +46,5 @@ __all__ = [
     "read_results",
     "render_summary",
     "summarize",
+    "summary_figures",
 ]

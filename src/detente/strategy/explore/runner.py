@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import detente
-from detente.display import DisplayMixin
+from detente.display import DisplayMixin, NotebookProgress, in_notebook
 from detente.loading import load_scenario
 from detente.scenario import Scenario
 from detente.strategy.explore.evaluate import (
@@ -359,11 +359,17 @@ class _Progress:
 
         console = Console(stderr=True)
         self.enabled = console.is_terminal if enabled is None else enabled
+        # in a notebook stderr is no terminal: draw the bar in the cell instead
+        self.notebook = enabled is None and not self.enabled and in_notebook()
         self.total, self.start_done = total, done
         self.bar: Any = None
+        self.cell: NotebookProgress | None = None
         self.console = console
 
     def __enter__(self) -> _Progress:
+        if self.notebook:
+            self.cell = NotebookProgress("explore", self.total, self.start_done)
+            return self
         if not self.enabled:
             return self
         from rich.progress import (
@@ -388,6 +394,8 @@ class _Progress:
         return self
 
     def advance(self, n: int) -> None:
+        if self.cell is not None:
+            self.cell.update(advance=n, stage="samples")
         if self.bar is None:
             return
         self.new += n
@@ -395,6 +403,8 @@ class _Progress:
         self.bar.update(self.task, advance=n, rate=f"{rate:,.1f} samples/s")
 
     def __exit__(self, *exc: object) -> None:
+        if self.cell is not None:
+            self.cell.close()
         if self.bar is not None:
             self.bar.__exit__(*exc)
 

@@ -260,22 +260,21 @@ def _f(x: float) -> str:
     return "—" if math.isnan(x) else f"{x:.3f}"
 
 
-def plot_summary(summary: ExploreSummary, folder: str | os.PathLike[str]) -> list[Path]:
-    """Draw ``outcome_shares.png``, ``tradeoff.png`` and (with PRIM boxes) ``prim.png``."""
-    import matplotlib
+def summary_figures(summary: ExploreSummary) -> dict[str, Any]:
+    """matplotlib Figures of ``summary``: ``outcome_shares``, ``tradeoff`` and (with PRIM
+    boxes) ``prim``. Each shows itself in a notebook; no backend is set and pyplot is not
+    used, so a kernel's own plots are left alone."""
+    from matplotlib import colormaps
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    out = Path(folder)
-    out.mkdir(parents=True, exist_ok=True)
-    files: list[Path] = []
+    figures: dict[str, Any] = {}
     rows = sorted(summary.variants, key=lambda r: r.rank)
     names = [r.variant for r in rows]
 
-    fig, ax = plt.subplots(figsize=(8, 0.6 * len(rows) + 1.8))
+    fig = Figure(figsize=(8, 0.6 * len(rows) + 1.8))
+    ax = fig.subplots()
     left = np.zeros(len(rows))
-    cmap = plt.get_cmap("tab10")
+    cmap = colormaps["tab10"]
     for k, c in enumerate(summary.classes):
         vals = np.array([r.shares[c] for r in rows])
         ax.barh(names, vals, left=left, label=c, color=cmap(k % 10))
@@ -287,10 +286,10 @@ def plot_summary(summary: ExploreSummary, folder: str | os.PathLike[str]) -> lis
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=min(4, len(summary.classes))
               or 1, fontsize="small")
     fig.tight_layout()
-    files.append(_save(fig, out / "outcome_shares.png"))
-    plt.close(fig)
+    figures["outcome_shares"] = fig
 
-    fig, ax = plt.subplots(figsize=(6.5, 5))
+    fig = Figure(figsize=(6.5, 5))
+    ax = fig.subplots()
     xs = [r.expected for r in rows]
     ys = [r.worst for r in rows]
     ax.scatter(xs, ys, color="tab:blue")
@@ -306,11 +305,11 @@ def plot_summary(summary: ExploreSummary, folder: str | os.PathLike[str]) -> lis
     ax.set_title("Expected against worst-case interest score")
     ax.grid(alpha=0.3)
     fig.tight_layout()
-    files.append(_save(fig, out / "tradeoff.png"))
-    plt.close(fig)
+    figures["tradeoff"] = fig
 
     if summary.prim is not None and summary.prim.boxes:
-        fig, ax = plt.subplots(figsize=(6.5, 5))
+        fig = Figure(figsize=(6.5, 5))
+        ax = fig.subplots()
         traj = np.array(summary.prim.boxes[0].trajectory)
         sc = ax.scatter(traj[:, 0], traj[:, 1], c=traj[:, 2], cmap="viridis")
         fig.colorbar(sc, ax=ax, label="mass")
@@ -323,9 +322,16 @@ def plot_summary(summary: ExploreSummary, folder: str | os.PathLike[str]) -> lis
         ax.legend(fontsize="small")
         ax.grid(alpha=0.3)
         fig.tight_layout()
-        files.append(_save(fig, out / "prim.png"))
-        plt.close(fig)
-    return files
+        figures["prim"] = fig
+    return figures
+
+
+def plot_summary(summary: ExploreSummary, folder: str | os.PathLike[str]) -> list[Path]:
+    """Write :func:`summary_figures` as ``outcome_shares.png``, ``tradeoff.png`` and (with
+    PRIM boxes) ``prim.png`` in ``folder``."""
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    return [_save(fig, out / f"{name}.png") for name, fig in summary_figures(summary).items()]
 
 
 def _save(fig: Any, path: Path) -> Path:
