@@ -36,11 +36,12 @@ def results() -> dict[str, Callable[[], Any]]:
     csv = ROOT / "tests" / "bargain" / "data" / "ww1_bdm_minimalgeek.csv"
 
     def explored() -> Any:
-        from detente.strategy.explore import explore, summarize
+        from detente.strategy.explore import explore, read_results, summarize
 
         out = Path(tempfile.mkdtemp()) / "r.parquet"
         run = explore(k, str(out), 20, seed=1, workers=1)
-        return {"RunReport": run, "Summary": summarize(str(out))}
+        return {"RunReport": run, "ExploreSummary": summarize(str(out)),
+                "Results": read_results(str(out))}
 
     return {
         "StabilityResult": lambda: analyse(k, ["nash", "gmr", "smr", "seq"]),
@@ -51,6 +52,9 @@ def results() -> dict[str, Callable[[], Any]]:
         "HindcastResult": lambda: hindcast(k),
         "StrategyReport": lambda: analyze_scenario(k, None, concept="seq"),
         "Forecast (eu)": lambda: forecast_table(read_csv(str(csv)), model="eu", seed=1),
+        "PackageForecast": lambda: forecast_table(
+            read_csv(str(ROOT / "tests" / "bargain" / "data" / "decide_cop21_paris2015.csv")),
+            model="exchange", seed=1),
         "RegimesAssessment": lambda: assess_regimes(k.verification),
         "explore": explored,
     }
