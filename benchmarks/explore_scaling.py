@@ -20,6 +20,7 @@ from typing import Any
 
 def run(engine: str, workers: int, samples: int, first_pass: bool) -> Any:
     import detente
+    from detente.loading import load_scenario
     from detente.strategy.explore import runner
     from detente.strategy.explore.runner import explore
 
@@ -31,7 +32,7 @@ def run(engine: str, workers: int, samples: int, first_pass: bool) -> Any:
     kw: dict[str, Any] = {"workers": workers} if engine == "pool" or workers == 1 else \
         {"cluster": f"local:{workers}"}
     out = Path(tempfile.mkdtemp()) / "r.parquet"
-    scenario = detente.load_scenario(detente.scenario_path("korea-2017"))
+    scenario = load_scenario(detente.scenario_path("korea-2017"))
     return explore(scenario, out, samples, seed=0, progress=False, **kw)
 
 
