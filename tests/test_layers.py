@@ -25,7 +25,7 @@ import pytest
 SRC = Path(__file__).resolve().parents[1] / "src" / "detente"
 FACES = {"cli", "report", "web"}
 FAMILIES = {"conflict", "bargain", "verify", "strategy"}
-BOTTOM = {"errors", "jsonutil", "fileio"}
+BOTTOM = {"errors", "jsonutil", "fileio", "display"}
 EVERYTHING = FACES | FAMILIES | BOTTOM | {"scenario", "formats", "loading", "scenarios"}
 
 #: Part of detente (first name under ``detente``) -> parts it must not import.

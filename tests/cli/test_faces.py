@@ -209,11 +209,11 @@ def test_variant_and_concept_flags_are_spelled_alike() -> None:
 
 
 def test_notebook_display_is_capped() -> None:
-    from detente.conflict.result import HTML_MAX_ROWS
+    from detente.display import MAX_ROWS
 
     big = analyse(load_scenario(detente.scenario_path("korea-2017")), "nash")
     page = big._repr_html_()
-    assert page.count("<tr>") == 1 + HTML_MAX_ROWS + 1  # header, shown states, "… more"
-    assert f"… {len(big.codes) - HTML_MAX_ROWS} more states" in page
+    assert page.count("<tr>") == 1 + MAX_ROWS + 1  # header, shown states, "… more"
+    assert f"… {len(big.codes) - MAX_ROWS:,} more rows" in page
     small = analyse(load_scenario(detente.scenario_path("elmira")), "nash")
     assert small._repr_html_().count("<tr>") == 1 + len(small.codes)

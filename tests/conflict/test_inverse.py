@@ -51,7 +51,7 @@ from typer.testing import CliRunner
 
 import detente
 from detente.cli import inverse as inverse_cli
-from detente.conflict import analyse, build_model
+from detente.conflict import analyse, build_model, inverse_measure
 from detente.conflict.inverse import inverse, pair_changes
 from detente.conflict.preferences import compress_ranks
 from detente.loading import from_data, load_scenario
@@ -161,6 +161,37 @@ def test_pair_changes() -> None:
     assert pair_changes(P, P) == 0
     assert pair_changes(P, np.array([3, 3, 2, 1])) == 2  # (0,1): ≻→~, (1,2): ~→≻
     assert pair_changes(P, np.array([3, 3, 2, 1]), moved=[1]) == 2
+
+
+def _pair_changes_ref(P: list[int], Q: list[int], moved: list[int] | None) -> int:
+    """Set-based reference: every unordered pair with a moved state (or all pairs)."""
+    n = len(P)
+    sel = set(range(n)) if moved is None else set(moved)
+    sign = lambda x: (x > 0) - (x < 0)  # noqa: E731
+    return sum(
+        sign(P[i] - P[j]) != sign(Q[i] - Q[j])
+        for i in range(n) for j in range(i + 1, n) if i in sel or j in sel
+    )
+
+
+@pytest.mark.reference
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_pair_changes_in_blocks_agrees_with_reference(data: st.DataObject) -> None:
+    """Regression for the 8 GiB comparison array (one actor, 15 options): the count is made
+    in bounded blocks of rows, and agrees with the all-pairs reference for any block size."""
+    n = data.draw(st.integers(1, 9))
+    P = data.draw(st.lists(st.integers(0, 4), min_size=n, max_size=n))
+    Q = data.draw(st.lists(st.integers(0, 4), min_size=n, max_size=n))
+    moved = data.draw(st.none() | st.lists(st.integers(0, n - 1), max_size=n))
+    block = data.draw(st.integers(1, 40))
+    expected = _pair_changes_ref(P, Q, moved)
+    old = inverse_measure.PAIR_BLOCK
+    try:
+        inverse_measure.PAIR_BLOCK = block
+        assert pair_changes(np.array(P), np.array(Q), moved) == expected
+    finally:
+        inverse_measure.PAIR_BLOCK = old
 
 
 # -- property tests against the engine and the reference --------------------------------------

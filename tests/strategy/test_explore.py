@@ -330,6 +330,28 @@ def test_same_seed_same_bytes_any_engine(small: Path, tmp_path: Path, dask_clust
     assert all("host" in r and "seconds" in r for r in log if r["event"] == "chunk")
 
 
+def test_first_pass_analyses_each_profile_once(small: Path, tmp_path: Path,
+                                              dask_cluster: Any) -> None:
+    """Regression (issue 15): with a first pass over the distinct (variant, preference
+    profile) pairs, two workers run the engine as often as one, and write the same bytes."""
+    ref = _run(small, tmp_path / "one.parquet", workers=1, chunk_size=2)
+    pool = _run(small, tmp_path / "two.parquet", workers=2, chunk_size=2)
+    dsk = _run(small, tmp_path / "dask.parquet", scheduler=dask_cluster.scheduler_address,
+               chunk_size=2)
+    data = (tmp_path / "one.parquet").read_bytes()
+    assert (tmp_path / "two.parquet").read_bytes() == data
+    assert (tmp_path / "dask.parquet").read_bytes() == data
+    log = [json.loads(x) for x in (tmp_path / "two.log.jsonl").read_text().splitlines()]
+    first = [r for r in log if r["event"] == "first pass"]
+    assert len(first) == 1
+    profiles = first[0]["profiles"]
+    # fresh pool workers: one engine call per distinct profile, none repeated; contexts
+    # kept from earlier runs (this process, the Dask workers) may need fewer
+    assert pool.engine_calls == profiles
+    assert ref.engine_calls <= profiles and dsk.engine_calls <= profiles
+    assert profiles < 2 * 24  # samples share profiles, so there is work to save
+
+
 def test_cli_scheduler_matches_local(small: Path, tmp_path: Path, dask_cluster: Any) -> None:
     out = tmp_path / "cli.parquet"
     rc = cli_main.main(["explore", str(small), "--samples", "24", "--seed", "3", "--out",
@@ -442,6 +464,14 @@ def test_cli_run_and_summary(small: Path, tmp_path: Path,
     assert "NK.freeze iff (US.negotiate and CN.push)" in text
     assert {p.name for p in plots.iterdir()} == {"outcome_shares.png", "tradeoff.png",
                                                  "prim.png", "prim_trajectory.json"}
+    from matplotlib.figure import Figure
+
+    from detente.strategy.explore import summarize, summary_figures
+
+    figs = summary_figures(summarize(out, failure="missed:freeze"))
+    assert set(figs) == {"outcome_shares", "tradeoff", "prim"}
+    assert all(isinstance(f, Figure) for f in figs.values())
+    assert len(summarize(out)._repr_html_().encode()) < 50_000
     assert cli_main.main(["explore", "summary", str(out), "--json",
                           "--failure", "missed:freeze"]) == 0
     data = json.loads(capsys.readouterr().out)

@@ -26,22 +26,20 @@ def _draw(ax: Axes, forecast: Forecast, title: str) -> None:
     ax.grid(True, alpha=0.3)
 
 
-def plot_forecast(result: Forecast | PackageForecast, path: str | Path) -> Path:
-    """Draw every actor's position over the rounds, with the median and mean, to a file.
+def forecast_figure(result: Forecast | PackageForecast) -> Figure:
+    """A matplotlib Figure of every actor's position over the rounds, with the weighted
+    median and mean: one panel per issue. Shows itself in a notebook; no backend is set.
 
     Parameters
     ----------
     result
-        A forecast of one or several issues (one panel per issue).
-    path
-        Output file; the format follows the suffix (``.svg``, ``.png``, ``.pdf``).
+        A forecast of one or several issues.
 
     Returns
     -------
-    pathlib.Path
-        The file written.
+    matplotlib.figure.Figure
+        The figure (not attached to pyplot; ``fig.savefig(path)`` writes it).
     """
-    out = Path(path)
     if isinstance(result, Forecast):
         panels = [(result, f"{result.issue}: {result.model} ({result.variant})")]
     else:
@@ -56,6 +54,26 @@ def plot_forecast(result: Forecast | PackageForecast, path: str | Path) -> Path:
         _draw(ax, forecast, title)
         if not many_actors:
             ax.legend(fontsize="small", loc="center left", bbox_to_anchor=(1.0, 0.5))
+    return fig
+
+
+def plot_forecast(result: Forecast | PackageForecast, path: str | Path) -> Path:
+    """Write :func:`forecast_figure` to a file.
+
+    Parameters
+    ----------
+    result
+        A forecast of one or several issues (one panel per issue).
+    path
+        Output file; the format follows the suffix (``.svg``, ``.png``, ``.pdf``).
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+    """
+    out = Path(path)
+    fig = forecast_figure(result)
     with atomic_path(out) as tmp:
         fig.savefig(tmp, format=out.suffix.lstrip(".") or "svg")
     return out

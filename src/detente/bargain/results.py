@@ -20,6 +20,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from detente.display import DisplayMixin, dataframe
+
 FloatArray = npt.NDArray[np.float64]
 
 
@@ -145,7 +147,7 @@ class RoundRecord:
 
 
 @dataclass(frozen=True, eq=False)
-class Forecast:
+class Forecast(DisplayMixin):
     """A forecast of one issue, round by round.
 
     Attributes
@@ -206,13 +208,20 @@ class Forecast:
         """Return the JSON list of rounds."""
         return [r.to_dict(self.actors) for r in self.rounds]
 
+    def to_dataframe(self) -> Any:
+        """A pandas DataFrame: one row per round, one column per actor's position, then the
+        weighted median and mean. Needs pandas."""
+        rows = [{"round": r["round"], **r["positions"], "median": r["median"],
+                 "mean": r["mean"]} for r in self.rounds_to_list()]
+        return dataframe(rows, index="round")
+
     def to_dict(self) -> dict[str, Any]:
         """Return ``{"model", "variant", "rounds": [...]}`` (the ``--json`` layout)."""
         return {"model": self.model, "variant": self.variant, "rounds": self.rounds_to_list()}
 
 
 @dataclass(frozen=True, eq=False)
-class PackageForecast:
+class PackageForecast(DisplayMixin):
     """A forecast of several issues (exchange model, or one EU run per issue).
 
     Attributes
@@ -240,6 +249,13 @@ class PackageForecast:
     parameters: Mapping[str, Any]
     exchanges: tuple[tuple[ExchangeRecord, ...], ...] = field(default=())
     candidates: tuple[int, ...] = field(default=())
+
+    def to_dataframe(self) -> Any:
+        """A pandas DataFrame: one row per (issue, round), positions by actor. Needs pandas."""
+        rows = [{"issue": name, "round": r["round"], **r["positions"], "median": r["median"],
+                 "mean": r["mean"]}
+                for name in self.issues for r in self.forecasts[name].rounds_to_list()]
+        return dataframe(rows)
 
     def to_dict(self) -> dict[str, Any]:
         """Return ``{"model", "variant", "issues": {issue: [rounds]}}``."""

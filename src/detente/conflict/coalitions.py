@@ -98,6 +98,7 @@ from detente.conflict.graph import (
 )
 from detente.conflict.result import ConflictResult
 from detente.conflict.stability import pack_columns
+from detente.display import dataframe
 from detente.scenario.codes import code_text
 from detente.scenario.model import Preference, Scenario
 
@@ -257,6 +258,16 @@ class CoalitionResult(ConflictResult):
                 lines.append(f"  {b.state} broken by {'+'.join(b.coalition)} -> {b.target} "
                              f"({steps})")
         return "\n".join(lines)
+
+    def to_dataframe(self) -> Any:
+        """A pandas DataFrame: one row per state, one boolean column per (concept,
+        coalition) and per concept for coalition equilibria. Needs pandas."""
+        data: dict[str, Any] = {"state": [self.code_text(int(c)) for c in self.codes]}
+        for c, table in self.stable.items():
+            for j, members in enumerate(self.coalitions):
+                data[f"{c}:{'+'.join(members)}"] = table[j]
+            data[f"{c}:equilibrium"] = np.asarray(table).all(axis=0)
+        return dataframe(data, index="state")
 
     def to_dict(self) -> dict[str, Any]:
         """JSON structure."""

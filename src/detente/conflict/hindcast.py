@@ -49,6 +49,7 @@ from detente.conflict.paths import status_quo_paths
 from detente.conflict.preferences import ranking_scores, statement_scores
 from detente.conflict.reach import group_reach
 from detente.conflict.result import JsonResult
+from detente.display import dataframe
 from detente.scenario.codes import code_text
 from detente.scenario.model import Preference, Scenario
 
@@ -275,6 +276,10 @@ class HindcastResult(JsonResult):
     def code_text(self, code: int) -> str:
         """``Y``/``N`` text of a state code."""
         return code_text(code, len(self.options))
+
+    def to_dataframe(self) -> Any:
+        """A pandas DataFrame: one row per recorded state. Needs pandas."""
+        return dataframe(self.to_dict()["record"])
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form (``detente hindcast --json``)."""

@@ -83,6 +83,10 @@ class Ranking:
         return compress_ranks(key)[0], M
 
 
+#: Entries of one block of pair comparisons in :func:`pair_changes` (bounds its memory).
+PAIR_BLOCK = 1 << 22
+
+
 def pair_changes(P: NDArray[Any], Q: NDArray[Any], moved: Iterable[int] | None = None) -> int:
     """Number of pairs of states whose comparison differs between rankings ``P`` and ``Q``.
 
@@ -91,21 +95,26 @@ def pair_changes(P: NDArray[Any], Q: NDArray[Any], moved: Iterable[int] | None =
     """
     P = np.asarray(P, dtype=np.int64)
     Q = np.asarray(Q, dtype=np.int64)
+    n = P.shape[0]
     if moved is None:
-        sp = np.sign(P[:, None] - P[None, :])
-        sq = np.sign(Q[:, None] - Q[None, :])
-        return int(np.triu(sp != sq, 1).sum())
-    idx = np.unique(np.fromiter(moved, dtype=np.int64))
+        idx = np.arange(n, dtype=np.int64)
+    else:
+        idx = np.unique(np.fromiter(moved, dtype=np.int64))
     if not idx.size:
         return 0
-    sp = np.sign(P[idx][:, None] - P[None, :])
-    sq = np.sign(Q[idx][:, None] - Q[None, :])
-    diff = sp != sq
-    inside = np.zeros(P.shape[0], dtype=bool)
+    inside = np.zeros(n, dtype=bool)
     inside[idx] = True
-    outside_pairs = int(diff[:, ~inside].sum())
-    within = diff[:, idx]
-    return outside_pairs + int(np.triu(within, 1).sum())
+    # Rows of the |moved| × n comparison in blocks of at most PAIR_BLOCK entries, so memory
+    # stays bounded (one actor with 15 options once asked for an 8 GiB array here).
+    step = max(1, PAIR_BLOCK // max(n, 1))
+    total = 0
+    for start in range(0, idx.size, step):
+        rows = idx[start:start + step]
+        diff = np.sign(P[rows][:, None] - P[None, :]) != np.sign(Q[rows][:, None] - Q[None, :])
+        total += int(diff[:, ~inside].sum())
+        # pairs with both states examined: count each once (the later state's column)
+        total += int((diff[:, idx] & (idx[None, :] > rows[:, None])).sum())
+    return total
 
 
 # -- the SMR search ----------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 
 from detente.conflict.concepts import concept_name
 from detente.conflict.result import ConflictResult
+from detente.display import dataframe
 from detente.scenario.model import Preference
 
 IntArray = NDArray[np.int64]
@@ -273,6 +274,12 @@ class InverseResult(ConflictResult):
         return out
 
     # -- conversions ------------------------------------------------------------------------
+    def to_dataframe(self) -> Any:
+        """A pandas DataFrame: one row per (actor, stability condition). Needs pandas."""
+        rows = [{"actor": a, **c} for a, d in self.to_dict()["actors"].items()
+                for c in d["conditions"]]
+        return dataframe(rows)
+
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-able structure (``detente inverse --json``)."""
         text = self.code_text

@@ -68,6 +68,7 @@ from detente.conflict.reach import (
     has_coalition_improvement,
 )
 from detente.conflict.result import ConflictResult
+from detente.display import dataframe
 from detente.errors import ScenarioError
 from detente.scenario.codes import to_code
 from detente.scenario.model import Preference, Scenario
@@ -209,6 +210,10 @@ class PathsResult(ConflictResult):
         return self._feasible_position(self.codes, state)
 
     # -- conversions ---------------------------------------------------------------------
+    def to_dataframe(self) -> Any:
+        """A pandas DataFrame of the reachable states and their depth. Needs pandas."""
+        return dataframe(self.to_dict()["reachable"], index="state")
+
     def to_dict(self) -> dict[str, Any]:
         """JSON structure (``detente paths --json``)."""
         idx = np.flatnonzero(self.reachable)
@@ -339,6 +344,11 @@ class PathsResult(ConflictResult):
         buf = io.BytesIO()
         self._figure(max_nodes).savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
         return buf.getvalue()
+
+    def figure(self, max_nodes: int = MAX_DRAWN) -> Any:
+        """The status-quo diagram of :meth:`to_svg` as a matplotlib Figure (shows itself in
+        a notebook; no backend is set and pyplot is not used)."""
+        return self._figure(max_nodes)
 
     def _figure(self, max_nodes: int) -> Any:
         """The matplotlib figure of the status-quo diagram."""

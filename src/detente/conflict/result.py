@@ -7,9 +7,8 @@ there once.
 
 from __future__ import annotations
 
-import html
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,14 +17,13 @@ from numpy.typing import NDArray
 
 import detente
 from detente.conflict.concepts import CONCEPT_NAMES, parse_concept
+from detente.display import DisplayMixin, dataframe, html_summary, html_table
 from detente.scenario.codes import code_text, to_code
 
-#: States shown by a result's notebook display (like pandas' ``display.max_rows``).
-HTML_MAX_ROWS = 20
 
-
-class JsonResult:
-    """Adds :meth:`to_json` to a result that has ``to_dict()``."""
+class JsonResult(DisplayMixin):
+    """Adds :meth:`to_json` and a capped notebook display to a result that has
+    ``to_dict()``."""
 
     def to_dict(self) -> dict[str, Any]:  # pragma: no cover - every result overrides it
         raise NotImplementedError
@@ -201,11 +199,8 @@ class StabilityResult(ConflictResult):
 
     def to_dataframe(self) -> Any:
         """A pandas DataFrame: one row per state, options as columns, then one boolean column
-        per (concept, actor) and per concept for equilibria. Needs pandas."""
-        try:
-            import pandas as pd
-        except ImportError as exc:  # pragma: no cover
-            raise ImportError("to_dataframe() needs pandas: pip install pandas") from exc
+        per (concept, actor) and per concept for equilibria. Needs pandas
+        (``detente[notebook]``)."""
         data: dict[str, Any] = {"state": self.states}
         for k, ref in enumerate(self.options):
             data[ref] = ((self.codes >> k) & 1).astype(bool)
@@ -213,37 +208,29 @@ class StabilityResult(ConflictResult):
             for j, a in enumerate(self.actors):
                 data[f"{c}:{a}"] = self.stable[c][j]
             data[f"{c}:equilibrium"] = self.equilibrium_mask(c)
-        return pd.DataFrame(data).set_index("state")
+        return dataframe(data, index="state")
 
     def _repr_html_(self) -> str:
-        """Notebook display: at most :data:`HTML_MAX_ROWS` states (the first and last halves,
-        as pandas does), then how many more; ``to_dataframe()`` has them all."""
-        n = len(self.codes)
-        if n > HTML_MAX_ROWS:
-            half = HTML_MAX_ROWS // 2
-            shown = [*range(half), -1, *range(n - half, n)]
-        else:
-            shown = list(range(n))
-        head = "".join(f"<th>{html.escape(o)}</th>" for o in self.options)
-        head += "".join(f"<th>{CONCEPT_NAMES.get(c, c)} eq.</th>" for c in self.stable)
-        width = 1 + len(self.options) + len(self.stable)
+        """Notebook display: the counts of equilibria, then at most
+        :data:`detente.display.MAX_ROWS` states (the first and last halves, as pandas does);
+        ``to_dataframe()`` has them all."""
         eq = {c: self.equilibrium_mask(c) for c in self.stable}
-        rows = []
-        for j in shown:
-            if j < 0:
-                rows.append(f"<tr><td colspan='{width}'>… {n - 2 * (HTML_MAX_ROWS // 2)} more "
-                            "states (to_dataframe() has them all)</td></tr>")
-                continue
-            code = int(self.codes[j])
-            cells = "".join(
-                f"<td>{'✓' if (code >> k) & 1 else ''}</td>" for k in range(len(self.options))
-            )
-            cells += "".join(f"<td>{'★' if eq[c][j] else ''}</td>" for c in self.stable)
-            rows.append(f"<tr><td>{self.code_text(code)}</td>{cells}</tr>")
-        return (
-            f"<p><b>{html.escape(self.scenario)}</b>: {n} feasible states, "
-            f"sanctions={self.sanctions}</p><table><tr><th>state</th>{head}</tr>"
-            + "".join(rows)
-            + "</table>"
-        )
+        codes = self.codes
+        options = self.options
+
+        class _Rows(Sequence[list[str]]):
+            def __len__(self) -> int:
+                return len(codes)
+
+            def __getitem__(self, j: Any) -> Any:
+                code = int(codes[j])
+                return [code_text(code, len(options)),
+                        *("✓" if (code >> k) & 1 else "" for k in range(len(options))),
+                        *("★" if eq[c][j] else "" for c in eq)]
+
+        columns = ["state", *options, *(f"{CONCEPT_NAMES.get(c, c)} eq." for c in eq)]
+        facts = {"feasible states": f"{len(codes):,}", "sanctions": self.sanctions,
+                 **{f"{CONCEPT_NAMES.get(c, c)} equilibria": f"{int(m.sum()):,}"
+                    for c, m in eq.items()}}
+        return html_summary(self.scenario, facts) + html_table(columns, _Rows())
 

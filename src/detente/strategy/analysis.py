@@ -32,6 +32,7 @@ from detente.conflict.coalitions import Move
 from detente.conflict.engine import submodel
 from detente.conflict.paths import PathsResult, status_quo_paths
 from detente.conflict.stability import analyse_profile
+from detente.display import DisplayMixin, dataframe
 from detente.jsonutil import plain
 from detente.loading import load_scenario
 from detente.scenario import Scenario, variant_of
@@ -160,7 +161,7 @@ class Answer:
 
 
 @dataclass(frozen=True)
-class StrategyReport:
+class StrategyReport(DisplayMixin):
     """The result of :func:`analyze_scenario` (frozen, with provenance).
 
     ``ranking`` is best first with shared ranks for equal scores; ``rules`` the same
@@ -209,6 +210,10 @@ class StrategyReport:
     def order(self) -> tuple[str, ...]:
         """Variant ids in ranking order."""
         return tuple(e.variant for e in self.ranking)
+
+    def to_dataframe(self) -> Any:
+        """A pandas DataFrame of the ranking: one row per variant. Needs pandas."""
+        return dataframe(self.to_dict()["ranking"], index="variant")
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-able structure (``detente analyze --json``)."""

@@ -29,6 +29,7 @@ import numpy.typing as npt
 from scipy.linalg import solve_triangular
 from scipy.stats import norm
 
+from detente.display import DisplayMixin
 from detente.verify._checks import (
     check_fraction_open,
     check_int,
@@ -112,7 +113,7 @@ TIMELINESS_MONTHS: dict[str, float] = {
 
 
 @dataclass(frozen=True)
-class MaterialBalance:
+class MaterialBalance(DisplayMixin):
     """A closed material balance: book and physical quantities and their uncertainties.
 
     Attributes

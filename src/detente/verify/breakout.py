@@ -40,6 +40,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from detente.display import DisplayMixin
 from detente.verify._checks import (
     check_fraction_open,
     check_int,
@@ -102,7 +103,7 @@ def cascade_capacity(machines: int, swu_per_machine_year: float) -> float:
 
 
 @dataclass(frozen=True)
-class BreakoutResult:
+class BreakoutResult(DisplayMixin):
     """Ideal-cascade breakout to ``target_kg`` of U-235 at ``target_assay``.
 
     Attributes

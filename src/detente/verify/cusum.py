@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from detente.display import DisplayMixin
 from detente.verify._checks import check_int, check_nonnegative, check_positive, check_real
 
 __all__ = [
@@ -165,7 +166,7 @@ def siegmund_decision_limit(arl0: float, k: float = 0.5) -> float:
 
 
 @dataclass(frozen=True)
-class ArlEstimate:
+class ArlEstimate(DisplayMixin):
     """Monte Carlo estimate of an average run length.
 
     Attributes

@@ -36,6 +36,7 @@ from dataclasses import asdict, dataclass
 from fractions import Fraction
 from typing import Any
 
+from detente.display import DisplayMixin
 from detente.verify._checks import check_nonnegative, check_positive, check_real
 
 __all__ = [
@@ -176,7 +177,7 @@ def detection_by_inspections(inspections: float, detection_per_inspection: float
 
 
 @dataclass(frozen=True)
-class Deterrence:
+class Deterrence(DisplayMixin):
     """The non-zero-sum deterrence condition and the inspections it needs.
 
     Attributes

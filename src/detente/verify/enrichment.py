@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from detente.display import DisplayMixin
 from detente.verify._checks import check_fraction_open, check_nonnegative
 
 __all__ = [
@@ -68,7 +69,7 @@ def separative_potential(x: float) -> float:
 
 
 @dataclass(frozen=True)
-class EnrichmentResult:
+class EnrichmentResult(DisplayMixin):
     """Mass balance and separative work of one enrichment step (kg U, kg-SWU).
 
     Attributes

@@ -40,6 +40,7 @@ from functools import lru_cache
 from scipy import optimize
 from scipy.stats import norm
 
+from detente.display import DisplayMixin
 from detente.verify._checks import check_int, check_nonnegative, check_positive
 
 __all__ = [
@@ -370,7 +371,7 @@ def inspections_for_value(n: int, max_value: float, b: Number = 1) -> int:
 
 
 @dataclass(frozen=True)
-class StatisticalInspection:
+class StatisticalInspection(DisplayMixin):
     """Equilibrium of the inspector–inspectee game with a Gaussian MUF test.
 
     Attributes

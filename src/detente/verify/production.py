@@ -31,6 +31,7 @@ import math
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from detente.display import DisplayMixin
 from detente.verify._checks import check_fraction_open, check_nonnegative, check_positive
 from detente.verify.enrichment import NATURAL_ASSAY, enrichment
 
@@ -88,7 +89,7 @@ def swu_per_significant_quantity(
 
 
 @dataclass(frozen=True)
-class HeuProduction:
+class HeuProduction(DisplayMixin):
     """HEU a plant makes in a year (:func:`heu_production`).
 
     Attributes
@@ -191,7 +192,7 @@ def heu_production(
 
 
 @dataclass(frozen=True)
-class PlutoniumProduction:
+class PlutoniumProduction(DisplayMixin):
     """Plutonium a reactor makes in a year (:func:`plutonium_production`).
 
     Attributes

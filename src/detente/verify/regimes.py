@@ -27,6 +27,7 @@ import math
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from detente.display import DisplayMixin, dataframe
 from detente.verify.breakout import breakout
 from detente.verify.deterrence import Deterrence, detection_by_inspections, deterrence
 from detente.verify.inspection import dresher_value, inspections_for_value
@@ -47,7 +48,7 @@ def _finite(x: float) -> float | None:
 
 
 @dataclass(frozen=True)
-class RegimeAssessment:
+class RegimeAssessment(DisplayMixin):
     """One regime's numbers (see :func:`assess_regimes`).
 
     Attributes
@@ -127,7 +128,7 @@ class RegimeAssessment:
 
 
 @dataclass(frozen=True)
-class RegimesAssessment:
+class RegimesAssessment(DisplayMixin):
     """Every regime of a verification section, with the shared inputs and their reasons.
 
     Attributes
@@ -169,6 +170,10 @@ class RegimesAssessment:
             if r.id == regime_id:
                 return r
         raise KeyError(regime_id)
+
+    def to_dataframe(self) -> Any:
+        """A pandas DataFrame: one row per regime. Needs pandas."""
+        return dataframe(self.to_dict()["regimes"], index="id")
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dictionary of everything above."""

@@ -27,6 +27,7 @@ from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from detente.display import DisplayMixin
 from detente.verify.accountancy import (
     SIGNIFICANT_QUANTITIES,
     cumuf_detection_probability,
@@ -340,7 +341,7 @@ class HoldingAssessment:
 
 
 @dataclass(frozen=True)
-class FreezeAssessment:
+class FreezeAssessment(DisplayMixin):
     """What a verified freeze or cap buys, computed by :func:`assess_freeze`.
 
     Attributes

@@ -31,6 +31,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from detente.display import DisplayMixin
 from detente.verify._checks import check_nonnegative, check_positive, check_real
 from detente.verify.deterrence import detection_by_inspections
 
@@ -52,7 +53,7 @@ def _probability(name: str, value: float) -> float:
 
 
 @dataclass(frozen=True)
-class HiddenCapacity:
+class HiddenCapacity(DisplayMixin):
     """Detection and time to one SQ with a fraction ``fraction_hidden`` of capacity undeclared.
 
     Attributes

@@ -7,10 +7,6 @@ from __future__ import annotations
 import detente.web.work  # the analysis stack, imported for its side effect
 
 try:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot  # the report's and the paths graph's figures
 
     from detente.web.scenarios import builtin_scenario
 

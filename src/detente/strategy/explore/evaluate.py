@@ -99,6 +99,10 @@ class Job:
         Engine results memoised per process (0 disables the memo).
     key
         SHA-256 of all of the above (identifies cached contexts).
+    memo
+        Engine results computed beforehand (:func:`evaluate_profiles`), as (profile key,
+        result) pairs: a worker adds them to its memo before evaluating a chunk, so no
+        profile is analysed twice across workers. Not part of :attr:`key`.
     """
 
     data: Mapping[str, Any]
@@ -108,6 +112,7 @@ class Job:
     coalitions: bool = True
     cache_size: int = 4096
     key: str = ""
+    memo: tuple[tuple[Any, Any], ...] = ()
 
 
 def make_job(scenario: Scenario, variants: Sequence[str], concept: str, coalitions: bool = True,
@@ -272,6 +277,17 @@ class _Context:
         return out
 
     # -- engine ----------------------------------------------------------------------------
+    def prime(self, memo: Sequence[tuple[Any, Any]]) -> None:
+        """Add engine results computed elsewhere (the first pass) to the memo."""
+        if self.job.cache_size <= 0:
+            return
+        with self.lock:
+            for key, out in memo:
+                if key not in self.cache:
+                    self.cache[key] = out
+            while len(self.cache) > self.job.cache_size:
+                self.cache.popitem(last=False)
+
     def preferences(self, v: _Variant, values: Sequence[Any]
                     ) -> tuple[Any, dict[str, Preference]]:
         prefs: dict[str, Preference] = {}
@@ -502,6 +518,7 @@ def evaluate_chunk(job: Job, chunk: Chunk) -> ChunkResult:
     """
     t0 = time.perf_counter()
     ctx = context(job)
+    ctx.prime(job.memo)
     t_ready = time.perf_counter()
     before = dict(ctx.stats)
     cols: dict[str, list[Any]] = {name: [] for name, _ in ctx.schema}
@@ -513,6 +530,51 @@ def evaluate_chunk(job: Job, chunk: Chunk) -> ChunkResult:
                   "seconds": t1 - t0, "setup_s": t_ready - t0,
                   "samples": chunk.stop - chunk.start})
     return ChunkResult(chunk.index, cols, stats)
+
+
+def distinct_profiles(job: Job, chunks: Sequence[Chunk]) -> list[tuple[int, tuple[Any, ...]]]:
+    """The distinct (variant, preference profile) pairs of ``chunks``' samples, each as
+    (variant position, the values of the first sample that gives it), in sample order.
+
+    Many samples share a profile (discrete alternatives and swaps repeat), so the engine
+    needs to run once per pair: :func:`evaluate_profiles` does that, split across workers,
+    before the samples are evaluated (a first pass).
+    """
+    ctx = context(job)
+    seen: dict[Any, tuple[int, tuple[Any, ...]]] = {}
+    for chunk in chunks:
+        for k in range(chunk.stop - chunk.start):
+            values = tuple(ctx.space.values(chunk.unit[k]))
+            for j, v in enumerate(ctx.variants):
+                key, _ = ctx.preferences(v, values)
+                if key not in seen:
+                    seen[key] = (j, values)
+    return list(seen.values())
+
+
+@dataclass(frozen=True)
+class ProfileResult:
+    """Engine results of some profiles (the first pass) and what they cost (for the log)."""
+
+    entries: tuple[tuple[Any, Any], ...]
+    stats: Mapping[str, Any] = field(default_factory=dict)
+
+
+def evaluate_profiles(job: Job, items: Sequence[tuple[int, tuple[Any, ...]]]) -> ProfileResult:
+    """Run the engine once for each (variant position, sample values) of ``items``: the
+    first pass of an exploration, whose results every worker then reuses."""
+    t0 = time.perf_counter()
+    ctx = context(job)
+    t_ready = time.perf_counter()
+    before = dict(ctx.stats)
+    entries = []
+    for j, values in items:
+        v = ctx.variants[j]
+        key, prefs = ctx.preferences(v, values)
+        entries.append((key, ctx.engine(v, key, prefs)))
+    stats: dict[str, Any] = {k: ctx.stats[k] - before[k] for k in ctx.stats}
+    stats.update({"seconds": time.perf_counter() - t0, "setup_s": t_ready - t0})
+    return ProfileResult(tuple(entries), stats)
 
 
 def worker_init() -> None:

@@ -48,6 +48,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from detente.display import DisplayMixin
+
 
 @dataclass(frozen=True)
 class Restriction:
@@ -143,7 +145,7 @@ def _restrictions_dict(restrictions: Sequence[Restriction], qp: Mapping[str, flo
 
 
 @dataclass(frozen=True)
-class PrimResult:
+class PrimResult(DisplayMixin):
     """Boxes in the order found, with the base rate (share of cases among all samples)."""
 
     boxes: tuple[PrimBox, ...]

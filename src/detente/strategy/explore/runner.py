@@ -24,19 +24,23 @@ import math
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import detente
+from detente.display import DisplayMixin, NotebookProgress, in_notebook
 from detente.loading import load_scenario
 from detente.scenario import Scenario
 from detente.strategy.explore.evaluate import (
     Chunk,
     ChunkResult,
     Job,
+    ProfileResult,
+    distinct_profiles,
     evaluate_chunk,
+    evaluate_profiles,
     make_job,
     result_schema,
     worker_init,
@@ -52,7 +56,7 @@ MAX_CHUNK = 25
 
 
 @dataclass(frozen=True)
-class RunReport:
+class RunReport(DisplayMixin):
     """What a run did (``seconds`` and the worker sums are timings, not results).
 
     Attributes
@@ -236,6 +240,8 @@ def explore(
                     "chunk_size": size, "resume": resume}], fresh=not resume)
         sums = {"seconds": 0.0, "engine_s": 0.0, "models_s": 0.0, "setup_s": 0.0,
                 "engine_calls": 0, "cache_hits": 0}
+        if cache and engine.workers > 1 and todo:
+            job = _first_pass(job, todo, engine, sums, store)
         done_samples = sum(bounds[i][1] - bounds[i][0] for i in done)
         with _Progress(samples, done_samples, progress) as bar:
             for res in engine.run(job, todo):
@@ -264,6 +270,31 @@ def explore(
         engine.name, engine.workers, seconds, sums["seconds"], sums["engine_s"],
         sums["models_s"], sums["setup_s"], int(sums["engine_calls"]), int(sums["cache_hits"]),
     )
+
+
+def _first_pass(job: Job, todo: Sequence[Chunk], engine: _Engine, sums: dict[str, Any],
+                store: ResultStore) -> Job:
+    """Analyse each distinct (variant, preference profile) of the samples once, split across
+    the workers, and return ``job`` carrying those results for the sample pass.
+
+    Without it every worker keeps its own memo, so a profile met by samples in chunks on
+    different workers is analysed once per worker (issue 15: 248 engine calls with one worker,
+    373 with two). Results do not change: an engine result is a pure function of the profile.
+    When the distinct profiles outnumber the memo, the first pass is skipped.
+    """
+    items = distinct_profiles(job, todo)
+    if len(items) > job.cache_size or len(items) < 2:
+        return job
+    groups = [items[k::engine.workers * 2] for k in range(engine.workers * 2)]
+    entries: list[tuple[Any, Any]] = []
+    t0 = time.perf_counter()
+    for res in engine.map_profiles(job, [g for g in groups if g]):
+        entries.extend(res.entries)
+        for k in ("engine_s", "setup_s", "engine_calls", "cache_hits"):
+            sums[k] += res.stats.get(k, 0)
+    store.log([{"event": "first pass", "time": _now(), "profiles": len(items),
+                "seconds": time.perf_counter() - t0}])
+    return replace(job, memo=tuple(entries))
 
 
 def _load(source: str | os.PathLike[str] | Scenario | None) -> Scenario:
@@ -328,11 +359,17 @@ class _Progress:
 
         console = Console(stderr=True)
         self.enabled = console.is_terminal if enabled is None else enabled
+        # in a notebook stderr is no terminal: draw the bar in the cell instead
+        self.notebook = enabled is None and not self.enabled and in_notebook()
         self.total, self.start_done = total, done
         self.bar: Any = None
+        self.cell: NotebookProgress | None = None
         self.console = console
 
     def __enter__(self) -> _Progress:
+        if self.notebook:
+            self.cell = NotebookProgress("explore", self.total, self.start_done)
+            return self
         if not self.enabled:
             return self
         from rich.progress import (
@@ -357,6 +394,8 @@ class _Progress:
         return self
 
     def advance(self, n: int) -> None:
+        if self.cell is not None:
+            self.cell.update(advance=n, stage="samples")
         if self.bar is None:
             return
         self.new += n
@@ -364,6 +403,8 @@ class _Progress:
         self.bar.update(self.task, advance=n, rate=f"{rate:,.1f} samples/s")
 
     def __exit__(self, *exc: object) -> None:
+        if self.cell is not None:
+            self.cell.close()
         if self.bar is not None:
             self.bar.__exit__(*exc)
 
@@ -379,6 +420,12 @@ class _Engine:
         for c in chunks:
             yield evaluate_chunk(job, c)
 
+    def map_profiles(self, job: Job, groups: Sequence[Sequence[Any]]
+                     ) -> Iterator[ProfileResult]:
+        """The first pass: :func:`evaluate_profiles` on each group of profiles."""
+        for g in groups:
+            yield evaluate_profiles(job, g)
+
     def close(self, cancel: bool) -> None:
         return None
 
@@ -390,23 +437,32 @@ class _Pool(_Engine):
         self.workers = workers
         self.pool: Any = None
 
-    def run(self, job: Job, chunks: Sequence[Chunk]) -> Iterator[ChunkResult]:
+    def _submit_all(self, fn: Callable[..., Any], job: Job, items: Sequence[Any],
+                    ) -> Iterator[Any]:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor, as_completed
         from concurrent.futures.process import BrokenProcessPool
 
-        if not chunks:
+        if not items:
             return
-        self.pool = ProcessPoolExecutor(
-            max_workers=min(self.workers, len(chunks)),
-            mp_context=multiprocessing.get_context("spawn"), initializer=worker_init)
-        futures = [self.pool.submit(evaluate_chunk, job, c) for c in chunks]
+        if self.pool is None:  # kept for both passes: workers keep their contexts
+            self.pool = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=multiprocessing.get_context("spawn"), initializer=worker_init)
+        futures = [self.pool.submit(fn, job, c) for c in items]
         try:
             for f in as_completed(futures):
                 yield f.result()
         except BrokenProcessPool:
             raise ValueError("a worker process died; run again with --resume to complete the "
                              "missing samples") from None
+
+    def run(self, job: Job, chunks: Sequence[Chunk]) -> Iterator[ChunkResult]:
+        yield from self._submit_all(evaluate_chunk, job, chunks)
+
+    def map_profiles(self, job: Job, groups: Sequence[Sequence[Any]]
+                     ) -> Iterator[ProfileResult]:
+        yield from self._submit_all(evaluate_profiles, job, groups)
 
     def close(self, cancel: bool) -> None:
         if self.pool is None:
@@ -462,6 +518,19 @@ class _Dask(_Engine):
             for c in chunks
         ]
         for f in distributed.as_completed(self.futures):
+            yield f.result()
+
+    def map_profiles(self, job: Job, groups: Sequence[Sequence[Any]]
+                     ) -> Iterator[ProfileResult]:
+        import distributed
+
+        futures = [
+            self.client.submit(evaluate_profiles, job, g, key=f"detente-profiles-"
+                               f"{job.key[:16]}-{k}", pure=False)
+            for k, g in enumerate(groups)
+        ]
+        self.futures = futures
+        for f in distributed.as_completed(futures):
             yield f.result()
 
     def close(self, cancel: bool) -> None:

@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from detente.display import DisplayMixin
 from detente.fileio import atomic_path, write_atomic
 
 #: Key of the run's metadata in the Parquet schema (and the CSV comment line).
@@ -276,7 +277,7 @@ def _csv_header(schema: Sequence[tuple[str, str]]) -> list[str]:
 
 
 @dataclass(frozen=True)
-class Results:
+class Results(DisplayMixin):
     """Results read back: columns as NumPy arrays (strings as object arrays) and metadata."""
 
     columns: Mapping[str, NDArray[Any]]

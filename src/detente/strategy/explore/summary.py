@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from detente.display import DisplayMixin
 from detente.fileio import atomic_path
 from detente.strategy.explore.prim import PrimResult, TrajectoryStep, prim
 from detente.strategy.explore.store import Results, read_results
@@ -56,7 +57,7 @@ class VariantRobustness:
 
 
 @dataclass(frozen=True)
-class ExploreSummary:
+class ExploreSummary(DisplayMixin):
     """The robustness table, the outcome classes in display order, and the PRIM analysis."""
 
     scenario: str
