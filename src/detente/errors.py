@@ -11,6 +11,13 @@ class DetenteError(Exception):
     """Base class for errors a user can fix (bad input, limits)."""
 
 
+class InputError(DetenteError, ValueError):
+    """A value, name, code or option a user gave is not acceptable (the message says which,
+    and the fix). It is a :class:`ValueError` too, for callers that catch those; the CLI maps
+    it (like every :class:`DetenteError`) to one line and exit code 2, while any other
+    exception is a bug and keeps its traceback."""
+
+
 class ScenarioError(DetenteError, ValueError):
     """A scenario file (or data file) is invalid.
 

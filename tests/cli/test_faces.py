@@ -217,3 +217,25 @@ def test_notebook_display_is_capped() -> None:
     assert f"… {len(big.codes) - MAX_ROWS:,} more rows" in page
     small = analyse(load_scenario(detente.scenario_path("elmira")), "nash")
     assert small._repr_html_().count("<tr>") == 1 + len(small.codes)
+
+
+def test_only_detentes_own_errors_exit_2(monkeypatch: pytest.MonkeyPatch,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """A user's mistake is one line and exit 2; an internal bug keeps its traceback."""
+    from detente.cli import explain as explain_cli
+    from detente.errors import InputError
+
+    def mistake(*args: object, **kwargs: object) -> None:
+        raise InputError("--target: that is not a state; give a Y/N code")
+
+    monkeypatch.setattr(explain_cli, "explain_state", mistake)
+    assert main(["explain", "elmira", "NYNNY"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "error: --target: that is not a state; give a Y/N code")
+
+    def bug(*args: object, **kwargs: object) -> None:
+        raise ValueError("an internal bug")
+
+    monkeypatch.setattr(explain_cli, "explain_state", bug)
+    with pytest.raises(ValueError, match="an internal bug"):
+        main(["explain", "elmira", "NYNNY"])

@@ -18,6 +18,8 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
+from detente.errors import InputError
+
 FloatArray = npt.NDArray[np.float64]
 
 MedianTie = Literal["lower", "upper", "midpoint"]
@@ -30,15 +32,15 @@ def _as_inputs(positions: npt.ArrayLike, weights: npt.ArrayLike) -> tuple[FloatA
     x = np.asarray(positions, dtype=np.float64).reshape(-1)
     w = np.asarray(weights, dtype=np.float64).reshape(-1)
     if x.shape != w.shape:
-        raise ValueError(f"positions ({x.size}) and weights ({w.size}) differ in length")
+        raise InputError(f"positions ({x.size}) and weights ({w.size}) differ in length")
     if x.size == 0:
-        raise ValueError("no actors: positions is empty")
+        raise InputError("no actors: positions is empty")
     if not (np.all(np.isfinite(x)) and np.all(np.isfinite(w))):
-        raise ValueError("positions and weights must be finite")
+        raise InputError("positions and weights must be finite")
     if np.any(w < 0):
-        raise ValueError("weights must be non-negative")
+        raise InputError("weights must be non-negative")
     if not w.sum() > 0:
-        raise ValueError("the total weight (capability x salience) is zero")
+        raise InputError("the total weight (capability x salience) is zero")
     return x, w
 
 
@@ -117,7 +119,7 @@ def weighted_median(
     70.0
     """
     if tie not in ("lower", "upper", "midpoint"):
-        raise ValueError(f"tie must be 'lower', 'upper' or 'midpoint', not {tie!r}")
+        raise InputError(f"tie must be 'lower', 'upper' or 'midpoint', not {tie!r}")
     x, w = _as_inputs(positions, weights)
     keep = w > 0
     x, w = x[keep], w[keep]

@@ -104,6 +104,7 @@ from detente.bargain.results import (
     frozen_array,
     frozen_mapping,
 )
+from detente.errors import InputError
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
@@ -169,19 +170,19 @@ class EUOptions:
 
     def __post_init__(self) -> None:
         if self.probability not in ("global", "pairwise"):
-            raise ValueError(f"probability must be 'global' or 'pairwise': {self.probability!r}")
+            raise InputError(f"probability must be 'global' or 'pairwise': {self.probability!r}")
         if self.selection not in ("scholz", "nearest"):
-            raise ValueError(f"selection must be 'scholz' or 'nearest': {self.selection!r}")
+            raise InputError(f"selection must be 'scholz' or 'nearest': {self.selection!r}")
         if self.range_mode not in ("initial", "current"):
-            raise ValueError(f"range_mode must be 'initial' or 'current': {self.range_mode!r}")
+            raise InputError(f"range_mode must be 'initial' or 'current': {self.range_mode!r}")
         if self.method not in ("auto", "direct", "sorted"):
-            raise ValueError(f"method must be 'auto', 'direct' or 'sorted': {self.method!r}")
+            raise InputError(f"method must be 'auto', 'direct' or 'sorted': {self.method!r}")
         if not (0.0 <= self.q <= 1.0 and 0.0 <= self.t <= 1.0):
-            raise ValueError("q and t are probabilities and must lie in [0, 1]")
+            raise InputError("q and t are probabilities and must lie in [0, 1]")
         if self.settle_tol is not None and not self.settle_tol >= 0:
-            raise ValueError("settle_tol must be non-negative or None")
+            raise InputError("settle_tol must be non-negative or None")
         if self.chunk_bytes < 1:
-            raise ValueError("chunk_bytes must be positive")
+            raise InputError("chunk_bytes must be positive")
 
     def as_dict(self) -> dict[str, Any]:
         """Return the options as a plain dict."""
@@ -225,7 +226,7 @@ def variant_options(variant: str, **changes: Any) -> EUOptions:
     try:
         base = VARIANTS[variant]
     except KeyError:
-        raise ValueError(
+        raise InputError(
             f"unknown EU variant {variant!r}; choose one of {', '.join(VARIANTS)}"
         ) from None
     return replace(base, **changes) if changes else base
@@ -434,7 +435,7 @@ def challenge_eu(
     eu: FloatArray = resist + no_resist - q * u_status_quo
     if q < 1.0:
         if median_term is None:
-            raise ValueError("median_term is needed when q < 1")
+            raise InputError("median_term is needed when q < 1")
         m = np.asarray(median_term, dtype=np.float64)
         u_better = 2.0 - 4.0 * np.clip(0.5 - 0.25 * m, 0.0, None) ** rr
         u_worse = 2.0 - 4.0 * (0.5 + 0.25 * m) ** rr
@@ -647,20 +648,20 @@ def _check_inputs(
     x = np.asarray(positions, dtype=np.float64).reshape(-1)
     n = len(actors)
     if not (c.size == s.size == x.size == n):
-        raise ValueError("actors, capability, salience and positions differ in length")
+        raise InputError("actors, capability, salience and positions differ in length")
     if n < 2:
-        raise ValueError("the EU model needs at least two actors")
+        raise InputError("the EU model needs at least two actors")
     if len(set(actors)) != n:
-        raise ValueError("actor names must be unique")
+        raise InputError("actor names must be unique")
     for name, arr in (("capability", c), ("salience", s), ("position", x)):
         if not np.all(np.isfinite(arr)):
-            raise ValueError(f"{name} values must be finite numbers")
+            raise InputError(f"{name} values must be finite numbers")
     if np.any(c < 0):
-        raise ValueError("capabilities must be non-negative")
+        raise InputError("capabilities must be non-negative")
     if np.any((s < 0) | (s > 1)):
-        raise ValueError("saliences must lie in [0, 1]")
+        raise InputError("saliences must lie in [0, 1]")
     if not (c * s).sum() > 0:
-        raise ValueError("the total weight (capability x salience) is zero")
+        raise InputError("the total weight (capability x salience) is zero")
     return c, s, x
 
 
@@ -712,7 +713,7 @@ def run_eu(
     """
     opts = options if options is not None else variant_options(variant)
     if rounds < 0:
-        raise ValueError("rounds must be >= 0")
+        raise InputError("rounds must be >= 0")
     c, s, x = _check_inputs(actors, capability, salience, positions)
     names = tuple(actors)
     w = c * s

@@ -88,6 +88,7 @@ from detente.bargain.results import (
     frozen_array,
     frozen_mapping,
 )
+from detente.errors import InputError
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
@@ -137,14 +138,14 @@ class ExchangeOptions:
 
     def __post_init__(self) -> None:
         if self.tie_break not in ("order", "random"):
-            raise ValueError(f"tie_break must be 'order' or 'random': {self.tie_break!r}")
+            raise InputError(f"tie_break must be 'order' or 'random': {self.tie_break!r}")
         if not (0 <= self.fixed_weight and 0 <= self.salience_weight
                 and self.salience_weight + self.fixed_weight <= 1):
-            raise ValueError("salience_weight and fixed_weight must be >= 0 and sum to <= 1")
+            raise InputError("salience_weight and fixed_weight must be >= 0 and sum to <= 1")
         if self.recompute not in ("issue", "actor"):
-            raise ValueError(f"recompute must be 'issue' or 'actor': {self.recompute!r}")
+            raise InputError(f"recompute must be 'issue' or 'actor': {self.recompute!r}")
         if self.gain_tol < 0 or self.tie_tol < 0:
-            raise ValueError("gain_tol and tie_tol must be non-negative")
+            raise InputError("gain_tol and tie_tol must be non-negative")
 
     def as_dict(self) -> dict[str, Any]:
         """Return the options as a plain dict."""
@@ -484,22 +485,22 @@ def run_exchange(
     """
     opts = options if options is not None else ExchangeOptions()
     if rounds < 0:
-        raise ValueError("rounds must be >= 0")
+        raise InputError("rounds must be >= 0")
     m = len(table.issues)
     if m < 2:
-        raise ValueError("the exchange model needs two or more issues")
+        raise InputError("the exchange model needs two or more issues")
     present = np.asarray(table.present, dtype=bool)
     counts = present.sum(axis=0)
     for d, name in enumerate(table.issues):
         if counts[d] < 2:
-            raise ValueError(f"issue {name!r} has fewer than two actors")
+            raise InputError(f"issue {name!r} has fewer than two actors")
     lower = np.asarray(table.lower, dtype=np.float64)
     span = np.asarray(table.upper, dtype=np.float64) - lower
     span = np.where(span > 0, span, 1.0)
     salience = np.where(present, table.salience, 0.0)
     w = np.where(present, table.power * table.salience, 0.0)
     if np.any(w.sum(axis=0) <= 0):
-        raise ValueError("every issue needs some actor with power x salience > 0")
+        raise InputError("every issue needs some actor with power x salience > 0")
     x = np.where(present, (np.asarray(table.position) - lower) * 100.0 / span, 0.0)
 
     def to_units(values: FloatArray) -> FloatArray:

@@ -9,6 +9,7 @@ from detente.bargain.data import ActorTable, IssueTable
 from detente.bargain.eu import VARIANTS, EUOptions, run_eu, variant_options
 from detente.bargain.exchange import ExchangeOptions, run_exchange
 from detente.bargain.results import Forecast, PackageForecast, frozen_mapping
+from detente.errors import InputError
 
 ModelName = Literal["eu", "exchange"]
 
@@ -63,15 +64,15 @@ def forecast_table(
     several = isinstance(table, IssueTable)
     chosen = model or ("exchange" if several else "eu")
     if chosen not in ("eu", "exchange"):
-        raise ValueError(f"unknown model {chosen!r}; choose 'eu' or 'exchange'")
+        raise InputError(f"unknown model {chosen!r}; choose 'eu' or 'exchange'")
     if chosen == "exchange":
         if variant not in (None, EXCHANGE_VARIANT):
-            raise ValueError(
+            raise InputError(
                 f"the exchange model has one variant, {EXCHANGE_VARIANT!r}; "
                 f"{variant!r} applies to the eu model"
             )
         if not isinstance(table, IssueTable) or len(table.issues) < 2:
-            raise ValueError("the exchange model needs two or more issues")
+            raise InputError("the exchange model needs two or more issues")
         opts = exchange_options or ExchangeOptions()
         if seed is not None and exchange_options is None:
             opts = ExchangeOptions(tie_break="random", seed=seed)
@@ -79,7 +80,7 @@ def forecast_table(
 
     name = variant or "textbook"
     if name not in VARIANTS:
-        raise ValueError(f"unknown EU variant {name!r}; choose one of {', '.join(VARIANTS)}")
+        raise InputError(f"unknown EU variant {name!r}; choose one of {', '.join(VARIANTS)}")
     opts_eu = eu_options or variant_options(name)
     if isinstance(table, ActorTable):
         return run_eu(

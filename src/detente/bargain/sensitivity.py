@@ -30,6 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 from detente.bargain.eu import run_eu, variant_options
+from detente.errors import InputError
 
 FIELDS = ("position", "salience", "capability")
 
@@ -196,14 +197,14 @@ def forecast_sensitivity(
     """
     steps = tuple(float(s) for s in steps)
     if not steps or any(s == 0 for s in steps):
-        raise ValueError("steps must be a non-empty list of non-zero relative changes")
+        raise InputError("steps must be a non-empty list of non-zero relative changes")
     cap = np.asarray(capability, dtype=float)
     sal = np.asarray(salience, dtype=float)
     pos = np.asarray(positions, dtype=float)
     lo = float(pos.min()) if lower is None else float(lower)
     hi = float(pos.max()) if upper is None else float(upper)
     if not hi > lo:
-        raise ValueError(f"the scale is empty ({lo:g} to {hi:g}); give lower < upper")
+        raise InputError(f"the scale is empty ({lo:g} to {hi:g}); give lower < upper")
     width = hi - lo
     limit = 0.1 * width if threshold is None else float(threshold)
     base = _final_median(actors, cap, sal, pos, variant, rounds, issue)

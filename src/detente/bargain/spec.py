@@ -40,6 +40,7 @@ from detente.bargain.eu import EUOptions, run_eu, variant_options
 from detente.bargain.exchange import ExchangeOptions
 from detente.bargain.forecast import ModelName, forecast_table
 from detente.bargain.results import Forecast, PackageForecast
+from detente.errors import InputError
 from detente.scenario.context import ErrorContext, pydantic_error
 from detente.scenario.model import Scenario
 
@@ -64,10 +65,10 @@ class ScaleSpec(BaseModel):
     @model_validator(mode="after")
     def _check(self) -> ScaleSpec:
         if not self.lower < self.upper:
-            raise ValueError(f"lower ({self.lower:g}) must be below upper ({self.upper:g})")
+            raise InputError(f"lower ({self.lower:g}) must be below upper ({self.upper:g})")
         for point in self.anchors:
             if not self.lower <= point <= self.upper:
-                raise ValueError(
+                raise InputError(
                     f"anchor {point:g} lies outside the scale [{self.lower:g}, {self.upper:g}]"
                 )
         return self
@@ -127,17 +128,17 @@ class IssueSpec(BaseModel):
     @model_validator(mode="after")
     def _check(self) -> IssueSpec:
         if len(self.positions) < 2:
-            raise ValueError(
+            raise InputError(
                 f"issue {self.id!r} has {len(self.positions)} actor(s); give at least two"
             )
         for actor, stance in self.positions.items():
             if not self.scale.lower <= stance.position <= self.scale.upper:
-                raise ValueError(
+                raise InputError(
                     f"position {stance.position:g} of {actor!r} lies outside the scale "
                     f"[{self.scale.lower:g}, {self.scale.upper:g}]"
                 )
         if not any(s.capability * s.salience > 0 for s in self.positions.values()):
-            raise ValueError(f"every actor on issue {self.id!r} has capability x salience = 0")
+            raise InputError(f"every actor on issue {self.id!r} has capability x salience = 0")
         return self
 
 
@@ -145,7 +146,7 @@ def _unique_ids(issues: list[IssueSpec]) -> list[IssueSpec]:
     seen: set[str] = set()
     for issue in issues:
         if issue.id in seen:
-            raise ValueError(f"issue id {issue.id!r} appears twice; ids must be unique")
+            raise InputError(f"issue id {issue.id!r} appears twice; ids must be unique")
         seen.add(issue.id)
     return issues
 
@@ -214,12 +215,12 @@ def _apply_overrides(issue: IssueSpec, overrides: Mapping[str, float] | None) ->
     positions = {a: s.position for a, s in issue.positions.items()}
     for actor, value in (overrides or {}).items():
         if actor not in positions:
-            raise ValueError(
+            raise InputError(
                 f"override for {actor!r}, who has no position on issue {issue.id!r}; "
                 f"known actors: {', '.join(positions)}"
             )
         if not np.isfinite(value) or not issue.scale.lower <= value <= issue.scale.upper:
-            raise ValueError(
+            raise InputError(
                 f"override {value!r} for {actor!r} lies outside the scale "
                 f"[{issue.scale.lower:g}, {issue.scale.upper:g}] of issue {issue.id!r}"
             )
@@ -267,7 +268,7 @@ def forecast_issue(
         or outside the scale.
     """
     if model != "eu":
-        raise ValueError(
+        raise InputError(
             "forecast_issue runs the eu model; the exchange model needs two or more issues "
             "(use forecast_package)"
         )
@@ -312,7 +313,7 @@ def issue_table(
     known = {i.id for i in issue_specs}
     for issue_id in overrides or {}:
         if issue_id not in known:
-            raise ValueError(f"override for unknown issue {issue_id!r}")
+            raise InputError(f"override for unknown issue {issue_id!r}")
     for issue in issue_specs:
         positions = _apply_overrides(issue, (overrides or {}).get(issue.id))
         for (actor, stance), x in zip(issue.positions.items(), positions, strict=True):

@@ -8,6 +8,7 @@ import typer
 
 from detente.cli._common import console, emit_json, progress_bar, write_atomic
 from detente.conflict.concepts import parse_concept
+from detente.errors import InputError
 
 
 def register(app: typer.Typer) -> None:
@@ -72,7 +73,7 @@ def analyze(
 
     concept = parse_concept(concept, ("nash", "gmr", "smr", "seq"))
     if rules not in RULE_KINDS:
-        raise ValueError(f"--rules must be one of {', '.join(RULE_KINDS)}; got {rules!r}")
+        raise InputError(f"--rules must be one of {', '.join(RULE_KINDS)}; got {rules!r}")
     scenario = resolve_scenario(file)
     actors = [a for a in sensitivity_actors.split(",") if a] or None
     ids = list(variant or []) or [v.id for v in scenario.variants]
@@ -114,7 +115,7 @@ def _explore(scenario: Any, variants: list[str] | None, samples: int, seed: int,
     from detente.strategy.explore import explore, summarize
 
     if not scenario.uncertainties:
-        raise ValueError("--explore needs an `uncertainties:` section in the scenario; add one "
+        raise InputError("--explore needs an `uncertainties:` section in the scenario; add one "
                          "or leave out --explore")
     with tempfile.TemporaryDirectory(prefix="detente-explore-") as tmp:
         out = Path(tmp) / "results.csv"

@@ -10,6 +10,7 @@ from rich.markup import escape
 from detente.cli._common import coalition_list, console, emit_json, progress_bar, resolve_scenario
 from detente.conflict.coalitions import COALITION_CONCEPTS, CoalitionResult, analyse_coalitions
 from detente.conflict.concepts import CONCEPT_NAMES
+from detente.errors import InputError
 
 
 def register(app: typer.Typer) -> None:
@@ -42,7 +43,7 @@ def coalitions_command(
     move that upsets each of the others (Kilgour, Hipel, Fang and Peng 2001; Inohara and Hipel
     2008)."""
     if coalition and all_coalitions:
-        raise ValueError("give either --coalition (repeatable) or --all, not both")
+        raise InputError("give either --coalition (repeatable) or --all, not both")
     scenario = resolve_scenario(file, variant)
     chosen: str | list[list[str]] | None = "all" if all_coalitions else None
     if coalition:

@@ -22,7 +22,7 @@ from detente.cli._common import (
 from detente.conflict import CONCEPTS, analyse
 from detente.conflict.concepts import CONCEPT_NAMES
 from detente.conflict.result import StabilityResult
-from detente.errors import DetenteError
+from detente.errors import DetenteError, InputError
 from detente.scenario import Scenario
 
 #: Rows printed per table unless --all (the JSON has every state).
@@ -85,13 +85,13 @@ def stability(
 ) -> None:
     """Stability of every state for every actor (Nash, GMR, SMR, SEQ, SIM) and the equilibria."""
     if sanctions not in ("legal", "distinct"):
-        raise ValueError(f"--sanctions must be 'legal' or 'distinct'; got {sanctions!r}")
+        raise InputError(f"--sanctions must be 'legal' or 'distinct'; got {sanctions!r}")
     if fmt not in ("text", "json", "parquet"):
-        raise ValueError(f"--format must be text, json or parquet; got {fmt!r}")
+        raise InputError(f"--format must be text, json or parquet; got {fmt!r}")
     if json_out:
         fmt = "json"
     if fmt == "parquet" and not output:
-        raise ValueError("--format parquet writes a file: give --output FILE.parquet")
+        raise InputError("--format parquet writes a file: give --output FILE.parquet")
     if fmt == "parquet":
         _need_pyarrow()
     scenario = resolve_scenario(file, variant)

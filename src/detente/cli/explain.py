@@ -17,6 +17,7 @@ from detente.conflict.explain import (
     SanctionStep,
     explain_state,
 )
+from detente.errors import InputError
 from detente.scenario import Scenario
 from detente.strategy.accountability import changes_text
 
@@ -53,9 +54,9 @@ def explain_command(
     whether the concept's sanction condition deters each one, and a shortest sanction: the
     states the opponents' successive moves reach after the improvement."""
     if concept.strip().lower() not in (*CONCEPTS, "r"):
-        raise ValueError(f"--concept must be one of {', '.join(CONCEPTS)}; got {concept!r}")
+        raise InputError(f"--concept must be one of {', '.join(CONCEPTS)}; got {concept!r}")
     if sanctions not in ("legal", "distinct"):
-        raise ValueError(f"--sanctions must be 'legal' or 'distinct'; got {sanctions!r}")
+        raise InputError(f"--sanctions must be 'legal' or 'distinct'; got {sanctions!r}")
     scenario = resolve_scenario(file, variant)
     chosen = None
     if coalition:

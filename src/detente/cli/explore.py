@@ -12,6 +12,8 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
+from detente.errors import InputError
+
 
 class _ExploreGroup(TyperGroup):
     """``explore FILE ...`` means ``explore run FILE ...``; ``explore summary ...`` is the
@@ -78,7 +80,7 @@ def run(
     from detente.strategy.explore import explore
 
     if samples < 1:
-        raise ValueError("--samples N is required (N >= 1)")
+        raise InputError("--samples N is required (N >= 1)")
     scenario = resolve_scenario(file)
     try:
         report = explore(

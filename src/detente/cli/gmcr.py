@@ -23,7 +23,7 @@ import typer
 import yaml
 
 from detente.cli._common import resolve_scenario, write_atomic
-from detente.errors import ScenarioError
+from detente.errors import InputError, ScenarioError
 from detente.formats.gmcrplus import GMCRPlusWarning, data_to_gmcr, gmcr_to_data, is_gmcr_data
 from detente.loading import from_data
 from detente.scenario.text import parse_text
@@ -77,7 +77,7 @@ def export_command(
 ) -> None:
     """Write a scenario in another program's format (GMCR+ save file)."""
     if fmt.strip().lower() not in FORMATS:
-        raise ValueError(f"--format must be one of: {', '.join(FORMATS)}; got {fmt!r}")
+        raise InputError(f"--format must be one of: {', '.join(FORMATS)}; got {fmt!r}")
     scenario = resolve_scenario(file, variant)
     gmcr = _warn_to_stderr(lambda: data_to_gmcr(scenario))
     _emit(json.dumps(gmcr, indent=1, ensure_ascii=False) + "\n", output)

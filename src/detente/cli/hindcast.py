@@ -12,6 +12,7 @@ import typer
 from rich.markup import escape
 
 from detente.cli._common import console, emit_json, resolve_scenario
+from detente.errors import InputError
 
 if TYPE_CHECKING:  # the models load when the command runs (a fast start for the others)
     from detente.conflict.hindcast import HindcastResult, HindcastStep
@@ -60,12 +61,12 @@ def hindcast_command(
     from the record's first state reaches it. Then the fewest edits of the actors' preference
     statements after which every recorded move improves its movers."""
     if sanctions not in ("legal", "distinct"):
-        raise ValueError(f"--sanctions must be 'legal' or 'distinct'; got {sanctions!r}")
+        raise InputError(f"--sanctions must be 'legal' or 'distinct'; got {sanctions!r}")
     coal: bool | str | None = None
     if coalitions is not None:
         c = coalitions.strip().lower()
         if c not in ("none", "all", "scenario"):
-            raise ValueError(f"--coalitions must be 'scenario', 'none' or 'all'; got "
+            raise InputError(f"--coalitions must be 'scenario', 'none' or 'all'; got "
                              f"{coalitions!r}")
         coal = False if c == "none" else ("all" if c == "all" else None)
     from detente.conflict.hindcast import hindcast

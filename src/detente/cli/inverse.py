@@ -11,6 +11,7 @@ from detente.cli._common import console, emit_json, resolve_scenario
 from detente.conflict.concepts import parse_concept
 from detente.conflict.edits import StatementChange, statement_edits
 from detente.conflict.inverse import INVERSE_CONCEPTS, ActorInverse, InverseResult, inverse
+from detente.errors import InputError
 
 
 def register(app: typer.Typer) -> None:
@@ -55,7 +56,7 @@ def inverse_command(
     statement edits (Kinsara, Kilgour and Hipel 2015)."""
     concept = parse_concept(concept, INVERSE_CONCEPTS)
     if sanctions not in ("legal", "distinct"):
-        raise ValueError(f"--sanctions must be 'legal' or 'distinct'; got {sanctions!r}")
+        raise InputError(f"--sanctions must be 'legal' or 'distinct'; got {sanctions!r}")
     scenario = resolve_scenario(file, variant)
     result = inverse(scenario, target, concept, actors=actor or None, sanctions=sanctions)
     changes: dict[str, StatementChange] = {}

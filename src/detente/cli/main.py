@@ -164,7 +164,9 @@ def main(argv: list[str] | None = None) -> int:
     except typer.Abort:
         typer.echo("Aborted.", err=True)
         return 130
-    except (DetenteError, ValueError, FileNotFoundError, IsADirectoryError) as exc:
+    except (DetenteError, FileNotFoundError, IsADirectoryError) as exc:
+        # detente's own errors (and a missing file) are the user's to fix: one line, exit 2;
+        # anything else is a bug and keeps its traceback (exit 1)
         typer.echo(f"error: {_one_line(exc)}", err=True)
         return 2
     except MemoryError as exc:

@@ -19,7 +19,7 @@ from detente.cli._common import (
 from detente.conflict.coalitions import Move
 from detente.conflict.concepts import CONCEPT_NAMES, CONCEPTS, parse_concept
 from detente.conflict.paths import PathsResult, status_quo_paths
-from detente.errors import ScenarioError
+from detente.errors import InputError, ScenarioError
 
 #: Most evolutions printed (the JSON has all of them).
 MAX_PRINTED = 20
@@ -72,7 +72,7 @@ def paths(
     2010)."""
     concept = parse_concept(concept, CONCEPTS)
     if plot is not None and not plot.lower().endswith((".svg", ".png")):
-        raise ValueError(f"--plot writes SVG or PNG; give a file ending in .svg or .png "
+        raise InputError(f"--plot writes SVG or PNG; give a file ending in .svg or .png "
                          f"(got {plot!r})")
     scenario = resolve_scenario(file, variant)
     with progress_bar("paths") as bar:

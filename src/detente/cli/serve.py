@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from detente.errors import DetenteError
+from detente.errors import DetenteError, InputError
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
 
@@ -73,11 +73,11 @@ def serve(
         from detente.web import Settings, create_app
         from detente.web.settings import default_data_dir
     except ImportError as exc:  # pragma: no cover - depends on the installed extras
-        raise ValueError(f"the workbench needs the web extra ({exc.name} is missing); "
+        raise InputError(f"the workbench needs the web extra ({exc.name} is missing); "
                          "install it with: pip install 'detente[web]'") from None
     folder = Path(data).expanduser() if data else default_data_dir()
     if folder.exists() and not folder.is_dir():
-        raise ValueError(f"--data {folder}: is a file; give a folder for the database")
+        raise InputError(f"--data {folder}: is a file; give a folder for the database")
     kwargs = {} if workers is None else {"workers": workers}
     settings = Settings(
         data_dir=folder, run_timeout=run_timeout, max_runs=max_runs, max_body_bytes=max_body,

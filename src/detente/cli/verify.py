@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from detente.cli._common import emit_json
+from detente.errors import InputError
 from detente.verify import (
     JCPOA_MACHINES,
     JCPOA_STOCK_ASSAY,
@@ -60,13 +61,13 @@ def _parse_lot(option: str, text: str) -> tuple[float, float]:
             raise ValueError
         kg, assay = float(parts[0]), float(parts[1])
     except ValueError:
-        raise ValueError(
+        raise InputError(
             f"{option} must look like KG:ASSAY, e.g. 300:0.0367; got {text!r}"
         ) from None
     if not 0.0 < assay < 1.0:
-        raise ValueError(f"{option} assay must lie in (0, 1); got {assay:g} in {text!r}")
+        raise InputError(f"{option} assay must lie in (0, 1); got {assay:g} in {text!r}")
     if kg < 0 or not math.isfinite(kg):
-        raise ValueError(f"{option} kg must be >= 0; got {kg:g} in {text!r}")
+        raise InputError(f"{option} kg must be >= 0; got {kg:g} in {text!r}")
     return kg, assay
 
 
@@ -131,10 +132,10 @@ def breakout_command(
             machines = JCPOA_MACHINES if machines is None else machines
             swu_per_machine = 1.0 if swu_per_machine is None else swu_per_machine
     if capacity is not None and (machines is not None or swu_per_machine is not None):
-        raise ValueError("give either --capacity or --machines with --swu-per-machine, not both")
+        raise InputError("give either --capacity or --machines with --swu-per-machine, not both")
     if capacity is None:
         if machines is None or swu_per_machine is None:
-            raise ValueError("give --capacity SWU, or both --machines N and --swu-per-machine X")
+            raise InputError("give --capacity SWU, or both --machines N and --swu-per-machine X")
         capacity = cascade_capacity(machines, swu_per_machine)
     r = breakout(lots, capacity, target_kg=target_kg, target_assay=target_assay, tails_assay=tails)
     payload: dict[str, Any] = {
@@ -193,7 +194,7 @@ def inspections_command(
     ``detente verify deterrence`` (non-zero-sum, Avenhaus & Canty 1996).
     """
     if periods > _MAX_PERIODS:
-        raise ValueError(
+        raise InputError(
             f"--periods must be <= {_MAX_PERIODS:,} (exact fractions grow with n); got {periods}"
         )
     stage = dresher_stage(periods, inspections, caught_cost)
@@ -283,24 +284,24 @@ def muf_command(
     structured = sigma_inventory is not None or sigma_throughput is not None
     given = sum([sigma is not None, bool(sigma_component), structured])
     if given != 1:
-        raise ValueError(
+        raise InputError(
             "give exactly one of --sigma, --sigma-component (repeatable), or "
             "--sigma-inventory with --sigma-throughput"
         )
     if not 1 <= periods <= _MAX_BALANCE_PERIODS:
-        raise ValueError(
+        raise InputError(
             f"--periods must lie in 1..{_MAX_BALANCE_PERIODS:,} (the MUF covariance is "
             f"periods x periods); got {periods}"
         )
     if structured:
         if sigma_inventory is None or sigma_throughput is None:
-            raise ValueError("give both --sigma-inventory and --sigma-throughput")
+            raise InputError("give both --sigma-inventory and --sigma-throughput")
         cov = muf_covariance(periods, sigma_inventory, sigma_throughput)
     else:
         s = sigma_muf(sigma_component) if sigma_component else sigma
         assert s is not None
         if s <= 0:
-            raise ValueError(f"sigma_MUF must be > 0; got {s:g}")
+            raise InputError(f"sigma_MUF must be > 0; got {s:g}")
         cov = muf_covariance(periods, 0.0, s)
     sigma_period = math.sqrt(float(cov[0, 0]))
     sigma_c = cumuf_sigma(cov)
@@ -387,17 +388,17 @@ def game_command(
 def _capacity(machines: int | None, swu_per_machine: float | None,
               capacity: float | None, required: bool = True) -> float | None:
     if capacity is not None and (machines is not None or swu_per_machine is not None):
-        raise ValueError("give either --capacity or --machines with --swu-per-machine, not both")
+        raise InputError("give either --capacity or --machines with --swu-per-machine, not both")
     if capacity is not None:
         if capacity < 0 or not math.isfinite(capacity):
-            raise ValueError(f"--capacity must be a number >= 0; got {capacity:g}")
+            raise InputError(f"--capacity must be a number >= 0; got {capacity:g}")
         return capacity
     if machines is None and swu_per_machine is None and not required:
         return None
     if machines is None or swu_per_machine is None:
-        raise ValueError("give --capacity SWU, or both --machines N and --swu-per-machine X")
+        raise InputError("give --capacity SWU, or both --machines N and --swu-per-machine X")
     if machines < 0:
-        raise ValueError(f"--machines must be >= 0; got {machines}")
+        raise InputError(f"--machines must be >= 0; got {machines}")
     return cascade_capacity(machines, swu_per_machine)
 
 
@@ -542,7 +543,7 @@ def undeclared_command(
     cap = _capacity(machines, swu_per_machine, capacity)
     assert cap is not None
     if restart_months < 0 or not math.isfinite(restart_months):
-        raise ValueError(f"--restart-months must be >= 0; got {restart_months:g}")
+        raise InputError(f"--restart-months must be >= 0; got {restart_months:g}")
     lots = [_parse_lot("--stock", s) for s in stock or []]
     fractions = fraction or [0.0, 0.1, 0.25, 0.5]
     swu_sq = swu_per_significant_quantity()
@@ -587,7 +588,7 @@ def regimes_command(
     scenario = resolve_scenario(file)
     spec = scenario.verification
     if spec is None or not hasattr(spec, "capacity"):
-        raise ValueError(f"{file or 'the scenario'} has no verification: section; add one")
+        raise InputError(f"{file or 'the scenario'} has no verification: section; add one")
     result = assess_regimes(spec)
     if as_json:
         emit_json("verify regimes", result, scenario=scenario)

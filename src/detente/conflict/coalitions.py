@@ -99,6 +99,7 @@ from detente.conflict.graph import (
 from detente.conflict.result import ConflictResult
 from detente.conflict.stability import pack_columns
 from detente.display import dataframe
+from detente.errors import InputError
 from detente.scenario.codes import code_text
 from detente.scenario.model import Preference, Scenario
 
@@ -195,7 +196,7 @@ class CoalitionResult(ConflictResult):
         members = coalition.split("+") if isinstance(coalition, str) else list(coalition)
         key = tuple(a for a in self.actors if a in set(members))
         if len(key) != len(set(members)) or key not in self.coalitions:
-            raise ValueError(f"coalition {coalition!r} is not in the class analysed: "
+            raise InputError(f"coalition {coalition!r} is not in the class analysed: "
                              f"{', '.join(self.labels)}")
         return self.coalitions.index(key)
 

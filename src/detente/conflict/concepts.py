@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from detente.errors import InputError
+
 #: The five stability concepts of the individual analysis (Fang, Hipel and Kilgour 1993).
 CONCEPTS = ("nash", "gmr", "smr", "seq", "sim")
 #: Display names.
@@ -41,8 +43,8 @@ SANCTIONS = ("legal", "distinct")
 ALIASES = {"r": "nash"}
 
 
-def _unknown(name: object, allowed: Sequence[str], note: str) -> ValueError:
-    return ValueError(f"unknown stability concept {name!r}; choose from "
+def _unknown(name: object, allowed: Sequence[str], note: str) -> InputError:
+    return InputError(f"unknown stability concept {name!r}; choose from "
                       f"{', '.join(allowed)}{note}")
 
 
@@ -92,14 +94,14 @@ def parse_concepts(concepts: Iterable[str] | str | None, allowed: Sequence[str] 
         if c not in out:
             out.append(c)
     if not out:
-        raise ValueError(f"no stability concept given; choose from {', '.join(allowed)}")
+        raise InputError(f"no stability concept given; choose from {', '.join(allowed)}")
     return tuple(out)
 
 
 def check_sanctions(sanctions: str) -> str:
     """``sanctions`` when it is ``legal`` or ``distinct``; a one-line error otherwise."""
     if sanctions not in SANCTIONS:
-        raise ValueError(f"sanctions must be 'legal' or 'distinct'; got {sanctions!r}")
+        raise InputError(f"sanctions must be 'legal' or 'distinct'; got {sanctions!r}")
     return sanctions
 
 

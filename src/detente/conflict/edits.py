@@ -79,6 +79,7 @@ from detente.conflict.concepts import INVERSE_CONCEPTS, check_sanctions, parse_c
 from detente.conflict.engine import ConflictModel, analyse, build_model, structure_key
 from detente.conflict.inverse_sanctions import Moves, sanction_sets, target_index
 from detente.conflict.preferences import MAX_STATEMENTS
+from detente.errors import InputError
 from detente.scenario.expr import parse_condition
 from detente.scenario.model import Condition, Preference, Scenario
 
@@ -475,9 +476,9 @@ def _statement_actors(scenario: Scenario, actors: Sequence[str] | None) -> list[
     chosen = list(dict.fromkeys(actors))
     for a in chosen:
         if a not in ids:
-            raise ValueError(f"unknown actor {a!r}; choose from {', '.join(ids)}")
+            raise InputError(f"unknown actor {a!r}; choose from {', '.join(ids)}")
         if scenario.preferences[a].kind != "statements":
-            raise ValueError(f"{a}'s preference is an explicit ranking, not statements; use the "
+            raise InputError(f"{a}'s preference is an explicit ranking, not statements; use the "
                              "pairwise inverse analysis (detente inverse) for it")
     return chosen
 
@@ -579,9 +580,9 @@ def ordering_edits(
     out: dict[str, StatementChange] = {}
     for a, pairs in required.items():
         if a not in ids:
-            raise ValueError(f"unknown actor {a!r}; choose from {', '.join(ids)}")
+            raise InputError(f"unknown actor {a!r}; choose from {', '.join(ids)}")
         if scenario.preferences[a].kind != "statements":
-            raise ValueError(f"{a}'s preference is an explicit ranking, not statements; "
+            raise InputError(f"{a}'s preference is an explicit ranking, not statements; "
                              "statement edits do not apply to it")
         code = [(scenario.parse_code(x) if isinstance(x, str) else int(x),
                  scenario.parse_code(y) if isinstance(y, str) else int(y)) for x, y in pairs]

@@ -75,6 +75,7 @@ from detente.conflict.concepts import CONCEPT_NAMES, check_sanctions, parse_conc
 from detente.conflict.engine import ConflictModel, build_model, structure_key
 from detente.conflict.result import JsonResult
 from detente.conflict.stability import pack_columns
+from detente.errors import InputError
 from detente.scenario import Scenario, variant_of
 from detente.scenario.model import Preference
 
@@ -406,14 +407,14 @@ def _parse_state(scenario: Scenario, model: ConflictModel, state: str | int) -> 
     else:
         code = int(state)
         if code < 0 or code >= (1 << scenario.n_options):
-            raise ValueError(f"state code {code} is out of range for {scenario.n_options} options")
+            raise InputError(f"state code {code} is out of range for {scenario.n_options} options")
         label = scenario.code_text(code)
     pos = int(model.space.position(np.array([code], dtype=np.int64))[0])
     if pos < 0:
         broken = [c.text for c in scenario.infeasible
                   if bool(c.holds(np.array([code], dtype=np.int64))[0])]
         because = f" (it meets the infeasibility condition {broken[0]!r})" if broken else ""
-        raise ValueError(f"{scenario.source}: state {label} is not a feasible state{because}; "
+        raise InputError(f"{scenario.source}: state {label} is not a feasible state{because}; "
                          "give a feasible state (`detente stability` lists them)")
     return pos
 

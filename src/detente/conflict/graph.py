@@ -24,7 +24,7 @@ from detente.conflict.engine import ConflictModel
 from detente.conflict.reach import coalition_improvements, group_reach
 from detente.conflict.stability import exclusive_reduce, relax_last_mover, sanction_minimum
 from detente.conflict.statespace import env_limit
-from detente.errors import StateSpaceTooLarge
+from detente.errors import InputError, StateSpaceTooLarge
 from detente.scenario.codes import code_text
 from detente.scenario.model import Scenario
 
@@ -494,10 +494,10 @@ def coalition_class(
     out: set[tuple[int, ...]] = set()
     if isinstance(coalitions, str):
         if coalitions != "all":
-            raise ValueError(f"coalitions must be 'all' or a list of lists of actor ids; "
+            raise InputError(f"coalitions must be 'all' or a list of lists of actor ids; "
                              f"got {coalitions!r}")
         if n > MAX_ACTORS_ALL:
-            raise ValueError(f"{n} actors give {2 ** n - 1} coalitions, more than detente "
+            raise InputError(f"{n} actors give {2 ** n - 1} coalitions, more than detente "
                              f"enumerates (actors <= {MAX_ACTORS_ALL}); list the coalitions")
         for size in range(1, n + 1):
             out.update(itertools.combinations(range(n), size))
@@ -505,13 +505,13 @@ def coalition_class(
         for c in coalitions:
             members = [c] if isinstance(c, str) else list(c)
             if not members:
-                raise ValueError("empty coalition; list actor ids")
+                raise InputError("empty coalition; list actor ids")
             unknown = [m for m in members if m not in ids]
             if unknown:
-                raise ValueError(f"unknown actor {unknown[0]!r} in coalition {members}; "
+                raise InputError(f"unknown actor {unknown[0]!r} in coalition {members}; "
                                  f"actors are {', '.join(ids)}")
             if len(set(members)) != len(members):
-                raise ValueError(f"an actor appears twice in coalition {members}")
+                raise InputError(f"an actor appears twice in coalition {members}")
             out.add(tuple(sorted(ids.index(m) for m in members)))
     if singletons:
         out.update((i,) for i in range(n))
@@ -554,7 +554,7 @@ class BfsTree:
         row = self.depth[state]
         ok = np.flatnonzero(row >= 0)
         if not ok.size:
-            raise ValueError(f"state index {state} is not reachable")
+            raise InputError(f"state index {state} is not reachable")
         return int(ok[np.argmin(row[ok])])
 
     def path_to(self, state: int) -> list[tuple[int, int, int]]:

@@ -50,6 +50,7 @@ from detente.conflict.preferences import ranking_scores, statement_scores
 from detente.conflict.reach import group_reach
 from detente.conflict.result import JsonResult
 from detente.display import dataframe
+from detente.errors import InputError
 from detente.scenario.codes import code_text
 from detente.scenario.model import Preference, Scenario
 
@@ -431,7 +432,7 @@ def hindcast(
     """
     if variant is not None and variant != scenario.variant:
         if scenario.variant is not None:
-            raise ValueError(f"the scenario given is already variant {scenario.variant!r}; "
+            raise InputError(f"the scenario given is already variant {scenario.variant!r}; "
                              f"pass the base scenario to hindcast variant {variant!r}")
         from detente.scenario.loader import variant_of
 

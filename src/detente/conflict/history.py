@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from detente.errors import ScenarioError
+from detente.errors import InputError, ScenarioError
 from detente.scenario.codes import code_text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -64,7 +64,7 @@ class HistoryEntrySpec(BaseModel):
     @classmethod
     def _source(cls, value: str) -> str:
         if not value.strip():
-            raise ValueError("source is empty; cite the public record of this entry")
+            raise InputError("source is empty; cite the public record of this entry")
         return value
 
 
@@ -110,7 +110,7 @@ def date_key(text: str) -> tuple[int, int, int]:
     """``(year, month, day)`` of a ``YYYY[-MM[-DD]]`` date, missing parts counting as 1."""
     m = _DATE.match(text)
     if m is None:
-        raise ValueError(f"date {text!r} must be YYYY-MM-DD, YYYY-MM or YYYY")
+        raise InputError(f"date {text!r} must be YYYY-MM-DD, YYYY-MM or YYYY")
     y, mo, d = int(m.group(1)), int(m.group(2) or 1), int(m.group(3) or 1)
     _dt.date(y, mo, d)  # raises ValueError for a month or day out of range
     return y, mo, d
@@ -124,11 +124,11 @@ def _date_text(value: Any) -> str:
     text = str(value).strip()
     m = _DATE.match(text)
     if m is None:
-        raise ValueError(f"date {text!r} must be YYYY-MM-DD, YYYY-MM or YYYY; write it so")
+        raise InputError(f"date {text!r} must be YYYY-MM-DD, YYYY-MM or YYYY; write it so")
     try:
         date_key(text)
     except ValueError:
-        raise ValueError(f"date {text!r} is not a calendar date; check the month and day") \
+        raise InputError(f"date {text!r} is not a calendar date; check the month and day") \
             from None
     y, mo, d = m.groups()
     return y + (f"-{int(mo):02d}" if mo else "") + (f"-{int(d):02d}" if d else "")

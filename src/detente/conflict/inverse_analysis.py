@@ -32,6 +32,7 @@ from detente.conflict.inverse_result import (
     Sanction,
 )
 from detente.conflict.inverse_sanctions import Moves, sanction_sets, target_index
+from detente.errors import InputError
 from detente.scenario.model import Preference, Scenario
 
 IntArray = NDArray[np.int64]
@@ -333,7 +334,7 @@ def inverse(
     chosen = list(ids) if actors is None else list(dict.fromkeys(actors))
     for a in chosen:
         if a not in ids:
-            raise ValueError(f"unknown actor {a!r}; choose from {', '.join(ids)}")
+            raise InputError(f"unknown actor {a!r}; choose from {', '.join(ids)}")
     code, s = target_index(scenario, space, target)
     pay = dict(payoffs) if payoffs is not None else model.payoffs(preferences, scenario)
     P_all = [np.asarray(pay[a]) for a in ids]

@@ -16,6 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.conflict.statespace import StateSpace, check_move_table
+from detente.errors import InputError
 from detente.scenario.codes import to_code
 from detente.scenario.model import Scenario
 
@@ -144,7 +145,7 @@ def target_index(scenario: Scenario, space: StateSpace, target: str | int) -> tu
     code = to_code(target, scenario.n_options, scenario.option_refs, what="target state")
     pos = int(space.position(np.array([code], dtype=np.int64))[0])
     if pos < 0:
-        raise ValueError(f"target {scenario.code_text(code)} is not a feasible state of "
+        raise InputError(f"target {scenario.code_text(code)} is not a feasible state of "
                          f"{scenario.name!r}; choose a feasible state")
     return code, pos
 

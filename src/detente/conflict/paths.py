@@ -69,7 +69,7 @@ from detente.conflict.reach import (
 )
 from detente.conflict.result import ConflictResult
 from detente.display import dataframe
-from detente.errors import ScenarioError
+from detente.errors import InputError, ScenarioError
 from detente.scenario.codes import to_code
 from detente.scenario.model import Preference, Scenario
 
@@ -199,10 +199,10 @@ class PathsResult(ConflictResult):
         if code in self.paths:
             return self.paths[code]
         if self.depth[idx] < 0:
-            raise ValueError(f"state {self.code_text(code)} is not reachable from the status "
+            raise InputError(f"state {self.code_text(code)} is not reachable from the status "
                              f"quo {self.code_text(self.status_quo)}")
         if self._trace is None:
-            raise ValueError(f"no path kept for {self.code_text(code)}; call "
+            raise InputError(f"no path kept for {self.code_text(code)}; call "
                              f"status_quo_paths with target={self.code_text(code)!r}")
         return self._trace(idx)
 
@@ -443,7 +443,7 @@ def _state_index(scenario: Scenario, model: ConflictModel, state: str | int, wha
     code = to_code(state, scenario.n_options, scenario.option_refs, what=what)
     pos = int(model.space.position(np.array([code], dtype=np.int64))[0])
     if pos < 0:
-        raise ValueError(f"{what} {scenario.code_text(code)} is not a feasible state")
+        raise InputError(f"{what} {scenario.code_text(code)} is not a feasible state")
     return pos
 
 

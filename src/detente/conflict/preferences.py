@@ -18,6 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.conflict.statespace import StateSpace
+from detente.errors import InputError
 from detente.scenario.model import Preference, Scenario
 
 MAX_STATEMENTS = 62
@@ -27,7 +28,7 @@ def statement_scores(pref: Preference, codes: NDArray[np.int64]) -> NDArray[np.i
     """Option-prioritisation score of every state code (GMCR II, Fang et al. 2003)."""
     m = len(pref.statements)
     if m > MAX_STATEMENTS:
-        raise ValueError(f"at most {MAX_STATEMENTS} preference statements per actor; got {m}")
+        raise InputError(f"at most {MAX_STATEMENTS} preference statements per actor; got {m}")
     score = np.zeros(codes.shape, dtype=np.int64)
     for k, stmt in enumerate(pref.statements, start=1):
         score += stmt.holds(codes).astype(np.int64) << (m - k)

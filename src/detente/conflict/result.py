@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 import detente
 from detente.conflict.concepts import CONCEPT_NAMES, parse_concept
 from detente.display import DisplayMixin, dataframe, html_summary, html_table
+from detente.errors import InputError
 from detente.scenario.codes import code_text, to_code
 
 
@@ -82,7 +83,7 @@ class ConflictResult(JsonResult):
         code = self.parse_state(state)
         pos = int(np.searchsorted(codes, code))
         if pos >= codes.shape[0] or int(codes[pos]) != code:
-            raise ValueError(f"state {self.code_text(code)} is not a feasible state of "
+            raise InputError(f"state {self.code_text(code)} is not a feasible state of "
                              f"{self.scenario!r}; choose one of its {codes.shape[0]} feasible "
                              "states")
         return pos
@@ -147,7 +148,7 @@ class StabilityResult(ConflictResult):
 
     def _actor(self, actor: str) -> int:
         if actor not in self.actors:
-            raise ValueError(f"unknown actor {actor!r}; choose from {', '.join(self.actors)}")
+            raise InputError(f"unknown actor {actor!r}; choose from {', '.join(self.actors)}")
         return self.actors.index(actor)
 
     def equilibrium_mask(self, concept: str) -> NDArray[np.bool_]:

@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from detente.errors import ScenarioError, StateSpaceTooLarge
+from detente.errors import InputError, ScenarioError, StateSpaceTooLarge
 from detente.scenario.model import Scenario
 
 #: Default refusal limit on the number of feasible states (override with DETENTE_MAX_STATES).
@@ -319,7 +319,7 @@ def build_state_space(
     elif layout == "sparse":
         dense = False
     else:
-        raise ValueError(f"layout must be 'auto', 'dense' or 'sparse'; got {layout!r}")
+        raise InputError(f"layout must be 'auto', 'dense' or 'sparse'; got {layout!r}")
     feasible = None
     if dense:
         feasible = np.zeros(total, dtype=bool)

@@ -46,7 +46,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.conflict.concepts import check_sanctions
-from detente.errors import StateSpaceTooLarge
+from detente.errors import InputError, StateSpaceTooLarge
 from detente.scenario.expr import ConditionSyntaxError, parse_condition
 from detente.scenario.model import Condition, Scenario
 
@@ -165,7 +165,7 @@ def split_concept(concept: str) -> tuple[str, str]:
     """``"gmr_b"`` -> ``("gmr", "b")``; ``ValueError`` when it is not an extended concept."""
     base, _, ext = concept.rpartition("_")
     if base not in UNCERTAIN_BASES or ext not in EXTENSIONS:
-        raise ValueError(f"{concept!r} is not an extended concept (nash_a ... seq_d)")
+        raise InputError(f"{concept!r} is not an extended concept (nash_a ... seq_d)")
     return base, ext
 
 

@@ -64,7 +64,7 @@ from typing import Any
 
 import numpy as np
 
-from detente.errors import ScenarioError
+from detente.errors import InputError, ScenarioError
 from detente.scenario.codes import code_text
 from detente.scenario.expr import And, Const, Expr, Iff, Implies, Lit, Not, Or, options_used
 from detente.scenario.model import Scenario
@@ -756,7 +756,7 @@ def data_to_gmcr(scenario: Scenario) -> dict[str, Any]:
     manual = bool(reasons)
     if manual:
         if n > MAX_RANKING_OPTIONS:
-            raise ValueError(
+            raise InputError(
                 f"cannot export to GMCR+: {reasons[0]}, and a preference ranking needs at most "
                 f"{MAX_RANKING_OPTIONS} options (this scenario has {n})"
             )
@@ -801,7 +801,7 @@ def _export_infeasibles(scenario: Scenario) -> list[list[list[Any]]]:
     for k, c in enumerate(scenario.infeasible):
         for term in _condition_terms(c.expr, f"infeasible[{k}] ({c.text!r})"):
             if not term:
-                raise ValueError(
+                raise InputError(
                     f"infeasible[{k}] ({c.text!r}) holds in every state; nothing would be feasible"
                 )
             infeasibles.append(_gmcr_condition(term))
@@ -955,7 +955,7 @@ def _patterns(expr: Expr, what: str) -> list[Term]:
     """The assignments of the options ``expr`` uses that make it true (exact fallback)."""
     used = sorted(options_used(expr))
     if len(used) > _MAX_PATTERN_OPTIONS:
-        raise ValueError(
+        raise InputError(
             f"cannot export {what} to GMCR+: it has no compact form and uses {len(used)} "
             f"options (at most {_MAX_PATTERN_OPTIONS}); simplify it"
         )

@@ -14,6 +14,8 @@ from __future__ import annotations
 import operator
 from collections.abc import Sequence
 
+from detente.errors import InputError
+
 
 def code_text(code: int, n_options: int) -> str:
     """``Y``/``N`` text of a state code (option 1 = first character).
@@ -76,13 +78,13 @@ def parse_code(text: str, n_options: int, options: Sequence[str] | None = None, 
     >>> parse_code("NY", 5)
     Traceback (most recent call last):
     ...
-    ValueError: state code 'NY' must have exactly 5 characters Y or N
+    detente.errors.InputError: state code 'NY' must have exactly 5 characters Y or N
     """
     if not isinstance(text, str):
-        raise ValueError(f"{what} {text!r} must be a text of {_expected(n_options, options)}")
+        raise InputError(f"{what} {text!r} must be a text of {_expected(n_options, options)}")
     t = text.strip().upper()
     if len(t) != n_options or any(ch not in "YN" for ch in t):
-        raise ValueError(f"{what} {text!r} must have {_expected(n_options, options)}")
+        raise InputError(f"{what} {text!r} must have {_expected(n_options, options)}")
     return sum(1 << k for k, ch in enumerate(t) if ch == "Y")
 
 
@@ -96,7 +98,7 @@ def check_code(code: int, n_options: int, *, what: str = "state code") -> int:
     """
     c = int(code)
     if not 0 <= c < (1 << n_options):
-        raise ValueError(f"{what} {c} is out of range for {n_options} options "
+        raise InputError(f"{what} {c} is out of range for {n_options} options "
                          f"(0 to {(1 << n_options) - 1}); give a code of {n_options} "
                          "letters Y or N")
     return c
@@ -112,11 +114,11 @@ def to_code(state: str | int, n_options: int, options: Sequence[str] | None = No
     if isinstance(state, str):
         return parse_code(state, n_options, options, what=what)
     if isinstance(state, bool):
-        raise ValueError(f"{what} {state!r} is not a state; give {_expected(n_options, options)}")
+        raise InputError(f"{what} {state!r} is not a state; give {_expected(n_options, options)}")
     try:
         code = operator.index(state)
     except TypeError:
-        raise ValueError(f"{what} {state!r} is not a state; give "
+        raise InputError(f"{what} {state!r} is not a state; give "
                          f"{_expected(n_options, options)}") from None
     return check_code(code, n_options, what=what)
 

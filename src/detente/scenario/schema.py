@@ -14,6 +14,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from detente.errors import InputError
+
 _ID = r"^[A-Za-z_][A-Za-z0-9_\-]*$"
 
 
@@ -40,7 +42,7 @@ class OptionSpec(_Strict):
             return "forward"
         if isinstance(value, str) and value.strip().lower() in {"both", "forward", "backward"}:
             return value.strip().lower()
-        raise ValueError(
+        raise InputError(
             "must be `both` (default), `forward` (can only be taken) or `backward` "
             f"(can only be withdrawn), or true/false; got {value!r}"
         )

@@ -33,6 +33,7 @@ from detente.conflict.engine import submodel
 from detente.conflict.paths import PathsResult, status_quo_paths
 from detente.conflict.stability import analyse_profile
 from detente.display import DisplayMixin, dataframe
+from detente.errors import InputError
 from detente.jsonutil import plain
 from detente.loading import load_scenario
 from detente.scenario import Scenario, variant_of
@@ -514,7 +515,7 @@ def best_reachable(
     rest of the state space. ``None`` when nothing is reachable or there is no status quo.
     """
     if concept not in ("nash", "seq"):
-        raise ValueError(f"best_reachable restricts to the reachable states, valid for Nash and "
+        raise InputError(f"best_reachable restricts to the reachable states, valid for Nash and "
                          f"SEQ only; got {concept!r}")
     if scenario.status_quo is None:
         return None  # as analyze_variant: no status quo, nothing reachable

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
+from detente.errors import InputError
 from detente.scenario.model import Condition, Scenario
 from detente.strategy.ranking import RankEntry, competition_ranking, top
 
@@ -49,10 +50,10 @@ class Rules:
 
     def __post_init__(self) -> None:
         if self.kind not in RULE_KINDS:
-            raise ValueError(f"--rules must be one of {', '.join(RULE_KINDS)}; got "
+            raise InputError(f"--rules must be one of {', '.join(RULE_KINDS)}; got "
                              f"{self.kind!r}")
         if self.kind == "coalition" and not self.coalitions:
-            raise ValueError("the `coalition` rule needs a coalition: give --coalition "
+            raise InputError("the `coalition` rule needs a coalition: give --coalition "
                              "A,B (actor ids), or declare one in a variant")
 
     @property
@@ -99,11 +100,11 @@ def parse_coalition(text: str, actors: Sequence[str]) -> tuple[str, ...]:
     members = tuple(dict.fromkeys(a.strip() for a in text.replace("+", ",").split(",")
                                   if a.strip()))
     if len(members) < 2:
-        raise ValueError(f"--coalition needs at least two actor ids separated by commas; got "
+        raise InputError(f"--coalition needs at least two actor ids separated by commas; got "
                          f"{text!r}")
     for m in members:
         if m not in actors:
-            raise ValueError(f"--coalition: unknown actor {m!r}; choose from "
+            raise InputError(f"--coalition: unknown actor {m!r}; choose from "
                              f"{', '.join(actors)}")
     return members
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 from numbers import Integral, Real
 
+from detente.errors import InputError
+
 
 def check_real(name: str, value: object) -> float:
     """Return ``value`` as a finite float or raise ``ValueError`` naming ``name``.
@@ -26,10 +28,10 @@ def check_real(name: str, value: object) -> float:
         The value as a float.
     """
     if isinstance(value, bool) or not isinstance(value, Real):
-        raise ValueError(f"{name} must be a real number; got {value!r}")
+        raise InputError(f"{name} must be a real number; got {value!r}")
     out = float(value)
     if not math.isfinite(out):
-        raise ValueError(f"{name} must be finite; got {value!r}")
+        raise InputError(f"{name} must be finite; got {value!r}")
     return out
 
 
@@ -37,7 +39,7 @@ def check_fraction_open(name: str, value: object) -> float:
     """Return ``value`` if it lies in the open interval (0, 1), else raise ``ValueError``."""
     out = check_real(name, value)
     if not 0.0 < out < 1.0:
-        raise ValueError(f"{name} must lie in (0, 1); got {out:g}")
+        raise InputError(f"{name} must lie in (0, 1); got {out:g}")
     return out
 
 
@@ -45,7 +47,7 @@ def check_nonnegative(name: str, value: object) -> float:
     """Return ``value`` if it is a finite number >= 0, else raise ``ValueError``."""
     out = check_real(name, value)
     if out < 0.0:
-        raise ValueError(f"{name} must be >= 0; got {out:g}")
+        raise InputError(f"{name} must be >= 0; got {out:g}")
     return out
 
 
@@ -53,15 +55,15 @@ def check_positive(name: str, value: object) -> float:
     """Return ``value`` if it is a finite number > 0, else raise ``ValueError``."""
     out = check_real(name, value)
     if out <= 0.0:
-        raise ValueError(f"{name} must be > 0; got {out:g}")
+        raise InputError(f"{name} must be > 0; got {out:g}")
     return out
 
 
 def check_int(name: str, value: object, *, minimum: int = 0) -> int:
     """Return ``value`` if it is an integer >= ``minimum``, else raise ``ValueError``."""
     if isinstance(value, bool) or not isinstance(value, Integral):
-        raise ValueError(f"{name} must be an integer; got {value!r}")
+        raise InputError(f"{name} must be an integer; got {value!r}")
     out = int(value)
     if out < minimum:
-        raise ValueError(f"{name} must be >= {minimum}; got {out}")
+        raise InputError(f"{name} must be >= {minimum}; got {out}")
     return out

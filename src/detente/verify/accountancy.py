@@ -30,6 +30,7 @@ from scipy.linalg import solve_triangular
 from scipy.stats import norm
 
 from detente.display import DisplayMixin
+from detente.errors import InputError
 from detente.verify._checks import (
     check_fraction_open,
     check_int,
@@ -311,9 +312,9 @@ def _as_vector(name: str, value: float | Sequence[float], size: int) -> npt.NDAr
     if arr.ndim == 0:
         arr = np.full(size, float(arr))
     if arr.shape != (size,):
-        raise ValueError(f"{name} must be a number or a list of {size} numbers; got {arr.shape}")
+        raise InputError(f"{name} must be a number or a list of {size} numbers; got {arr.shape}")
     if not np.all(np.isfinite(arr)) or np.any(arr < 0):
-        raise ValueError(f"{name} must be finite and >= 0; got {arr.tolist()}")
+        raise InputError(f"{name} must be finite and >= 0; got {arr.tolist()}")
     return arr
 
 
@@ -358,9 +359,9 @@ def muf_covariance(
 def _check_cov(covariance: npt.ArrayLike) -> npt.NDArray[np.float64]:
     cov = np.asarray(covariance, dtype=float)
     if cov.ndim != 2 or cov.shape[0] != cov.shape[1] or cov.shape[0] == 0:
-        raise ValueError(f"covariance must be a square n x n matrix; got shape {cov.shape}")
+        raise InputError(f"covariance must be a square n x n matrix; got shape {cov.shape}")
     if not np.all(np.isfinite(cov)) or not np.allclose(cov, cov.T):
-        raise ValueError("covariance must be finite and symmetric")
+        raise InputError("covariance must be finite and symmetric")
     return cov
 
 
@@ -380,7 +381,7 @@ def cumuf_sigma(covariance: npt.ArrayLike) -> float:
     cov = _check_cov(covariance)
     var = float(cov.sum())
     if var <= 0:
-        raise ValueError(f"covariance must give a positive CUMUF variance e'Σe; got {var:g}")
+        raise InputError(f"covariance must give a positive CUMUF variance e'Σe; got {var:g}")
     return math.sqrt(var)
 
 
@@ -439,7 +440,7 @@ def worst_case_loss_pattern(
     s = cov.sum(axis=1)
     total = float(s.sum())
     if total <= 0:
-        raise ValueError(f"covariance must give a positive CUMUF variance e'Σe; got {total:g}")
+        raise InputError(f"covariance must give a positive CUMUF variance e'Σe; got {total:g}")
     return np.asarray(m * s / total, dtype=float)
 
 
@@ -475,11 +476,11 @@ def linear_test_detection_probability(
     mu = np.asarray(loss_pattern, dtype=float)
     n = cov.shape[0]
     if w.shape != (n,) or mu.shape != (n,):
-        raise ValueError(f"weights and loss_pattern must have length {n}")
+        raise InputError(f"weights and loss_pattern must have length {n}")
     alpha = check_fraction_open("false_alarm", false_alarm)
     var = float(w @ cov @ w)
     if var <= 0:
-        raise ValueError("weights must give the test statistic a positive variance")
+        raise InputError("weights must give the test statistic a positive variance")
     return float(norm.cdf(float(w @ mu) / math.sqrt(var) - norm.isf(alpha)))
 
 
@@ -508,12 +509,12 @@ def best_test_detection_probability(
     cov = _check_cov(covariance)
     mu = np.asarray(loss_pattern, dtype=float)
     if mu.shape != (cov.shape[0],):
-        raise ValueError(f"loss_pattern must have length {cov.shape[0]}")
+        raise InputError(f"loss_pattern must have length {cov.shape[0]}")
     alpha = check_fraction_open("false_alarm", false_alarm)
     try:
         chol = np.linalg.cholesky(cov)
     except np.linalg.LinAlgError:
-        raise ValueError("covariance must be positive definite") from None
+        raise InputError("covariance must be positive definite") from None
     z = solve_triangular(chol, mu, lower=True)
     return float(norm.cdf(math.sqrt(float(z @ z)) - norm.isf(alpha)))
 
@@ -540,9 +541,9 @@ def sitmuf(muf: npt.ArrayLike, covariance: npt.ArrayLike) -> npt.NDArray[np.floa
     cov = _check_cov(covariance)
     x = np.asarray(muf, dtype=float)
     if x.shape != (cov.shape[0],):
-        raise ValueError(f"muf must have length {cov.shape[0]}")
+        raise InputError(f"muf must have length {cov.shape[0]}")
     try:
         chol = np.linalg.cholesky(cov)
     except np.linalg.LinAlgError:
-        raise ValueError("covariance must be positive definite") from None
+        raise InputError("covariance must be positive definite") from None
     return np.asarray(solve_triangular(chol, x, lower=True), dtype=float)

@@ -41,6 +41,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from detente.display import DisplayMixin
+from detente.errors import InputError
 from detente.verify._checks import (
     check_fraction_open,
     check_int,
@@ -162,7 +163,7 @@ def _parse_stocks(stocks: Iterable[tuple[float, float]]) -> list[tuple[float, fl
         try:
             kg, assay = lot
         except (TypeError, ValueError):
-            raise ValueError(f"stocks[{i}] must be a (kg U, assay) pair; got {lot!r}") from None
+            raise InputError(f"stocks[{i}] must be a (kg U, assay) pair; got {lot!r}") from None
         out.append(
             (
                 check_nonnegative(f"stocks[{i}] kg", kg),
@@ -232,11 +233,11 @@ def breakout(
     xp = check_fraction_open("target_assay", target_assay)
     xt = check_fraction_open("tails_assay", tails_assay)
     if not xp > NATURAL_ASSAY:
-        raise ValueError(
+        raise InputError(
             f"target_assay must be above the natural assay {NATURAL_ASSAY}; got {xp:g}"
         )
     if not xp > xt:
-        raise ValueError(
+        raise InputError(
             f"tails_assay must be below target_assay; got tails_assay={xt:g} >= target_assay={xp:g}"
         )
 
@@ -270,7 +271,7 @@ def breakout(
         swu -= take * separative_potential(x)
     excess_needed = max(excess_needed, 0.0)
     if excess_needed > 1e-12 * max(product, 1.0) and xt >= NATURAL_ASSAY:
-        raise ValueError(
+        raise InputError(
             f"tails_assay={xt:g} is not below the natural assay {NATURAL_ASSAY}, so natural "
             "uranium cannot top up and the stocks are too small; lower tails_assay or add stock"
         )

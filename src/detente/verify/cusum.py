@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from detente.display import DisplayMixin
+from detente.errors import InputError
 from detente.verify._checks import check_int, check_nonnegative, check_positive, check_real
 
 __all__ = [
@@ -63,7 +64,7 @@ def page_statistic(x: npt.ArrayLike, k: float = 0.5) -> npt.NDArray[np.float64]:
     kk = check_nonnegative("k", k)
     arr = np.asarray(x, dtype=float)
     if arr.ndim != 1:
-        raise ValueError(f"x must be one-dimensional; got shape {arr.shape}")
+        raise InputError(f"x must be one-dimensional; got shape {arr.shape}")
     if arr.size == 0:
         return np.zeros(0)
     w = np.cumsum(arr - kk)
@@ -149,13 +150,13 @@ def siegmund_decision_limit(arl0: float, k: float = 0.5) -> float:
     kk = check_positive("k", k)
     lo, hi = 1e-9, 1.0
     if siegmund_arl(0.0, kk, lo) >= target:
-        raise ValueError(
+        raise InputError(
             f"arl0 must exceed {siegmund_arl(0.0, kk, lo):.3g} for k={kk:g}; got {target:g}"
         )
     while siegmund_arl(0.0, kk, hi) < target:
         hi *= 2.0
         if hi > 1e6:  # pragma: no cover - unreachable for finite targets
-            raise ValueError(f"arl0={target:g} is too large")
+            raise InputError(f"arl0={target:g} is too large")
     for _ in range(200):
         mid = 0.5 * (lo + hi)
         if siegmund_arl(0.0, kk, mid) < target:
@@ -250,7 +251,7 @@ def simulate_arl(
         block = min(block * 2, 1024)
     finished = lengths[done].astype(float)
     if finished.size < 2:
-        raise ValueError(
+        raise InputError(
             f"max_steps={limit} is too small: fewer than 2 runs alarmed; raise max_steps"
         )
     return ArlEstimate(

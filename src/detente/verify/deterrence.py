@@ -37,6 +37,7 @@ from fractions import Fraction
 from typing import Any
 
 from detente.display import DisplayMixin
+from detente.errors import InputError
 from detente.verify._checks import check_nonnegative, check_positive, check_real
 
 __all__ = [
@@ -64,7 +65,7 @@ def _exact(name: str, value: float | int | Fraction) -> Fraction:
 def _probability(name: str, value: float) -> float:
     out = check_real(name, value)
     if not 0.0 <= out <= 1.0:
-        raise ValueError(f"{name} must lie in [0, 1]; got {out:g}")
+        raise InputError(f"{name} must lie in [0, 1]; got {out:g}")
     return out
 
 

@@ -21,6 +21,7 @@ import math
 from dataclasses import dataclass
 
 from detente.display import DisplayMixin
+from detente.errors import InputError
 from detente.verify._checks import check_fraction_open, check_nonnegative
 
 __all__ = [
@@ -100,12 +101,12 @@ class EnrichmentResult(DisplayMixin):
 
 def _check_assays(product_assay: float, feed_assay: float, tails_assay: float) -> None:
     if not tails_assay < feed_assay:
-        raise ValueError(
+        raise InputError(
             f"tails_assay must be below feed_assay; got tails_assay={tails_assay:g} >= "
             f"feed_assay={feed_assay:g}"
         )
     if product_assay < feed_assay:
-        raise ValueError(
+        raise InputError(
             f"product_assay must not be below feed_assay; got product_assay={product_assay:g} "
             f"< feed_assay={feed_assay:g}"
         )

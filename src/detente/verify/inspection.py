@@ -41,6 +41,7 @@ from scipy import optimize
 from scipy.stats import norm
 
 from detente.display import DisplayMixin
+from detente.errors import InputError
 from detente.verify._checks import check_int, check_nonnegative, check_positive
 
 __all__ = [
@@ -62,15 +63,15 @@ Number = int | float | str | Fraction
 def _as_cost(b: Number) -> Fraction:
     """Return the caught cost ``b`` as an exact Fraction (floats via their decimal repr)."""
     if isinstance(b, bool):
-        raise ValueError(f"b (caught cost) must be a number >= 0; got {b!r}")
+        raise InputError(f"b (caught cost) must be a number >= 0; got {b!r}")
     try:
         out = Fraction(repr(b)) if isinstance(b, float) else Fraction(b)
     except (ValueError, TypeError, ZeroDivisionError):
-        raise ValueError(
+        raise InputError(
             f"b (caught cost) must be a number >= 0 such as 1 or 3/2; got {b!r}"
         ) from None
     if out < 0:
-        raise ValueError(f"b (caught cost) must be >= 0; got {out}")
+        raise InputError(f"b (caught cost) must be >= 0; got {out}")
     return out
 
 
@@ -78,7 +79,7 @@ def _check_nm(n: int, m: int) -> tuple[int, int]:
     nn = check_int("n (periods)", n, minimum=0)
     mm = check_int("m (inspections)", m, minimum=0)
     if mm > nn:
-        raise ValueError(f"m (inspections) must not exceed n (periods); got m={mm} > n={nn}")
+        raise InputError(f"m (inspections) must not exceed n (periods); got m={mm} > n={nn}")
     return nn, mm
 
 
@@ -477,11 +478,11 @@ def gaussian_inspection_game(
     ev = check_positive("e", e)
     fv = check_nonnegative("f", f)
     if not cv > av:
-        raise ValueError(
+        raise InputError(
             f"c (undetected violation) must exceed a (detected); got c={cv:g}, a={av:g}"
         )
     if not fv < bv:
-        raise ValueError(
+        raise InputError(
             f"f (false alarm to inspectee) must be below b (caught); got f={fv:g}, b={bv:g}"
         )
 

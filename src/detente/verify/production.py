@@ -32,6 +32,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from detente.display import DisplayMixin
+from detente.errors import InputError
 from detente.verify._checks import check_fraction_open, check_nonnegative, check_positive
 from detente.verify.enrichment import NATURAL_ASSAY, enrichment
 
@@ -170,7 +171,7 @@ def heu_production(
     xp = check_fraction_open("product_assay", product_assay)
     per_sq = enrichment(sq / xp, xp, feed_assay, tails_assay)
     if per_sq.swu <= 0.0:
-        raise ValueError(
+        raise InputError(
             f"product_assay must be above feed_assay to need separative work; got "
             f"product_assay={xp:g}, feed_assay={per_sq.feed_assay:g}"
         )
@@ -252,10 +253,10 @@ def plutonium_production(
     power = check_nonnegative("thermal_mw", thermal_mw)
     cf = check_nonnegative("capacity_factor", capacity_factor)
     if cf > 1.0:
-        raise ValueError(f"capacity_factor must lie in [0, 1]; got {cf:g}")
+        raise InputError(f"capacity_factor must lie in [0, 1]; got {cf:g}")
     g = check_positive("grams_per_mwt_day", grams_per_mwt_day)
     sq = check_positive("sq_kg", sq_kg)
     kg = power * cf * DAYS_PER_YEAR * g / 1000.0
     if not math.isfinite(kg):
-        raise ValueError("thermal_mw × grams_per_mwt_day overflows; give realistic values")
+        raise InputError("thermal_mw × grams_per_mwt_day overflows; give realistic values")
     return PlutoniumProduction(power, cf, g, kg, kg / sq)

@@ -28,6 +28,7 @@ from typing import Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from detente.display import DisplayMixin
+from detente.errors import InputError
 from detente.verify.accountancy import (
     SIGNIFICANT_QUANTITIES,
     cumuf_detection_probability,
@@ -147,7 +148,7 @@ class UndeclaredSpec(BaseModel):
     def _fractions_in_range(self) -> Self:
         for i, f in enumerate(self.fractions):
             if not 0.0 <= f < 1.0:
-                raise ValueError(f"fractions[{i}] must lie in [0, 1); got {f:g}")
+                raise InputError(f"fractions[{i}] must lie in [0, 1); got {f:g}")
         return self
 
 
@@ -171,7 +172,7 @@ class InspectionSpec(BaseModel):
     @model_validator(mode="after")
     def _inspections_within_periods(self) -> Self:
         if self.inspections > self.periods:
-            raise ValueError(
+            raise InputError(
                 f"inspections must not exceed periods; got inspections={self.inspections} > "
                 f"periods={self.periods}"
             )
@@ -200,15 +201,15 @@ class AccountancySpec(BaseModel):
     def _one_sigma_model(self) -> Self:
         structured = self.sigma_inventory_kg is not None or self.sigma_throughput_kg is not None
         if structured and (self.sigma_inventory_kg is None or self.sigma_throughput_kg is None):
-            raise ValueError("give both sigma_inventory_kg and sigma_throughput_kg, or neither")
+            raise InputError("give both sigma_inventory_kg and sigma_throughput_kg, or neither")
         if not structured and self.sigma_muf_kg is None:
-            raise ValueError("give sigma_muf_kg, or sigma_inventory_kg and sigma_throughput_kg")
+            raise InputError("give sigma_muf_kg, or sigma_inventory_kg and sigma_throughput_kg")
         if structured and self.sigma_muf_kg is not None:
-            raise ValueError(
+            raise InputError(
                 "give sigma_muf_kg or sigma_inventory_kg/sigma_throughput_kg, not both"
             )
         if structured and self.sigma_inventory_kg == 0 and self.sigma_throughput_kg == 0:
-            raise ValueError("sigma_inventory_kg and sigma_throughput_kg cannot both be 0")
+            raise InputError("sigma_inventory_kg and sigma_throughput_kg cannot both be 0")
         return self
 
 
@@ -229,7 +230,7 @@ class HoldingSpec(BaseModel):
     @model_validator(mode="after")
     def _ordered(self) -> Self:
         if self.kg_high < self.kg_low:
-            raise ValueError(f"kg_high must be >= kg_low; got {self.kg_high} < {self.kg_low}")
+            raise InputError(f"kg_high must be >= kg_low; got {self.kg_high} < {self.kg_low}")
         return self
 
 
@@ -264,13 +265,13 @@ class VerificationSpec(BaseModel):
     def _regimes_once(self) -> Self:
         for key in ("freeze", "cap"):
             if getattr(self, key) is not None and key in self.regimes:
-                raise ValueError(
+                raise InputError(
                     f"regime {key!r} is given twice; keep regimes.{key} and remove the "
                     f"top-level {key}:"
                 )
         for key in self.regimes:
             if not key or not key.replace("-", "").replace("_", "").isalnum():
-                raise ValueError(
+                raise InputError(
                     f"regime id {key!r} must be letters, digits, '-' or '_'; rename it"
                 )
         return self

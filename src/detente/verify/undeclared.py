@@ -32,6 +32,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from detente.display import DisplayMixin
+from detente.errors import InputError
 from detente.verify._checks import check_nonnegative, check_positive, check_real
 from detente.verify.deterrence import detection_by_inspections
 
@@ -41,14 +42,14 @@ __all__ = ["HiddenCapacity", "hidden_capacity", "hidden_capacity_sweep"]
 def _fraction_hidden(value: float) -> float:
     f = check_real("fraction_hidden", value)
     if not 0.0 <= f < 1.0:
-        raise ValueError(f"fraction_hidden must lie in [0, 1); got {f:g}")
+        raise InputError(f"fraction_hidden must lie in [0, 1); got {f:g}")
     return f
 
 
 def _probability(name: str, value: float) -> float:
     p = check_real(name, value)
     if not 0.0 <= p <= 1.0:
-        raise ValueError(f"{name} must lie in [0, 1]; got {p:g}")
+        raise InputError(f"{name} must lie in [0, 1]; got {p:g}")
     return p
 
 
@@ -138,7 +139,7 @@ def hidden_capacity(
     q = _probability("discovery_per_year", discovery_per_year)
     t_decl = float(declared_months)
     if math.isnan(t_decl) or t_decl < 0:
-        raise ValueError(f"declared_months must be >= 0; got {declared_months!r}")
+        raise InputError(f"declared_months must be >= 0; got {declared_months!r}")
     n = check_nonnegative("inspections_per_year", inspections_per_year)
     p = _probability("detection_per_inspection", detection_per_inspection)
     hidden = c * f / (1.0 - f)

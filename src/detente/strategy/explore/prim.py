@@ -49,6 +49,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.display import DisplayMixin
+from detente.errors import InputError
 
 
 @dataclass(frozen=True)
@@ -390,7 +391,7 @@ def prim(
         The boxes (only their restricted inputs), with coverage, density and mass.
     """
     if not 0 < alpha < 0.5:
-        raise ValueError(f"alpha must be in (0, 0.5); got {alpha}")
+        raise InputError(f"alpha must be in (0, 0.5); got {alpha}")
     y = np.asarray(y, dtype=bool)
     total = int(y.shape[0])
     total_cases = int(y.sum())

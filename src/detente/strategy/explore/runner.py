@@ -31,6 +31,7 @@ from typing import Any
 
 import detente
 from detente.display import DisplayMixin, NotebookProgress, in_notebook
+from detente.errors import InputError
 from detente.loading import load_scenario
 from detente.scenario import Scenario
 from detente.strategy.explore.evaluate import (
@@ -178,14 +179,14 @@ def explore(
     t0 = time.perf_counter()
     base = _load(source)
     if concept not in EXPLORE_CONCEPTS:
-        raise ValueError(f"--concept must be one of {', '.join(EXPLORE_CONCEPTS)}; "
+        raise InputError(f"--concept must be one of {', '.join(EXPLORE_CONCEPTS)}; "
                          f"got {concept!r}")
     if scheduler and cluster:
-        raise ValueError("give --scheduler or --cluster, not both")
+        raise InputError("give --scheduler or --cluster, not both")
     if workers is not None and workers < 1:
-        raise ValueError(f"--workers must be at least 1; got {workers}")
+        raise InputError(f"--workers must be at least 1; got {workers}")
     if chunk_size is not None and chunk_size < 1:
-        raise ValueError(f"--chunk-size must be at least 1; got {chunk_size}")
+        raise InputError(f"--chunk-size must be at least 1; got {chunk_size}")
     vids = _variant_ids(base, variants)
     every = variant_scenarios(base, ["base", *[v.id for v in base.variants]])
     space = parse_uncertainties(base, every)
@@ -213,7 +214,7 @@ def explore(
         _dask_module(scheduler)  # fail early on a missing extra
     manifest = store.read_manifest()
     if manifest is not None and not resume:
-        raise ValueError(
+        raise InputError(
             f"{store.parts} holds an interrupted run; pass --resume to complete it, or delete "
             "that folder to start again")
     if resume and manifest is not None:
@@ -302,7 +303,7 @@ def _load(source: str | os.PathLike[str] | Scenario | None) -> Scenario:
         return load_scenario(detente.scenario_path())
     if isinstance(source, Scenario):
         if source.variant is not None:
-            raise ValueError("explore the base scenario, not a variant; choose variants with "
+            raise InputError("explore the base scenario, not a variant; choose variants with "
                              "--variant")
         return source
     return load_scenario(source)
@@ -319,7 +320,7 @@ def _variant_ids(base: Scenario, variants: Sequence[str] | None) -> tuple[str, .
             if not part:
                 continue
             if part != "base" and part not in known:
-                raise ValueError(f"unknown variant {part!r}; choose from "
+                raise InputError(f"unknown variant {part!r}; choose from "
                                  f"{', '.join(['base', *known])}")
             if part not in out:
                 out.append(part)
@@ -335,7 +336,7 @@ def _same_config(old: dict[str, Any], new: dict[str, Any], parts: Path) -> None:
         if old.get(key) != new[key]:
             shown = key if key not in ("schema", "parameters", "design", "digest") else \
                 f"{key} (the scenario or its uncertainties changed)"
-            raise ValueError(
+            raise InputError(
                 f"cannot resume: {shown} differs from the interrupted run in {parts}; use the "
                 "same settings, or delete that folder to start again")
 
@@ -454,7 +455,7 @@ class _Pool(_Engine):
             for f in as_completed(futures):
                 yield f.result()
         except BrokenProcessPool:
-            raise ValueError("a worker process died; run again with --resume to complete the "
+            raise InputError("a worker process died; run again with --resume to complete the "
                              "missing samples") from None
 
     def run(self, job: Job, chunks: Sequence[Chunk]) -> Iterator[ChunkResult]:
@@ -482,7 +483,7 @@ def _dask_module(scheduler: str | None) -> Any:
         import distributed
     except ImportError:
         flag = "--scheduler" if scheduler else "--cluster"
-        raise ValueError(f"{flag} needs Dask distributed: {EXTRA_HINT}") from None
+        raise InputError(f"{flag} needs Dask distributed: {EXTRA_HINT}") from None
     return distributed
 
 
@@ -505,7 +506,7 @@ class _Dask(_Engine):
             try:
                 self.client = distributed.Client(scheduler, timeout="20s")
             except (OSError, TimeoutError, ValueError) as exc:
-                raise ValueError(f"cannot reach the Dask scheduler at {scheduler}: "
+                raise InputError(f"cannot reach the Dask scheduler at {scheduler}: "
                                  f"{exc}".replace("\n", " ")) from None
         self.workers = max(1, len(self.client.scheduler_info().get("workers", {})))
 
@@ -546,7 +547,7 @@ class _Dask(_Engine):
 def _local_workers(spec: str) -> int:
     head, _, n = spec.partition(":")
     if head != "local" or not n.isdigit() or int(n) < 1:
-        raise ValueError(f"--cluster must be local:N with N >= 1 workers; got {spec!r}")
+        raise InputError(f"--cluster must be local:N with N >= 1 workers; got {spec!r}")
     return int(n)
 
 

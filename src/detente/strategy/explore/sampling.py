@@ -25,6 +25,8 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.stats import qmc
 
+from detente.errors import InputError
+
 Method = Literal["lhs", "mc"]
 METHODS: tuple[str, ...] = ("lhs", "mc")
 
@@ -54,11 +56,11 @@ def design(n: int, d: int, seed: int, method: str = "lhs") -> NDArray[np.float64
         ``float64`` array of shape ``(n, d)``.
     """
     if n < 1:
-        raise ValueError(f"--samples must be at least 1; got {n}")
+        raise InputError(f"--samples must be at least 1; got {n}")
     if seed < 0:
-        raise ValueError(f"--seed must be >= 0; got {seed}")
+        raise InputError(f"--seed must be >= 0; got {seed}")
     if method not in METHODS:
-        raise ValueError(f"--method must be lhs or mc; got {method!r}")
+        raise InputError(f"--method must be lhs or mc; got {method!r}")
     if d == 0:
         return np.zeros((n, 0), dtype=np.float64)
     if method == "mc":

@@ -55,7 +55,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from detente.errors import ScenarioError
+from detente.errors import InputError, ScenarioError
 from detente.scenario.context import ErrorContext, pydantic_error
 from detente.scenario.expr import ConditionSyntaxError, parse_condition
 from detente.scenario.loader import option_resolver, variant_of
@@ -81,12 +81,12 @@ def _range(value: Any) -> Any:
         or len(value) != 2
         or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
     ):
-        raise ValueError(f"a range is [low, high] with two numbers; got {value!r}")
+        raise InputError(f"a range is [low, high] with two numbers; got {value!r}")
     low, high = float(value[0]), float(value[1])
     if not (math.isfinite(low) and math.isfinite(high)):
-        raise ValueError(f"range ends must be finite numbers; got {value!r}")
+        raise InputError(f"range ends must be finite numbers; got {value!r}")
     if low > high:
-        raise ValueError(f"range [{low:g}, {high:g}] has low above high; swap them")
+        raise InputError(f"range [{low:g}, {high:g}] has low above high; swap them")
     return (low, high)
 
 
@@ -164,7 +164,7 @@ class UncertaintiesSpec(_Strict):
             try:
                 out[k] = _range(v)
             except ValueError as exc:
-                raise ValueError(f"{k}: {exc}") from None
+                raise InputError(f"{k}: {exc}") from None
         return out
 
 

@@ -38,6 +38,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from detente.display import DisplayMixin
+from detente.errors import InputError
 from detente.fileio import atomic_path, write_atomic
 
 #: Key of the run's metadata in the Parquet schema (and the CSV comment line).
@@ -53,7 +54,7 @@ def need_pyarrow() -> Any:
         import pyarrow  # noqa: F401
         import pyarrow.parquet as pq
     except ImportError:
-        raise ValueError(
+        raise InputError(
             f"writing or reading Parquet needs pyarrow: {EXTRA_HINT}, or use --out results.csv"
         ) from None
     return pq
@@ -66,7 +67,7 @@ def file_format(path: str | os.PathLike[str]) -> str:
         return "csv"
     if name.endswith((".parquet", ".pq")):
         return "parquet"
-    raise ValueError(f"{path}: results are written as .parquet or .csv; name the file so")
+    raise InputError(f"{path}: results are written as .parquet or .csv; name the file so")
 
 
 # -- tables --------------------------------------------------------------------------------
@@ -142,7 +143,7 @@ class ResultStore:
         try:
             data = json.loads(self.manifest.read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            raise ValueError(f"{self.manifest}: unreadable manifest; delete {self.parts} to "
+            raise InputError(f"{self.manifest}: unreadable manifest; delete {self.parts} to "
                              "start again") from None
         return data if isinstance(data, dict) else None
 
@@ -215,7 +216,7 @@ class ResultStore:
         parts folder."""
         missing = [i for i in range(n_chunks) if not self.chunk_path(i).is_file()]
         if missing:
-            raise ValueError(f"{len(missing)} chunk(s) missing (first: {missing[0]}); run "
+            raise InputError(f"{len(missing)} chunk(s) missing (first: {missing[0]}); run "
                              "again with --resume")
         with atomic_path(self.out) as tmp:
             if self.fmt == "parquet":
@@ -293,19 +294,19 @@ def read_results(path: str | os.PathLike[str]) -> Results:
     """Read a results file written by :func:`detente.strategy.explore.explore`."""
     p = Path(path)
     if not p.is_file():
-        raise ValueError(f"{path}: no such results file; check the path")
+        raise InputError(f"{path}: no such results file; check the path")
     fmt = file_format(p)
     if fmt == "parquet":
         pq = need_pyarrow()
         try:
             table = pq.read_table(p)
         except Exception as exc:
-            raise ValueError(f"{path}: not a readable Parquet file ({exc})".replace("\n", " ")
+            raise InputError(f"{path}: not a readable Parquet file ({exc})".replace("\n", " ")
                              ) from None
         md = table.schema.metadata or {}
         raw = md.get(META_KEY.encode())
         if raw is None:
-            raise ValueError(f"{path}: not a detente explore result (no {META_KEY} metadata)")
+            raise InputError(f"{path}: not a detente explore result (no {META_KEY} metadata)")
         meta = json.loads(raw)
         cols: dict[str, NDArray[Any]] = {}
         for name in table.column_names:
@@ -322,7 +323,7 @@ def read_results(path: str | os.PathLike[str]) -> Results:
         first = fh.readline()
         prefix = "# " + META_KEY + " "
         if not first.startswith(prefix):
-            raise ValueError(f"{path}: not a detente explore result (no metadata line)")
+            raise InputError(f"{path}: not a detente explore result (no metadata line)")
         meta = json.loads(first[len(prefix):])
         rows = list(csv.reader(fh))
     header, body = rows[0], rows[1:]

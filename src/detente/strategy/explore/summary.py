@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from detente.display import DisplayMixin
+from detente.errors import InputError
 from detente.fileio import atomic_path
 from detente.strategy.explore.prim import PrimResult, TrajectoryStep, prim
 from detente.strategy.explore.store import Results, read_results
@@ -106,14 +107,14 @@ class ExploreSummary(DisplayMixin):
         ``None``: the step the box was selected at), for an analyst who prefers another point
         on the coverage-density trade-off."""
         if self.prim is None or not self.prim.boxes:
-            raise ValueError("no PRIM box to inspect (the summary found none)")
+            raise InputError("no PRIM box to inspect (the summary found none)")
         if not 1 <= box <= len(self.prim.boxes):
-            raise ValueError(f"--prim-box must be between 1 and {len(self.prim.boxes)}; "
+            raise InputError(f"--prim-box must be between 1 and {len(self.prim.boxes)}; "
                              f"got {box}")
         b = self.prim.boxes[box - 1]
         k = b.selected if step is None else step
         if not 0 <= k < len(b.trajectory):
-            raise ValueError(f"--prim-step must be between 0 and {len(b.trajectory) - 1}; "
+            raise InputError(f"--prim-step must be between 0 and {len(b.trajectory) - 1}; "
                              f"got {k}")
         return b.trajectory[k]
 
@@ -149,9 +150,9 @@ def summarize(
     """
     res = results if isinstance(results, Results) else read_results(results)
     if rank_by not in RANKINGS:
-        raise ValueError(f"--rank-by must be one of {', '.join(RANKINGS)}; got {rank_by!r}")
+        raise InputError(f"--rank-by must be one of {', '.join(RANKINGS)}; got {rank_by!r}")
     if failure not in FAILURES[:3] and not failure.startswith("missed:"):
-        raise ValueError(f"--failure must be one of {', '.join(FAILURES)}; got {failure!r}")
+        raise InputError(f"--failure must be one of {', '.join(FAILURES)}; got {failure!r}")
     cols = res.columns
     meta = res.meta
     variants = list(meta.get("variants") or dict.fromkeys(cols["variant"].tolist()))
@@ -197,14 +198,14 @@ def summarize(
     if plan is None:
         plan = ranked[0]["variant"] if ranked else None
     elif plan not in variants:
-        raise ValueError(f"--plan {plan!r} is not among the explored variants "
+        raise InputError(f"--plan {plan!r} is not among the explored variants "
                          f"({', '.join(variants)})")
     if failure == "auto":
         failure = "regret"
     missed = failure.removeprefix("missed:") if failure.startswith("missed:") else None
     if missed is not None and f"reached.{missed}" not in cols:
         known = [n.removeprefix("reached.") for n in cols if n.startswith("reached.")]
-        raise ValueError(f"--failure missed:{missed}: no tracked outcome {missed!r}; choose one "
+        raise InputError(f"--failure missed:{missed}: no tracked outcome {missed!r}; choose one "
                          f"of: {', '.join(known) or 'none (the scenario declares no outcomes:)'}")
     result = None
     params = [p for p in meta.get("parameters", [])
@@ -349,7 +350,7 @@ def trajectory_figure(summary: ExploreSummary, box: int = 1) -> Any:
     from matplotlib.figure import Figure
 
     if summary.prim is None or not 1 <= box <= len(summary.prim.boxes):
-        raise ValueError(f"no PRIM box {box} to draw")
+        raise InputError(f"no PRIM box {box} to draw")
     b = summary.prim.boxes[box - 1]
     traj = np.array([(t.coverage, t.density, t.mass) for t in b.trajectory]) * 100
     fig = Figure(figsize=(6.5, 5), layout="tight")
