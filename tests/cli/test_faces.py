@@ -239,3 +239,15 @@ def test_only_detentes_own_errors_exit_2(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setattr(explain_cli, "explain_state", bug)
     with pytest.raises(ValueError, match="an internal bug"):
         main(["explain", "elmira", "NYNNY"])
+
+
+@pytest.mark.parametrize(("argv", "start"), [
+    (["paths", "elmira", "--from", "NY"], "error: --from NY: status quo 'NY' must have"),
+    (["coalitions", "elmira", "-c", "bogus"], "error: -c bogus: unknown stability concept"),
+    (["hindcast", "elmira", "--concept=bogus"], "error: --concept bogus: unknown stability"),
+])
+def test_errors_name_the_flag_the_user_gave(argv: list[str], start: str,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(start) and err.count("\n") == 1

@@ -167,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     except (DetenteError, FileNotFoundError, IsADirectoryError) as exc:
         # detente's own errors (and a missing file) are the user's to fix: one line, exit 2;
         # anything else is a bug and keeps its traceback (exit 1)
-        typer.echo(f"error: {_one_line(exc)}", err=True)
+        typer.echo(f"error: {flag_named(_one_line(exc), args)}", err=True)
         return 2
     except MemoryError as exc:
         typer.echo(f"error: {out_of_memory_message(exc)}", err=True)
@@ -178,6 +178,22 @@ def main(argv: list[str] | None = None) -> int:
     if isinstance(result, int):
         return result
     return 0
+
+
+def flag_named(message: str, args: list[str]) -> str:
+    """``message`` prefixed with the option the user gave, when the message quotes that
+    option's value but does not name the option (``--from NY: state code 'NY' must ...``)."""
+    for k, arg in enumerate(args):
+        if not arg.startswith("-") or arg == "-":
+            continue
+        flag, eq, value = arg.partition("=")
+        if not eq:
+            if k + 1 >= len(args) or args[k + 1].startswith("-"):
+                continue
+            value = args[k + 1]
+        if repr(value) in message and flag not in message:
+            return f"{flag} {value}: {message}"
+    return message
 
 
 def out_of_memory_message(exc: MemoryError) -> str:
