@@ -48,12 +48,31 @@ def _fmt_path(path: Any) -> str:
 def render_text(report: StrategyReport, console: Console, exploration: Any = None) -> None:
     """Print the report for a policy reader (``exploration``: an optional
     :class:`~detente.strategy.explore.summary.ExploreSummary` to summarise and include)."""
-    from detente.report.summary import summary
-
     c = console
+    _opening(report, c, exploration)
+    _headline(report, c)
+    _comparison(report, c)
+    _variants(report, c)
+    _answers(report, c)
+    _reneging_and_record(report, c)
+    _sensitivity(report, c)
+    if exploration is not None:
+        from detente.strategy.explore import render_summary
+
+        c.rule("How robust the answer is")
+        render_summary(exploration, c)
+    _supporting(report, c)
+    c.print(f"\n[dim]detente {report.version}; scenario digest {report.digest[:12]}; "
+            f"{report.parameters.get('seconds')} s[/dim]")
+
+
+def _opening(report: StrategyReport, c: Console, exploration: Any) -> None:
+    """Title, description, the summary and the actors and their options."""
     c.rule(f"[bold]{report.scenario}")
     c.print(report.description)
     c.rule("Summary")
+    from detente.report.summary import summary
+
     for point in summary(report, exploration):
         c.print(f"[bold]{point.heading}.[/bold] {point.text}")
     c.print(
@@ -70,12 +89,18 @@ def render_text(report: StrategyReport, console: Console, exploration: Any = Non
         t.add_row(f"{name} ({aid})", "; ".join(opts))
     c.print(t)
 
+
+def _headline(report: StrategyReport, c: Console) -> None:
+    """The same-rules headline, sentence by sentence."""
     concl = report.conclusion
     if concl is not None:
         c.rule("Headline")
         for sentence in concl.sentences:
             c.print(sentence)
 
+
+def _comparison(report: StrategyReport, c: Console) -> None:
+    """The ranking table, the rules comparison and the structural differences."""
     c.rule("Strategy comparison")
     c.print(ranking_note(report))
     t = Table(title="Variants ranked by the best outcome they can reach (equal scores share a "
@@ -126,6 +151,9 @@ def render_text(report: StrategyReport, console: Console, exploration: Any = Non
         for st in differs:
             c.print(f"  {st.variant}: {st.describe()} ({st.n_states:,} feasible states)")
 
+
+def _variants(report: StrategyReport, c: Console) -> None:
+    """Each variant: equilibria, reachable states, its best outcome and path."""
     for v in report.variants:
         c.rule(f"Variant: {v.name}")
         c.print(v.description)
@@ -142,6 +170,9 @@ def render_text(report: StrategyReport, console: Console, exploration: Any = Non
         elif v.top is not None:
             c.print(f"No best outcome: {v.no_best}.")
 
+
+def _answers(report: StrategyReport, c: Console) -> None:
+    """The scenario's questions with their evidence (counts that are true)."""
     if report.answers:
         c.rule("The questions")
         for a in report.answers:
@@ -156,8 +187,9 @@ def render_text(report: StrategyReport, console: Console, exploration: Any = Non
                         + (" in the JSON" if in_json == rest else
                            f"; the JSON holds {in_json} of them"))
 
-    _reneging_and_record(report, c)
 
+def _sensitivity(report: StrategyReport, c: Console) -> None:
+    """Which single statement edits change the ranking."""
     if report.sensitivity:
         from detente.report.tables import sensitivity_rows
 
@@ -179,12 +211,9 @@ def render_text(report: StrategyReport, console: Console, exploration: Any = Non
         if sens["more"]:
             c.print(f"… {sens['more']} more in the JSON.")
 
-    if exploration is not None:
-        from detente.strategy.explore import render_summary
 
-        c.rule("How robust the answer is")
-        render_summary(exploration, c)
-
+def _supporting(report: StrategyReport, c: Console) -> None:
+    """Verification per regime, bargaining forecasts and the package deal."""
     ver = report.extras.get("verification")
     if ver and "regimes" in ver:
         from detente.report.verification import render_verification_text
@@ -208,8 +237,6 @@ def render_text(report: StrategyReport, console: Console, exploration: Any = Non
             ends = ", ".join(f"{a} {x:.0f}" for a, x in e["positions_end"].items())
             c.print(f"  {e['name']}: mean {e['mean_start']:.1f} → {e['mean_end']:.1f}; "
                     f"positions at the end: {ends}")
-    c.print(f"\n[dim]detente {report.version}; scenario digest {report.digest[:12]}; "
-            f"{report.parameters.get('seconds')} s[/dim]")
 
 
 def _bargaining_sensitivity(sens: Any, c: Console) -> None:
