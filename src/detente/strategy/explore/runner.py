@@ -513,8 +513,10 @@ class _Dask(_Engine):
     def run(self, job: Job, chunks: Sequence[Chunk]) -> Iterator[ChunkResult]:
         import distributed
 
+        # the job (with the first pass's results) goes to each worker once, not once a task
+        shared = self.client.scatter(job, broadcast=True, hash=False)
         self.futures = [
-            self.client.submit(evaluate_chunk, job, c, key=f"detente-explore-{job.key[:16]}-"
+            self.client.submit(evaluate_chunk, shared, c, key=f"detente-explore-{job.key[:16]}-"
                                f"{c.index}-{c.start}", pure=False)
             for c in chunks
         ]
@@ -525,8 +527,9 @@ class _Dask(_Engine):
                      ) -> Iterator[ProfileResult]:
         import distributed
 
+        shared = self.client.scatter(job, broadcast=True, hash=False)
         futures = [
-            self.client.submit(evaluate_profiles, job, g, key=f"detente-profiles-"
+            self.client.submit(evaluate_profiles, shared, g, key=f"detente-profiles-"
                                f"{job.key[:16]}-{k}", pure=False)
             for k, g in enumerate(groups)
         ]
