@@ -15,6 +15,7 @@ by name: the outcomes to track and the questions come from the file
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import threading
 import time
@@ -615,21 +616,52 @@ def sensitivity(
         rank = competition_ranking([(k, total if k == vid else base_total[k]) for k in by_id])
         prev = by_id[vid].top
         old_best = prev.state if prev is not None else None
-        out = Perturbation(vid, actor, label, rank, best_state, ranks(rank) != base_ranks,
-                           best_state != old_best, set(top(rank)) != base_top)
-        if progress is not None:
-            with lock:
-                done[0] += 1
-                progress(done[0], len(jobs))
+        return Perturbation(vid, actor, label, rank, best_state, ranks(rank) != base_ranks,
+                            best_state != old_best, set(top(rank)) != base_top)
+
+    # jobs go to the workers by index: they inherit the scenarios and models when forked
+    return tuple(_map_jobs(lambda k: run(jobs[k]), range(len(jobs)), progress))
+
+
+#: The re-analysis the forked sensitivity workers run (set only while they run).
+_FORKED: Callable[[Any], Any] | None = None
+
+
+def _forked_job(job: Any) -> Any:
+    assert _FORKED is not None
+    return _FORKED(job)
+
+
+def _map_jobs(run: Callable[[Any], Any], jobs: Sequence[Any],
+              progress: Callable[[int, int], None] | None) -> list[Any]:
+    """``[run(job) for job in jobs]``, in order, on every core.
+
+    The re-analyses are short and spend much of their time in Python, so threads would
+    serialise on the GIL: where the platform can fork, worker processes inherit the built
+    models (nothing is pickled but the jobs' indices and the small results); elsewhere, and
+    for a few jobs, a thread pool. ``progress(done, total)`` is called in this process.
+    """
+    global _FORKED
+    n = min(os.cpu_count() or 1, len(jobs))
+    total = len(jobs)
+    out: list[Any] = []
+    if n > 1 and total >= 16 and "fork" in multiprocessing.get_all_start_methods():
+        _FORKED = run
+        try:
+            with multiprocessing.get_context("fork").Pool(n) as pool:
+                for res in pool.imap(_forked_job, jobs, chunksize=max(1, total // (8 * n))):
+                    out.append(res)
+                    if progress is not None:
+                        progress(len(out), total)
+        finally:
+            _FORKED = None
         return out
-
-    lock = threading.Lock()
-    done = [0]
-
-    # independent re-analyses; numpy releases the GIL, so a thread per core helps
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        out = list(pool.map(run, jobs))
-    return tuple(out)
+    with ThreadPoolExecutor(max_workers=max(1, n)) as tpool:
+        for res in tpool.map(run, jobs):
+            out.append(res)
+            if progress is not None:
+                progress(len(out), total)
+    return out
 
 
 def analyze_scenario(
