@@ -81,3 +81,10 @@ def test_json_ranking_shape(dilemma) -> None:  # type: ignore[no-untyped-def]
     assert data["conclusion"]["survives"] == {"unilateral": False, "coalition A+B": False}
     assert set(data["reneging"]) == {"talks", "alone"} and data["record"] is None  # no history
     assert data["reneging"]["talks"]["state"] == "YY" and data["reneging"]["talks"]["stable"]
+
+
+def test_text_keeps_bracketed_words(dilemma) -> None:  # type: ignore[no-untyped-def]
+    """Regression: the console read ``[war]``-style outcome ids as markup and dropped them."""
+    out = " ".join(_text(dilemma).split())
+    for sentence in dilemma.conclusion.sentences:
+        assert " ".join(sentence.split()) in out

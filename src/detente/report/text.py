@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from detente.report.accountability import sections
@@ -69,12 +70,12 @@ def render_text(report: StrategyReport, console: Console, exploration: Any = Non
 def _opening(report: StrategyReport, c: Console, exploration: Any) -> None:
     """Title, description, the summary and the actors and their options."""
     c.rule(f"[bold]{report.scenario}")
-    c.print(report.description)
+    c.print(escape(report.description))
     c.rule("Summary")
     from detente.report.summary import summary
 
     for point in summary(report, exploration):
-        c.print(f"[bold]{point.heading}.[/bold] {point.text}")
+        c.print(f"[bold]{escape(point.heading)}.[/bold] {escape(point.text)}")
     c.print(
         f"\n[bold]At a glance[/bold]: {len(report.actors)} actors, {len(report.options)} options, "
         f"{report.n_states:,} feasible states; status quo {report.status_quo}. "
@@ -96,13 +97,13 @@ def _headline(report: StrategyReport, c: Console) -> None:
     if concl is not None:
         c.rule("Headline")
         for sentence in concl.sentences:
-            c.print(sentence)
+            c.print(escape(sentence))
 
 
 def _comparison(report: StrategyReport, c: Console) -> None:
     """The ranking table, the rules comparison and the structural differences."""
     c.rule("Strategy comparison")
-    c.print(ranking_note(report))
+    c.print(escape(ranking_note(report)))
     t = Table(title="Variants ranked by the best outcome they can reach (equal scores share a "
               "rank)")
     t.add_column("rank", justify="right")
@@ -149,14 +150,14 @@ def _comparison(report: StrategyReport, c: Console) -> None:
     if differs:
         c.print("[bold]Structure[/bold] (what each variant changes besides preferences):")
         for st in differs:
-            c.print(f"  {st.variant}: {st.describe()} ({st.n_states:,} feasible states)")
+            c.print(escape(f"  {st.variant}: {st.describe()} ({st.n_states:,} feasible states)"))
 
 
 def _variants(report: StrategyReport, c: Console) -> None:
     """Each variant: equilibria, reachable states, its best outcome and path."""
     for v in report.variants:
         c.rule(f"Variant: {v.name}")
-        c.print(v.description)
+        c.print(escape(v.description))
         eqs = ", ".join(f"{k.upper()} {len(v.stability.equilibria(k)):,}"
                         for k in v.stability.concepts)
         c.print(f"Equilibria: {eqs}. States reachable from the status quo: "
@@ -168,7 +169,7 @@ def _variants(report: StrategyReport, c: Console) -> None:
             c.print(f"Best reachable outcome {v.best.state} (score {v.best.total:.2f}{tied}), "
                     f"path: {_fmt_path(v.best.path)}")
         elif v.top is not None:
-            c.print(f"No best outcome: {v.no_best}.")
+            c.print(escape(f"No best outcome: {v.no_best}."))
 
 
 def _answers(report: StrategyReport, c: Console) -> None:
@@ -176,10 +177,10 @@ def _answers(report: StrategyReport, c: Console) -> None:
     if report.answers:
         c.rule("The questions")
         for a in report.answers:
-            c.print(f"[bold]{a.question}[/bold]")
-            c.print(f"  {a.answer}")
+            c.print(f"[bold]{escape(a.question)}[/bold]")
+            c.print(escape(f"  {a.answer}"))
             for line in a.evidence[:EVIDENCE_SHOWN]:
-                c.print(f"    · {line}")
+                c.print(escape(f"    · {line}"))
             rest = a.evidence_total - min(EVIDENCE_SHOWN, len(a.evidence))
             if rest > 0:
                 in_json = len(a.evidence) - min(EVIDENCE_SHOWN, len(a.evidence))
@@ -227,7 +228,7 @@ def _supporting(report: StrategyReport, c: Console) -> None:
             line = (f"{e['name']}: weighted median {now['median_start']:.1f} → "
                     f"{now['median_end']:.1f}, mean {now['mean_start']:.1f} → "
                     f"{now['mean_end']:.1f} after {now['rounds']} rounds")
-            c.print(line)
+            c.print(escape(line))
             _bargaining_sensitivity(e.get("sensitivity"), c)
     pkg = report.extras.get("package")
     if pkg:
@@ -247,7 +248,7 @@ def _bargaining_sensitivity(sens: Any, c: Console) -> None:
     from detente.report.bargaining import sensitivity_sentence, sensitivity_table
 
     for _, sv in sens.items():
-        c.print("  " + sensitivity_sentence(sv))
+        c.print(escape("  " + sensitivity_sentence(sv)))
     first = next(iter(sens.values()))
     header, rows = sensitivity_table(first)
     t = Table(title=f"Forecast ({first['variant']}) after one actor's input changes "
@@ -268,7 +269,8 @@ def _reneging_and_record(report: StrategyReport, c: Console) -> None:
         c.print("For each variant's first-ranked outcome: every move away from it that would "
                 "gain its mover, who responds, and whether that deters the move.")
         for item in parts["reneging"]:
-            c.print(f"[bold]{item['variant']}[/bold] ({item['state']}): {item['sentence']}")
+            c.print(f"[bold]{escape(item['variant'])}[/bold] ({item['state']}): "
+                    f"{escape(item['sentence'])}")
             if not item["rows"]:
                 continue
             t = Table()
@@ -282,7 +284,7 @@ def _reneging_and_record(report: StrategyReport, c: Console) -> None:
     rec = parts["record"]
     if rec is not None:
         c.rule("The record")
-        c.print(rec["sentence"])
+        c.print(escape(rec["sentence"]))
         t = Table(title="The base model, step by step")
         for col in ("date", "event", "moved", "change", "improvement for the movers",
                     "reached"):
