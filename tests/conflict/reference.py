@@ -7,7 +7,7 @@ are built explicitly with Python sets; use only on small conflicts.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 
@@ -56,9 +56,11 @@ def improvements(c: RefConflict, i: int, s: int) -> set[int]:
     return {t for t in moves(c, i, s) if c.payoff[i][t] > c.payoff[i][s]}
 
 
-def reach(c: RefConflict, H: Sequence[int], s1: int, improving: bool, distinct: bool) -> set[int]:
-    """States reachable from s1 by legal sequences (>= 1 move) of H's unilateral moves."""
-    step = improvements if improving else moves
+def legal_reach(step: Callable[[int, int], set[int]], H: Sequence[int], s1: int,
+                distinct: bool) -> set[int]:
+    """States reachable from s1 by legal sequences (>= 1 move) of H's moves, where
+    ``step(k, s)`` gives mover k's moves from s: no mover twice in a row, or (``distinct``)
+    each mover at most once. The one walk every reference builds on."""
     seen_nodes: set[tuple[int, object]] = set()
     reached: set[int] = set()
     stack: list[tuple[int, object]] = [(s1, None if not distinct else frozenset())]
@@ -74,13 +76,19 @@ def reach(c: RefConflict, H: Sequence[int], s1: int, improving: bool, distinct: 
                 if tag == k:
                     continue
                 new_tag = k
-            for t in step(c, k, s):
+            for t in step(k, s):
                 node = (t, new_tag)
                 reached.add(t)
                 if node not in seen_nodes:
                     seen_nodes.add(node)
                     stack.append(node)
     return reached
+
+
+def reach(c: RefConflict, H: Sequence[int], s1: int, improving: bool, distinct: bool) -> set[int]:
+    """States reachable from s1 by legal sequences (>= 1 move) of H's unilateral moves."""
+    step = improvements if improving else moves
+    return legal_reach(lambda k, s: step(c, k, s), H, s1, distinct)
 
 
 def stable(c: RefConflict, i: int, s: int, concept: str, distinct: bool = False) -> bool:

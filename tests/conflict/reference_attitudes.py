@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from tests.conflict.reference import RefConflict, moves
+from tests.conflict.reference import RefConflict, legal_reach, moves
 
 
 def relationally_at_least(c: RefConflict, e: Sequence[Sequence[int]], i: int, s: int,
@@ -31,27 +31,7 @@ def reach(c: RefConflict, e: Sequence[Sequence[int]], H: Sequence[int], s1: int,
     def step(k: int, s: int) -> set[int]:
         return replies(c, e, k, s) if credible else moves(c, k, s)
 
-    reached: set[int] = set()
-    seen: set[tuple[int, object]] = set()
-    stack: list[tuple[int, object]] = [(s1, frozenset() if distinct else None)]
-    while stack:
-        s, tag = stack.pop()
-        for k in H:
-            if distinct:
-                assert isinstance(tag, frozenset)
-                if k in tag:
-                    continue
-                new: object = tag | {k}
-            else:
-                if tag == k:
-                    continue
-                new = k
-            for t in step(k, s):
-                reached.add(t)
-                if (t, new) not in seen:
-                    seen.add((t, new))
-                    stack.append((t, new))
-    return reached
+    return legal_reach(step, H, s1, distinct)
 
 
 def stable(c: RefConflict, e: Sequence[Sequence[int]], i: int, s: int, concept: str,

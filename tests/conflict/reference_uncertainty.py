@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from tests.conflict.reference import RefConflict, moves
+from tests.conflict.reference import RefConflict, legal_reach, moves
 
 #: extension -> (focal actor moves to uncertain states, uncertain sanctions deter)
 EXTENSIONS = {"a": (True, False), "b": (True, True), "c": (False, False), "d": (False, True)}
@@ -42,27 +42,7 @@ def reach(c: RefConflict, u: Sequence[frozenset[tuple[int, int]]], H: Sequence[i
     def step(k: int, s: int) -> set[int]:
         return up_or_uncertain(c, u, k, s) if credible else moves(c, k, s)
 
-    reached: set[int] = set()
-    seen: set[tuple[int, object]] = set()
-    stack: list[tuple[int, object]] = [(s1, frozenset() if distinct else None)]
-    while stack:
-        s, tag = stack.pop()
-        for k in H:
-            if distinct:
-                assert isinstance(tag, frozenset)
-                if k in tag:
-                    continue
-                new: object = tag | {k}
-            else:
-                if tag == k:
-                    continue
-                new = k
-            for t in step(k, s):
-                reached.add(t)
-                if (t, new) not in seen:
-                    seen.add((t, new))
-                    stack.append((t, new))
-    return reached
+    return legal_reach(step, H, s1, distinct)
 
 
 def stable(c: RefConflict, u: Sequence[frozenset[tuple[int, int]]], i: int, s: int,
