@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from detente.cli.main import main
-from tests.web.test_browser import ARGS, CHROMIUM, server  # noqa: F401 - the server fixture
+from tests.web.test_browser import CHROMIUM, browser_page, server  # noqa: F401 - the server fixture
 
 pytestmark = [pytest.mark.regression, pytest.mark.skipif(
     not os.access(CHROMIUM, os.X_OK),
@@ -100,25 +100,17 @@ VIEWS: dict[str, Callable[[Any], None]] = {
 
 @pytest.mark.parametrize("view", list(VIEWS))
 def test_analysis_view_in_a_browser(server: str, tmp_path: Path, view: str) -> None:  # noqa: F811
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.set_default_timeout(30_000)
-            errors: list[str] = []
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.goto(server + "/scenarios/elmira")
-            page.click(f"#{view}-link")
-            page.wait_for_selector(f"#{view}-form")
-            VIEWS[view](page)
-            page.screenshot(path=str(tmp_path / f"{view}.png"), full_page=True)
-            link = page.query_selector("main a.explain-state")
-            assert link is not None
-            state = link.get_attribute("data-state")
-            link.click()
-            page.wait_for_selector("#explanation")
-            assert page.input_value("#explain-state-input") == state
-            assert not errors, errors
-        finally:
-            browser.close()
+    with browser_page() as (page, errors):
+        page.set_default_timeout(30_000)
+        page.goto(server + "/scenarios/elmira")
+        page.click(f"#{view}-link")
+        page.wait_for_selector(f"#{view}-form")
+        VIEWS[view](page)
+        page.screenshot(path=str(tmp_path / f"{view}.png"), full_page=True)
+        link = page.query_selector("main a.explain-state")
+        assert link is not None
+        state = link.get_attribute("data-state")
+        link.click()
+        page.wait_for_selector("#explanation")
+        assert page.input_value("#explain-state-input") == state
+        assert not errors, errors

@@ -12,7 +12,7 @@ import pytest
 
 import detente
 from detente.conflict.explain import explain_state
-from tests.web.test_browser import ARGS, CHROMIUM, server  # noqa: F401 (fixture)
+from tests.web.test_browser import CHROMIUM, browser_page, server  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.skipif(
     not os.access(CHROMIUM, os.X_OK),
@@ -35,37 +35,29 @@ def _expected(state: str, concept: str) -> dict[str, tuple[bool, list[tuple[str,
 
 
 def test_explain_in_a_browser(server: str, tmp_path: Path) -> None:  # noqa: F811
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            errors: list[str] = []
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.goto(server + "/scenarios/elmira")
-            page.click("#run-link")
-            page.click("#start-run")
-            page.wait_for_selector("#comparison", timeout=120_000)
-            link = page.query_selector("section.variant table.tableau a.explain-state")
-            assert link is not None
-            state = link.inner_text().strip()
-            link.click()
-            page.wait_for_selector("#explanation")
-            assert page.inner_text("#explain-verdict") == "an equilibrium"  # a SEQ equilibrium
-            assert _shown(page) == _expected(state, "seq")
+    with browser_page() as (page, errors):
+        page.goto(server + "/scenarios/elmira")
+        page.click("#run-link")
+        page.click("#start-run")
+        page.wait_for_selector("#comparison", timeout=120_000)
+        link = page.query_selector("section.variant table.tableau a.explain-state")
+        assert link is not None
+        state = link.inner_text().strip()
+        link.click()
+        page.wait_for_selector("#explanation")
+        assert page.inner_text("#explain-verdict") == "an equilibrium"  # a SEQ equilibrium
+        assert _shown(page) == _expected(state, "seq")
 
-            # the explain page on its own: GMR at the status quo, then follow a sanction
-            page.goto(server + "/scenarios/elmira/explain?concept=gmr")
-            page.click("#explain-listing a.explain-state[data-state='NYNNN']")
-            page.wait_for_selector("#explanation")
-            assert _shown(page) == _expected("NYNNN", "gmr")
-            row = page.query_selector("section[data-mover='LG'] tr.improvement")
-            assert row is not None and row.get_attribute("data-deterred") == "true"
-            row.query_selector("td:nth-child(4) a.explain-state").click()
-            page.wait_for_selector("#explanation")
-            assert page.input_value("#explain-state-input") == "NNNYY"
-            assert _shown(page) == _expected("NNNYY", "gmr")
-            page.screenshot(path=str(tmp_path / "explain.png"))
-            assert not errors, errors
-        finally:
-            browser.close()
+        # the explain page on its own: GMR at the status quo, then follow a sanction
+        page.goto(server + "/scenarios/elmira/explain?concept=gmr")
+        page.click("#explain-listing a.explain-state[data-state='NYNNN']")
+        page.wait_for_selector("#explanation")
+        assert _shown(page) == _expected("NYNNN", "gmr")
+        row = page.query_selector("section[data-mover='LG'] tr.improvement")
+        assert row is not None and row.get_attribute("data-deterred") == "true"
+        row.query_selector("td:nth-child(4) a.explain-state").click()
+        page.wait_for_selector("#explanation")
+        assert page.input_value("#explain-state-input") == "NNNYY"
+        assert _shown(page) == _expected("NNNYY", "gmr")
+        page.screenshot(path=str(tmp_path / "explain.png"))
+        assert not errors, errors

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from detente.cli.main import main
-from tests.web.test_browser import ARGS, CHROMIUM, server  # noqa: F401 - the server fixture
+from tests.web.test_browser import CHROMIUM, browser_page, server  # noqa: F401 - the server fixture
 
 pytestmark = pytest.mark.skipif(
     not os.access(CHROMIUM, os.X_OK),
@@ -41,26 +41,18 @@ def _as_rows(data: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def test_hindcast_in_a_browser(server: str, tmp_path: Path) -> None:  # noqa: F811
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            errors: list[str] = []
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.goto(server + "/")
-            page.click("#builtin-scenarios [data-id='korea-2017'] h3 a")
-            page.wait_for_selector("#hindcast-link")
-            page.click("#hindcast-link")
-            page.wait_for_selector("#hindcast-steps", timeout=120_000)
-            assert _rows(page) == _as_rows(_expected())
-            assert page.inner_text("#hindcast-verdict").startswith("Not consistent")
-            page.select_option("#hindcast-variant", "freeze-then-cap")
-            page.click("#hindcast-go")
-            page.wait_for_url("**variant=freeze-then-cap**", timeout=120_000)
-            page.wait_for_selector("#hindcast-steps", timeout=120_000)
-            assert _rows(page) == _as_rows(_expected("--variant", "freeze-then-cap"))
-            page.screenshot(path=str(tmp_path / "hindcast.png"), full_page=True)
-            assert not errors, errors
-        finally:
-            browser.close()
+    with browser_page() as (page, errors):
+        page.goto(server + "/")
+        page.click("#builtin-scenarios [data-id='korea-2017'] h3 a")
+        page.wait_for_selector("#hindcast-link")
+        page.click("#hindcast-link")
+        page.wait_for_selector("#hindcast-steps", timeout=120_000)
+        assert _rows(page) == _as_rows(_expected())
+        assert page.inner_text("#hindcast-verdict").startswith("Not consistent")
+        page.select_option("#hindcast-variant", "freeze-then-cap")
+        page.click("#hindcast-go")
+        page.wait_for_url("**variant=freeze-then-cap**", timeout=120_000)
+        page.wait_for_selector("#hindcast-steps", timeout=120_000)
+        assert _rows(page) == _as_rows(_expected("--variant", "freeze-then-cap"))
+        page.screenshot(path=str(tmp_path / "hindcast.png"), full_page=True)
+        assert not errors, errors
