@@ -24,8 +24,10 @@ class RankEntry:
     score: float | None
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON form: ``{"variant", "rank", "score"}``."""
-        return {"variant": self.variant, "rank": self.rank, "score": self.score}
+        """JSON form: ``{"variant", "rank", "score"}``; the score to the :data:`DECIMALS` the
+        ranking compares (no float noise such as 4.449999999999999)."""
+        score = None if self.score is None else round(self.score, DECIMALS)
+        return {"variant": self.variant, "rank": self.rank, "score": score}
 
 
 def _key(score: float | None) -> float:
