@@ -61,8 +61,9 @@ def test_coalition_and_variant(capsys: pytest.CaptureFixture[str]) -> None:
     (["elmira", "NYN"], "must have exactly 5 characters Y or N"),
     (["elmira", "NYNNX"], "must have exactly 5 characters Y or N"),
     (["elmira", "NYYNN"], "is not a feasible state"),
-    (["elmira", "NYNNN", "-c", "foo"], "--concept must be one of"),
-    (["elmira", "NYNNN", "--sanctions", "some"], "--sanctions must be"),
+    (["elmira", "NYNNN", "-c", "foo"], "-c foo: unknown stability concept 'foo'; choose from"),
+    (["elmira", "NYNNN", "--sanctions", "some"],
+     "--sanctions some: sanctions must be 'legal' or 'distinct'"),
     (["elmira", "NYNNN", "--variant", "nope"], "unknown variant"),
 ])
 def test_bad_input_one_line_exit_2(capsys: pytest.CaptureFixture[str], args: list[str],

@@ -20,7 +20,7 @@ from detente.cli._common import (
     write_atomic,
 )
 from detente.conflict import CONCEPTS, analyse
-from detente.conflict.concepts import CONCEPT_NAMES
+from detente.conflict.concepts import CONCEPT_NAMES, check_sanctions
 from detente.conflict.result import StabilityResult
 from detente.errors import DetenteError, InputError
 from detente.scenario import Scenario
@@ -84,8 +84,7 @@ def stability(
     ] = False,
 ) -> None:
     """Stability of every state for every actor (Nash, GMR, SMR, SEQ, SIM) and the equilibria."""
-    if sanctions not in ("legal", "distinct"):
-        raise InputError(f"--sanctions must be 'legal' or 'distinct'; got {sanctions!r}")
+    check_sanctions(sanctions)
     if fmt not in ("text", "json", "parquet"):
         raise InputError(f"--format must be text, json or parquet; got {fmt!r}")
     if json_out:

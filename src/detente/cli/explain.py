@@ -8,8 +8,7 @@ from typing import Annotated
 import typer
 
 from detente.cli._common import emit_json, resolve_scenario
-from detente.conflict import CONCEPTS
-from detente.conflict.concepts import CONCEPT_NAMES
+from detente.conflict.concepts import CONCEPT_NAMES, check_sanctions, parse_concept
 from detente.conflict.explain import (
     Explanation,
     ImprovementExplanation,
@@ -17,7 +16,6 @@ from detente.conflict.explain import (
     SanctionStep,
     explain_state,
 )
-from detente.errors import InputError
 from detente.scenario import Scenario
 from detente.strategy.accountability import changes_text
 
@@ -53,10 +51,8 @@ def explain_command(
     For every actor (and every coalition in the file) it lists the improvements from STATE,
     whether the concept's sanction condition deters each one, and a shortest sanction: the
     states the opponents' successive moves reach after the improvement."""
-    if concept.strip().lower() not in (*CONCEPTS, "r"):
-        raise InputError(f"--concept must be one of {', '.join(CONCEPTS)}; got {concept!r}")
-    if sanctions not in ("legal", "distinct"):
-        raise InputError(f"--sanctions must be 'legal' or 'distinct'; got {sanctions!r}")
+    parse_concept(concept)
+    check_sanctions(sanctions)
     scenario = resolve_scenario(file, variant)
     chosen = None
     if coalition:

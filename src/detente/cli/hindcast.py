@@ -60,8 +60,9 @@ def hindcast_command(
     for whom the reached state is stable under each concept, and whether the status-quo search
     from the record's first state reaches it. Then the fewest edits of the actors' preference
     statements after which every recorded move improves its movers."""
-    if sanctions not in ("legal", "distinct"):
-        raise InputError(f"--sanctions must be 'legal' or 'distinct'; got {sanctions!r}")
+    from detente.conflict.concepts import check_sanctions
+
+    check_sanctions(sanctions)
     coal: bool | str | None = None
     if coalitions is not None:
         c = coalitions.strip().lower()

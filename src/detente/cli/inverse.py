@@ -8,10 +8,9 @@ import typer
 from rich.markup import escape
 
 from detente.cli._common import console, emit_json, resolve_scenario
-from detente.conflict.concepts import parse_concept
+from detente.conflict.concepts import check_sanctions, parse_concept
 from detente.conflict.edits import StatementChange, statement_edits
 from detente.conflict.inverse import INVERSE_CONCEPTS, ActorInverse, InverseResult, inverse
-from detente.errors import InputError
 
 
 def register(app: typer.Typer) -> None:
@@ -55,8 +54,7 @@ def inverse_command(
     makes TARGET stable; for actors whose preferences are statements, also the fewest
     statement edits (Kinsara, Kilgour and Hipel 2015)."""
     concept = parse_concept(concept, INVERSE_CONCEPTS)
-    if sanctions not in ("legal", "distinct"):
-        raise InputError(f"--sanctions must be 'legal' or 'distinct'; got {sanctions!r}")
+    check_sanctions(sanctions)
     scenario = resolve_scenario(file, variant)
     result = inverse(scenario, target, concept, actors=actor or None, sanctions=sanctions)
     changes: dict[str, StatementChange] = {}

@@ -338,18 +338,15 @@ class Workbench:
             rule or state; state-space guard).
         """
         from detente.conflict import CONCEPTS
+        from detente.conflict.concepts import check_sanctions, parse_concept
         from detente.conflict.explain import explain_state
         from detente.errors import DetenteError
         from detente.scenario import variant_of
 
         src = self.source(sid, version)
         s = self._scenario_or_422(src.text, src.label)
-        if concept not in CONCEPTS:
-            raise ApiError(422, "bad_concept", f"concept must be one of {', '.join(CONCEPTS)}; "
-                           f"got {concept!r}")
-        if sanctions not in ("legal", "distinct"):
-            raise ApiError(422, "bad_sanctions", "sanctions must be 'legal' or 'distinct'; "
-                           f"got {sanctions!r}")
+        _parsed(lambda: parse_concept(concept, CONCEPTS), "bad_concept")
+        _parsed(lambda: check_sanctions(sanctions), "bad_sanctions")
         limit = self.settings.state_limit()
         too_big = sc.state_space_error(s, limit)
         if too_big:
