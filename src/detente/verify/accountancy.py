@@ -27,10 +27,10 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 from scipy.linalg import solve_triangular
-from scipy.stats import norm
 
 from detente.display import DisplayMixin
 from detente.errors import InputError
+from detente.verify import _normal as norm
 from detente.verify._checks import (
     check_fraction_open,
     check_int,

@@ -38,10 +38,10 @@ from fractions import Fraction
 from functools import lru_cache
 
 from scipy import optimize
-from scipy.stats import norm
 
 from detente.display import DisplayMixin
 from detente.errors import InputError
+from detente.verify import _normal as norm
 from detente.verify._checks import check_int, check_nonnegative, check_positive
 
 __all__ = [

@@ -532,24 +532,56 @@ def evaluate_chunk(job: Job, chunk: Chunk) -> ChunkResult:
     return ChunkResult(chunk.index, cols, stats)
 
 
-def distinct_profiles(job: Job, chunks: Sequence[Chunk]) -> list[tuple[int, tuple[Any, ...]]]:
-    """The distinct (variant, preference profile) pairs of ``chunks``' samples, each as
-    (variant position, the values of the first sample that gives it), in sample order.
+@dataclass(frozen=True)
+class ProfilePlan:
+    """Which engine runs the chunks need (:func:`plan_profiles`).
+
+    Attributes
+    ----------
+    distinct
+        Distinct (variant, preference profile) pairs over all the chunks.
+    shared
+        The pairs met in more than one chunk, each as (variant position, the values of the
+        first sample that gives it), in sample order: a first pass runs them once
+        (:func:`evaluate_profiles`) so that no two workers both analyse one.
+    own
+        For each chunk index, the pairs met in that chunk only: the engine runs its worker
+        will make (its memo covers repeats inside the chunk), a measure of the chunk's cost.
+    """
+
+    distinct: int
+    shared: tuple[tuple[int, tuple[Any, ...]], ...]
+    own: Mapping[int, int]
+
+
+def plan_profiles(job: Job, chunks: Sequence[Chunk]) -> ProfilePlan:
+    """Find the distinct (variant, preference profile) pairs of ``chunks``' samples and where
+    they are met.
 
     Many samples share a profile (discrete alternatives and swaps repeat), so the engine
-    needs to run once per pair: :func:`evaluate_profiles` does that, split across workers,
-    before the samples are evaluated (a first pass).
+    needs to run once per pair. A pair met in one chunk only is analysed once by the worker
+    that runs that chunk; a pair met in several could be analysed by several workers, so it
+    goes to the first pass (:attr:`ProfilePlan.shared`).
     """
     ctx = context(job)
-    seen: dict[Any, tuple[int, tuple[Any, ...]]] = {}
+    first: dict[Any, tuple[int, tuple[Any, ...]]] = {}
+    met_in: dict[Any, int] = {}  # the one chunk a pair is met in, or -1 for several
     for chunk in chunks:
         for k in range(chunk.stop - chunk.start):
             values = tuple(ctx.space.values(chunk.unit[k]))
             for j, v in enumerate(ctx.variants):
                 key, _ = ctx.preferences(v, values)
-                if key not in seen:
-                    seen[key] = (j, values)
-    return list(seen.values())
+                if key not in first:
+                    first[key] = (j, values)
+                    met_in[key] = chunk.index
+                elif met_in[key] != chunk.index:
+                    met_in[key] = -1
+    own = {c.index: 0 for c in chunks}
+    for where in met_in.values():
+        if where >= 0:
+            own[where] += 1
+    shared = tuple(item for key, item in first.items() if met_in[key] < 0)
+    return ProfilePlan(len(first), shared, own)
 
 
 @dataclass(frozen=True)
@@ -575,6 +607,15 @@ def evaluate_profiles(job: Job, items: Sequence[tuple[int, tuple[Any, ...]]]) ->
     stats: dict[str, Any] = {k: ctx.stats[k] - before[k] for k in ctx.stats}
     stats.update({"seconds": time.perf_counter() - t0, "setup_s": t_ready - t0})
     return ProfileResult(tuple(entries), stats)
+
+
+def warm_up() -> None:
+    """Import what evaluating a chunk needs, in a worker that has just started (run while
+    the driving process is still preparing the job, so the first tasks start at once)."""
+    import detente.bargain.spec
+    import detente.loading
+    import detente.strategy.analysis
+    import detente.verify.spec  # noqa: F401
 
 
 def worker_init() -> None:

@@ -20,8 +20,10 @@ only the missing chunks (see :mod:`detente.strategy.explore.store`).
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -39,11 +41,12 @@ from detente.strategy.explore.evaluate import (
     ChunkResult,
     Job,
     ProfileResult,
-    distinct_profiles,
     evaluate_chunk,
     evaluate_profiles,
     make_job,
+    plan_profiles,
     result_schema,
+    warm_up,
     worker_init,
 )
 from detente.strategy.explore.sampling import design, design_digest
@@ -177,7 +180,6 @@ def explore(
         Bad scenario or ``uncertainties:`` section (one line with file, line and field).
     """
     t0 = time.perf_counter()
-    base = _load(source)
     if concept not in EXPLORE_CONCEPTS:
         raise InputError(f"--concept must be one of {', '.join(EXPLORE_CONCEPTS)}; "
                          f"got {concept!r}")
@@ -187,43 +189,45 @@ def explore(
         raise InputError(f"--workers must be at least 1; got {workers}")
     if chunk_size is not None and chunk_size < 1:
         raise InputError(f"--chunk-size must be at least 1; got {chunk_size}")
-    vids = _variant_ids(base, variants)
-    every = variant_scenarios(base, ["base", *[v.id for v in base.variants]])
-    space = parse_uncertainties(base, every)
-    schema = result_schema(base, space)
-    points = design(samples, space.dimension, seed, method)
-    config = {
-        "scenario": base.name,
-        "scenario_file": Path(base.source).name,
-        "digest": base.digest,
-        "variants": list(vids),
-        "concept": concept,
-        "coalitions": coalitions,
-        "method": method,
-        "seed": seed,
-        "samples": samples,
-        "design": design_digest(points),
-        "parameters": [p.describe() for p in space.parameters],
-        "outcomes": [label for label, _ in space.outcomes]
-        or [t.id for t in tracked_outcomes(base)],
-        "schema": [list(c) for c in schema],
-        "detente": detente.__version__,
-    }
-    store = ResultStore(out, schema, config)
-    if scheduler or cluster:
-        _dask_module(scheduler)  # fail early on a missing extra
-    manifest = store.read_manifest()
-    if manifest is not None and not resume:
-        raise InputError(
-            f"{store.parts} holds an interrupted run; pass --resume to complete it, or delete "
-            "that folder to start again")
-    if resume and manifest is not None:
-        _same_config(manifest.get("config", {}), config, store.parts)
-    elif resume and store.out.is_file() and _complete(store.out, config):
-        return RunReport(str(store.out), samples, vids, samples * len(vids), 0, 0, 0,
-                         "none", 0, time.perf_counter() - t0)
+    # workers start (processes spawn, import detente) while this process loads the scenario
     engine = _engine(workers, scheduler, cluster)
+    store: ResultStore | None = None
     try:
+        base = _load(source)
+        vids = _variant_ids(base, variants)
+        every = variant_scenarios(base, ["base", *[v.id for v in base.variants]])
+        space = parse_uncertainties(base, every)
+        schema = result_schema(base, space)
+        points = design(samples, space.dimension, seed, method)
+        config = {
+            "scenario": base.name,
+            "scenario_file": Path(base.source).name,
+            "digest": base.digest,
+            "variants": list(vids),
+            "concept": concept,
+            "coalitions": coalitions,
+            "method": method,
+            "seed": seed,
+            "samples": samples,
+            "design": design_digest(points),
+            "parameters": [p.describe() for p in space.parameters],
+            "outcomes": [label for label, _ in space.outcomes]
+            or [t.id for t in tracked_outcomes(base)],
+            "schema": [list(c) for c in schema],
+            "detente": detente.__version__,
+        }
+        store = ResultStore(out, schema, config)
+        manifest = store.read_manifest()
+        if manifest is not None and not resume:
+            raise InputError(
+                f"{store.parts} holds an interrupted run; pass --resume to complete it, or "
+                "delete that folder to start again")
+        if resume and manifest is not None:
+            _same_config(manifest.get("config", {}), config, store.parts)
+        elif resume and store.out.is_file() and _complete(store.out, config):
+            engine.close(cancel=True)
+            return RunReport(str(store.out), samples, vids, samples * len(vids), 0, 0, 0,
+                             "none", 0, time.perf_counter() - t0)
         if resume and manifest is not None:
             size = int(manifest.get("chunk_size") or 1)
         else:
@@ -242,7 +246,7 @@ def explore(
         sums = {"seconds": 0.0, "engine_s": 0.0, "models_s": 0.0, "setup_s": 0.0,
                 "engine_calls": 0, "cache_hits": 0}
         if cache and engine.workers > 1 and todo:
-            job = _first_pass(job, todo, engine, sums, store)
+            job, todo = _first_pass(job, todo, engine, sums, store)
         done_samples = sum(bounds[i][1] - bounds[i][0] for i in done)
         with _Progress(samples, done_samples, progress) as bar:
             for res in engine.run(job, todo):
@@ -258,7 +262,7 @@ def explore(
                     on_chunk(res.index, len(store.done), len(bounds))
     except BaseException as exc:
         engine.close(cancel=True)
-        if store.parts.is_dir():
+        if store is not None and store.parts.is_dir():
             store.log([{"event": "interrupted", "time": _now(), "done": len(store.done),
                         "error": type(exc).__name__}])
         raise
@@ -274,28 +278,38 @@ def explore(
 
 
 def _first_pass(job: Job, todo: Sequence[Chunk], engine: _Engine, sums: dict[str, Any],
-                store: ResultStore) -> Job:
-    """Analyse each distinct (variant, preference profile) of the samples once, split across
-    the workers, and return ``job`` carrying those results for the sample pass.
+                store: ResultStore) -> tuple[Job, list[Chunk]]:
+    """Analyse each (variant, preference profile) met in more than one chunk once, split
+    across the workers, and return ``job`` carrying those results for the sample pass, with
+    the chunks in the order to run them: those with the most engine runs left first.
 
     Without it every worker keeps its own memo, so a profile met by samples in chunks on
     different workers is analysed once per worker (issue 15: 248 engine calls with one worker,
-    373 with two). Results do not change: an engine result is a pure function of the profile.
-    When the distinct profiles outnumber the memo, the first pass is skipped.
+    373 with two). Profiles met in one chunk only are left to that chunk: analysing them
+    beforehand would only add a wait for the slowest worker between two passes (korea-2017,
+    200 samples: 111 of 1,048 distinct profiles are shared between chunks). Running the
+    costliest chunks first (longest processing time first; Graham 1969, *Bounds on
+    multiprocessing timing anomalies*) keeps the workers from waiting on one last long chunk.
+    Results do not change: an engine result is a pure function of the profile, and chunks
+    are stored by index. When the shared profiles outnumber the memo, the first pass is
+    skipped.
     """
-    items = distinct_profiles(job, todo)
+    plan = plan_profiles(job, todo)
+    order = sorted(todo, key=lambda c: (-plan.own[c.index], c.start - c.stop, c.index))
+    items = plan.shared
     if len(items) > job.cache_size or len(items) < 2:
-        return job
-    groups = [items[k::engine.workers * 2] for k in range(engine.workers * 2)]
+        return job, order
+    n = min(len(items), engine.workers * 4)
+    groups = [items[k::n] for k in range(n)]
     entries: list[tuple[Any, Any]] = []
     t0 = time.perf_counter()
-    for res in engine.map_profiles(job, [g for g in groups if g]):
+    for res in engine.map_profiles(job, groups):
         entries.extend(res.entries)
         for k in ("engine_s", "setup_s", "engine_calls", "cache_hits"):
             sums[k] += res.stats.get(k, 0)
-    store.log([{"event": "first pass", "time": _now(), "profiles": len(items),
-                "seconds": time.perf_counter() - t0}])
-    return replace(job, memo=tuple(entries))
+    store.log([{"event": "first pass", "time": _now(), "profiles": plan.distinct,
+                "shared": len(items), "seconds": time.perf_counter() - t0}])
+    return replace(job, memo=tuple(entries)), order
 
 
 def _load(source: str | os.PathLike[str] | Scenario | None) -> Scenario:
@@ -435,21 +449,25 @@ class _Pool(_Engine):
     name = "pool"
 
     def __init__(self, workers: int) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
         self.workers = workers
-        self.pool: Any = None
+        # kept for both passes (workers keep their contexts); started now, so that the
+        # workers spawn and import the engine while the driver loads the scenario
+        self.pool: Any = ProcessPoolExecutor(
+            max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+            initializer=worker_init)
+        for _ in range(workers):
+            self.pool.submit(warm_up)
 
     def _submit_all(self, fn: Callable[..., Any], job: Job, items: Sequence[Any],
                     ) -> Iterator[Any]:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor, as_completed
+        from concurrent.futures import as_completed
         from concurrent.futures.process import BrokenProcessPool
 
         if not items:
             return
-        if self.pool is None:  # kept for both passes: workers keep their contexts
-            self.pool = ProcessPoolExecutor(
-                max_workers=self.workers,
-                mp_context=multiprocessing.get_context("spawn"), initializer=worker_init)
         futures = [self.pool.submit(fn, job, c) for c in items]
         try:
             for f in as_completed(futures):
@@ -491,28 +509,56 @@ class _Dask(_Engine):
     name = "dask"
 
     def __init__(self, scheduler: str | None, cluster: str | None) -> None:
-        distributed = _dask_module(scheduler)
         self.cluster: Any = None
+        self.client: Any = None
         self.futures: list[Any] = []
+        self._starting: threading.Thread | None = None
+        self._failed: BaseException | None = None
         if cluster is not None:
-            n = _local_workers(cluster)
-            import logging
-
-            self.cluster = distributed.LocalCluster(
-                n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
-                silence_logs=logging.ERROR)
-            self.client = distributed.Client(self.cluster)
+            if importlib.util.find_spec("distributed") is None:
+                _dask_module(None)  # the one-line message about the missing extra
+            self.workers = _local_workers(cluster)
+            # started on a thread: the worker processes spawn and import the engine while
+            # the driver loads the scenario (about a second of a 2-core machine; issue 15)
+            self._starting = threading.Thread(target=self._start_local, daemon=True,
+                                              name="detente-dask-start")
+            self._starting.start()
         else:
+            distributed = _dask_module(scheduler)
             try:
                 self.client = distributed.Client(scheduler, timeout="20s")
             except (OSError, TimeoutError, ValueError) as exc:
                 raise InputError(f"cannot reach the Dask scheduler at {scheduler}: "
                                  f"{exc}".replace("\n", " ")) from None
-        self.workers = max(1, len(self.client.scheduler_info().get("workers", {})))
+            self.workers = max(1, len(self.client.scheduler_info().get("workers", {})))
+
+    def _start_local(self) -> None:
+        try:
+            import logging
+
+            distributed = _dask_module(None)
+            with _local_worker_config():
+                self.cluster = distributed.LocalCluster(
+                    n_workers=self.workers, threads_per_worker=1, processes=True,
+                    dashboard_address=None, silence_logs=logging.ERROR)
+            self.client = distributed.Client(self.cluster, set_as_default=False)
+            self.client.run(warm_up)
+        except BaseException as exc:  # re-raised in the driving thread by _ready
+            self._failed = exc
+
+    def _ready(self) -> Any:
+        if self._starting is not None:
+            self._starting.join()
+            self._starting = None
+        if self._failed is not None:
+            failed, self._failed = self._failed, None
+            raise failed
+        return self.client
 
     def run(self, job: Job, chunks: Sequence[Chunk]) -> Iterator[ChunkResult]:
         import distributed
 
+        self._ready()
         # the job (with the first pass's results) goes to each worker once, not once a task
         shared = self.client.scatter(job, broadcast=True, hash=False)
         self.futures = [
@@ -520,13 +566,14 @@ class _Dask(_Engine):
                                f"{c.index}-{c.start}", pure=False)
             for c in chunks
         ]
-        for f in distributed.as_completed(self.futures):
+        for f in distributed.as_completed(self.futures, loop=self.client.loop):
             yield f.result()
 
     def map_profiles(self, job: Job, groups: Sequence[Sequence[Any]]
                      ) -> Iterator[ProfileResult]:
         import distributed
 
+        self._ready()
         shared = self.client.scatter(job, broadcast=True, hash=False)
         futures = [
             self.client.submit(evaluate_profiles, shared, g, key=f"detente-profiles-"
@@ -534,17 +581,45 @@ class _Dask(_Engine):
             for k, g in enumerate(groups)
         ]
         self.futures = futures
-        for f in distributed.as_completed(futures):
+        for f in distributed.as_completed(futures, loop=self.client.loop):
             yield f.result()
 
     def close(self, cancel: bool) -> None:
         try:
-            if cancel and self.futures:
-                self.client.cancel(self.futures)
-            self.client.close()
+            self._ready()
+        except BaseException:  # a cluster that failed to start has nothing to close
+            pass
+        try:
+            if self.client is not None:
+                if cancel and self.futures:
+                    self.client.cancel(self.futures)
+                self.client.close()
         finally:
             if self.cluster is not None:
                 self.cluster.close()
+
+
+def _local_worker_config() -> Any:
+    """Dask settings for the workers of a local cluster started for one run.
+
+    Two defaults of Dask's cost the engine about a fifth of its speed, measured on korea-2017
+    (``benchmarks/explore_scaling.py``; issue 15):
+
+    * the nanny starts each worker with ``MALLOC_TRIM_THRESHOLD_=65536``, which makes glibc
+      return freed memory to the system at once, so every large numpy array the engine
+      allocates is mapped and faulted in afresh (a long-lived shared worker gains from
+      handing memory back; a worker that lives for one run does not);
+    * the statistical profiler samples each task's stack every 10 ms.
+
+    The other variables the nanny sets (one BLAS/OpenMP thread per worker) are kept. Workers
+    of a scheduler the user runs are left as the user configured them.
+    """
+    import dask
+
+    environ = dict(dask.config.get("distributed.nanny.pre-spawn-environ", {}) or {})
+    environ.pop("MALLOC_TRIM_THRESHOLD_", None)
+    return dask.config.set({"distributed.nanny.pre-spawn-environ": environ,
+                            "distributed.worker.profile.enabled": False})
 
 
 def _local_workers(spec: str) -> int:
