@@ -334,8 +334,11 @@ def test_first_pass_analyses_each_profile_once(small: Path, tmp_path: Path,
                                               dask_cluster: Any) -> None:
     """Regression (issue 15): with a first pass over the distinct (variant, preference
     profile) pairs, two workers run the engine as often as one, and write the same bytes."""
-    ref = _run(small, tmp_path / "one.parquet", workers=1, chunk_size=2)
+    from detente.strategy.explore import evaluate
+
+    evaluate._CONTEXTS.clear()  # this process may analyse profiles too, while workers start
     pool = _run(small, tmp_path / "two.parquet", workers=2, chunk_size=2)
+    ref = _run(small, tmp_path / "one.parquet", workers=1, chunk_size=2)
     dsk = _run(small, tmp_path / "dask.parquet", scheduler=dask_cluster.scheduler_address,
                chunk_size=2)
     data = (tmp_path / "one.parquet").read_bytes()
@@ -345,8 +348,8 @@ def test_first_pass_analyses_each_profile_once(small: Path, tmp_path: Path,
     first = [r for r in log if r["event"] == "first pass"]
     assert len(first) == 1
     profiles = first[0]["profiles"]
-    # fresh pool workers: one engine call per distinct profile, none repeated; contexts
-    # kept from earlier runs (this process, the Dask workers) may need fewer
+    # fresh pool workers and a fresh memo here: one engine call per distinct profile, none
+    # repeated; contexts kept from earlier runs (this process, the Dask workers) may need fewer
     assert pool.engine_calls == profiles
     assert ref.engine_calls <= profiles and dsk.engine_calls <= profiles
     assert profiles < 2 * 24  # samples share profiles, so there is work to save

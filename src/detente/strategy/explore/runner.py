@@ -20,7 +20,6 @@ only the missing chunks (see :mod:`detente.strategy.explore.store`).
 
 from __future__ import annotations
 
-import importlib.util
 import math
 import os
 import threading
@@ -290,6 +289,8 @@ def _first_pass(job: Job, todo: Sequence[Chunk], engine: _Engine, sums: dict[str
     200 samples: 111 of 1,048 distinct profiles are shared between chunks). Running the
     costliest chunks first (longest processing time first; Graham 1969, *Bounds on
     multiprocessing timing anomalies*) keeps the workers from waiting on one last long chunk.
+    While the workers are still starting (spawning, importing the engine), this process
+    analyses shared profiles itself, one at a time, and hands the rest over once they are up.
     Results do not change: an engine result is a pure function of the profile, and chunks
     are stored by index. When the shared profiles outnumber the memo, the first pass is
     skipped.
@@ -299,16 +300,26 @@ def _first_pass(job: Job, todo: Sequence[Chunk], engine: _Engine, sums: dict[str
     items = plan.shared
     if len(items) > job.cache_size or len(items) < 2:
         return job, order
-    n = min(len(items), engine.workers * 4)
-    groups = [items[k::n] for k in range(n)]
     entries: list[tuple[Any, Any]] = []
     t0 = time.perf_counter()
+    # while the workers are still starting, this process analyses profiles itself
+    local = 0
+    while local < len(items) - 1 and not engine.started():
+        res = evaluate_profiles(job, items[local:local + 1])
+        entries.extend(res.entries)
+        for k in ("engine_s", "engine_calls", "cache_hits"):
+            sums[k] += res.stats.get(k, 0)
+        local += 1
+    rest = items[local:]
+    n = min(len(rest), engine.workers * 4)
+    groups = [rest[k::n] for k in range(n)]
     for res in engine.map_profiles(job, groups):
         entries.extend(res.entries)
         for k in ("engine_s", "setup_s", "engine_calls", "cache_hits"):
             sums[k] += res.stats.get(k, 0)
     store.log([{"event": "first pass", "time": _now(), "profiles": plan.distinct,
-                "shared": len(items), "seconds": time.perf_counter() - t0}])
+                "shared": len(items), "by_driver": local,
+                "seconds": time.perf_counter() - t0}])
     return replace(job, memo=tuple(entries)), order
 
 
@@ -431,6 +442,10 @@ class _Engine:
     name = "serial"
     workers = 1
 
+    def started(self) -> bool:
+        """Whether the workers are up (without waiting for them)."""
+        return True
+
     def run(self, job: Job, chunks: Sequence[Chunk]) -> Iterator[ChunkResult]:
         for c in chunks:
             yield evaluate_chunk(job, c)
@@ -458,8 +473,10 @@ class _Pool(_Engine):
         self.pool: Any = ProcessPoolExecutor(
             max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
             initializer=worker_init)
-        for _ in range(workers):
-            self.pool.submit(warm_up)
+        self.warm = [self.pool.submit(warm_up) for _ in range(workers)]
+
+    def started(self) -> bool:
+        return all(f.done() for f in self.warm)
 
     def _submit_all(self, fn: Callable[..., Any], job: Job, items: Sequence[Any],
                     ) -> Iterator[Any]:
@@ -515,13 +532,14 @@ class _Dask(_Engine):
         self._starting: threading.Thread | None = None
         self._failed: BaseException | None = None
         if cluster is not None:
-            if importlib.util.find_spec("distributed") is None:
-                _dask_module(None)  # the one-line message about the missing extra
             self.workers = _local_workers(cluster)
+            # imported here, not on the thread: two threads importing and loading at once
+            # share one interpreter lock, and the cluster would start later
+            distributed = _dask_module(None)
             # started on a thread: the worker processes spawn and import the engine while
             # the driver loads the scenario (about a second of a 2-core machine; issue 15)
-            self._starting = threading.Thread(target=self._start_local, daemon=True,
-                                              name="detente-dask-start")
+            self._starting = threading.Thread(target=self._start_local, args=(distributed,),
+                                              daemon=True, name="detente-dask-start")
             self._starting.start()
         else:
             distributed = _dask_module(scheduler)
@@ -532,11 +550,10 @@ class _Dask(_Engine):
                                  f"{exc}".replace("\n", " ")) from None
             self.workers = max(1, len(self.client.scheduler_info().get("workers", {})))
 
-    def _start_local(self) -> None:
+    def _start_local(self, distributed: Any) -> None:
         try:
             import logging
 
-            distributed = _dask_module(None)
             with _local_worker_config():
                 self.cluster = distributed.LocalCluster(
                     n_workers=self.workers, threads_per_worker=1, processes=True,
@@ -545,6 +562,9 @@ class _Dask(_Engine):
             self.client.run(warm_up)
         except BaseException as exc:  # re-raised in the driving thread by _ready
             self._failed = exc
+
+    def started(self) -> bool:
+        return self._starting is None or not self._starting.is_alive()
 
     def _ready(self) -> Any:
         if self._starting is not None:
