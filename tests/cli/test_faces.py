@@ -100,10 +100,15 @@ def test_no_feasible_state_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[
     path.write_text("detente: 1\nname: none\nactors:\n  - id: A\n    options: [{id: a}]\n"
                     "  - id: B\n    options: [{id: b}]\ninfeasible:\n  - A.a\n  - not A.a\n"
                     "preferences:\n  A: {statements: [A.a]}\n  B: {statements: [B.b]}\n")
-    assert main(["stability", str(path)]) == 2
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "Traceback" not in err
-    assert str(path) in err and "infeasible:" in err and "loosen a condition" in err
+    for argv in (["stability", str(path)],
+                 # explore loads the file itself, after starting its workers
+                 ["explore", str(path), "--samples", "2", "--workers", "2", "--out",
+                  str(tmp_path / "r.csv")]):
+        assert main(argv) == 2, argv
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "Traceback" not in err, argv
+        assert str(path) in err and "infeasible:" in err and "loosen a condition" in err
+    assert not (tmp_path / "r.csv").exists() and not (tmp_path / "r.csv.parts").exists()
 
 
 def _one_actor(tmp_path: Path, width: int) -> str:

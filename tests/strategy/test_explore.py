@@ -513,13 +513,13 @@ def test_local_cluster_that_fails_to_start_raises_in_the_caller(
         small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Regression (issue 15): the local cluster starts on a thread while the scenario loads;
     its failure reaches the caller (an internal error, not a hang or a silent serial run)."""
-    from detente.strategy.explore import runner
+    from detente.strategy.explore import engines
 
     class Broken:
         def LocalCluster(self, *args: Any, **kwargs: Any) -> Any:  # Dask's name
             raise RuntimeError("Nanny failed to start.")
 
-    monkeypatch.setattr(runner, "_dask_module", lambda scheduler: Broken())
+    monkeypatch.setattr(engines, "dask_module", lambda scheduler: Broken())
     with pytest.raises(RuntimeError, match="Nanny failed"):
         _run(small, tmp_path / "r.parquet", cluster="local:2")
 
@@ -619,10 +619,10 @@ def test_local_cluster_workers_skip_the_trim_threshold_and_profiler() -> None:
     import dask
     import distributed  # noqa: F401 - registers Dask's distributed defaults
 
-    from detente.strategy.explore import runner
+    from detente.strategy.explore import engines
 
     before = dict(dask.config.get("distributed.nanny.pre-spawn-environ"))
-    with runner._local_worker_config():
+    with engines.local_worker_config():
         environ = dask.config.get("distributed.nanny.pre-spawn-environ")
         assert "MALLOC_TRIM_THRESHOLD_" not in environ
         assert environ == {k: v for k, v in before.items() if k != "MALLOC_TRIM_THRESHOLD_"}

@@ -39,14 +39,20 @@ def resolve_scenario(file: str | None, variant: str | None = None) -> Scenario:
     return scenario
 
 
-def _load(file: str | None, variant: str | None) -> Scenario:
+def scenario_file(file: str | None) -> str:
+    """The path ``file`` names: a path, or the name of a bundled scenario (default
+    korea-2017). Nothing is read."""
     if file is None:
-        return load_scenario(detente.scenario_path(), variant=variant)
+        return detente.scenario_path()
     if not os.path.exists(file) and "/" not in file and not file.endswith((".yaml", ".yml",
                                                                             ".json", ".gmcr")):
         if file in detente.bundled_scenarios():
-            return load_scenario(detente.scenario_path(file), variant=variant)
-    return load_scenario(file, variant=variant)
+            return detente.scenario_path(file)
+    return file
+
+
+def _load(file: str | None, variant: str | None) -> Scenario:
+    return load_scenario(scenario_file(file), variant=variant)
 
 
 def print_json(data: Any) -> None:

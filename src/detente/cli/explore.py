@@ -76,15 +76,15 @@ def run(
     ] = True,
 ) -> None:
     """Run a sweep: one row per (sample, variant) in a Parquet (or CSV) file."""
-    from detente.cli._common import resolve_scenario
+    from detente.cli._common import scenario_file
     from detente.strategy.explore import explore
 
     if samples < 1:
         raise InputError("--samples N is required (N >= 1)")
-    scenario = resolve_scenario(file)
     try:
+        # the path, not the loaded scenario: explore starts its workers, then loads it
         report = explore(
-            scenario, out, samples, seed=seed, method=method, variants=variant,
+            scenario_file(file), out, samples, seed=seed, method=method, variants=variant,
             concept=concept, coalitions=not unilateral, workers=workers,
             scheduler=scheduler, cluster=cluster, resume=resume, chunk_size=chunk_size,
             cache=cache,

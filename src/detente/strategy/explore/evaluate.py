@@ -607,19 +607,3 @@ def evaluate_profiles(job: Job, items: Sequence[tuple[int, tuple[Any, ...]]]) ->
     stats: dict[str, Any] = {k: ctx.stats[k] - before[k] for k in ctx.stats}
     stats.update({"seconds": time.perf_counter() - t0, "setup_s": t_ready - t0})
     return ProfileResult(tuple(entries), stats)
-
-
-def warm_up() -> None:
-    """Import what evaluating a chunk needs, in a worker that has just started (run while
-    the driving process is still preparing the job, so the first tasks start at once)."""
-    import detente.bargain.spec
-    import detente.loading
-    import detente.strategy.analysis
-    import detente.verify.spec  # noqa: F401
-
-
-def worker_init() -> None:
-    """Initialiser of local pool workers: leave Ctrl-C to the driving process."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)

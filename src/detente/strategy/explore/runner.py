@@ -1,15 +1,8 @@
 """Run an exploration: sample, evaluate chunks on a process pool or Dask, store, merge.
 
-Engines
--------
-* in-process (``workers=1``): chunks are evaluated one after another by the calling process;
-* a local process pool (default): :class:`concurrent.futures.ProcessPoolExecutor` with
-  ``spawn`` workers, one per core;
-* Dask distributed (``scheduler="tcp://HOST:PORT"`` or ``cluster="local:N"``): chunks are
-  submitted as tasks to an existing scheduler, or to a :class:`distributed.LocalCluster` of
-  ``N`` single-threaded worker processes started for the run (Rocklin 2015, *Dask: Parallel
-  Computation with Blocked algorithms and Task Scheduling*). A worker that dies has its tasks
-  rescheduled by the scheduler on the others.
+The engines (in this process, a local process pool, Dask) are in
+:mod:`detente.strategy.explore.engines`; the engine starts first, so its workers spawn and
+import the models while this process loads the scenario and prepares the run.
 
 All engines run the same function (:func:`~detente.strategy.explore.evaluate.evaluate_chunk`)
 on the same chunks, whose points come from one design computed here, so results do not
@@ -22,36 +15,22 @@ from __future__ import annotations
 
 import math
 import os
-import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import detente
 from detente.display import DisplayMixin, NotebookProgress, in_notebook
 from detente.errors import InputError
-from detente.loading import load_scenario
-from detente.scenario import Scenario
-from detente.strategy.explore.evaluate import (
-    Chunk,
-    ChunkResult,
-    Job,
-    ProfileResult,
-    evaluate_chunk,
-    evaluate_profiles,
-    make_job,
-    plan_profiles,
-    result_schema,
-    warm_up,
-    worker_init,
-)
-from detente.strategy.explore.sampling import design, design_digest
-from detente.strategy.explore.spec import parse_uncertainties, variant_scenarios
-from detente.strategy.explore.store import EXTRA_HINT, ResultStore, read_results
-from detente.strategy.spec import tracked_outcomes
+from detente.strategy.explore import engines
+
+if TYPE_CHECKING:
+    from detente.scenario import Scenario
+    from detente.strategy.explore.evaluate import Chunk, Job
+    from detente.strategy.explore.store import ResultStore
 
 #: Concepts an exploration can use (as ``detente analyze``).
 EXPLORE_CONCEPTS = ("nash", "gmr", "smr", "seq")
@@ -189,9 +168,16 @@ def explore(
     if chunk_size is not None and chunk_size < 1:
         raise InputError(f"--chunk-size must be at least 1; got {chunk_size}")
     # workers start (processes spawn, import detente) while this process loads the scenario
-    engine = _engine(workers, scheduler, cluster)
+    engine = engines.start(workers, scheduler, cluster)
     store: ResultStore | None = None
     try:
+        # imported while the engine's workers start (the models, scipy, pydantic)
+        from detente.strategy.explore.evaluate import Chunk, make_job, result_schema
+        from detente.strategy.explore.sampling import design, design_digest
+        from detente.strategy.explore.spec import parse_uncertainties, variant_scenarios
+        from detente.strategy.explore.store import ResultStore
+        from detente.strategy.spec import tracked_outcomes
+
         base = _load(source)
         vids = _variant_ids(base, variants)
         every = variant_scenarios(base, ["base", *[v.id for v in base.variants]])
@@ -276,7 +262,7 @@ def explore(
     )
 
 
-def _first_pass(job: Job, todo: Sequence[Chunk], engine: _Engine, sums: dict[str, Any],
+def _first_pass(job: Job, todo: Sequence[Chunk], engine: engines.Serial, sums: dict[str, Any],
                 store: ResultStore) -> tuple[Job, list[Chunk]]:
     """Analyse each (variant, preference profile) met in more than one chunk once, split
     across the workers, and return ``job`` carrying those results for the sample pass, with
@@ -295,6 +281,8 @@ def _first_pass(job: Job, todo: Sequence[Chunk], engine: _Engine, sums: dict[str
     are stored by index. When the shared profiles outnumber the memo, the first pass is
     skipped.
     """
+    from detente.strategy.explore.evaluate import evaluate_profiles, plan_profiles
+
     plan = plan_profiles(job, todo)
     order = sorted(todo, key=lambda c: (-plan.own[c.index], c.start - c.stop, c.index))
     items = plan.shared
@@ -324,14 +312,20 @@ def _first_pass(job: Job, todo: Sequence[Chunk], engine: _Engine, sums: dict[str
 
 
 def _load(source: str | os.PathLike[str] | Scenario | None) -> Scenario:
-    if source is None:
-        return load_scenario(detente.scenario_path())
+    """The base scenario to explore; one with no feasible state is refused (one line)."""
+    from detente.conflict.statespace import check_some_feasible
+    from detente.loading import load_scenario
+    from detente.scenario import Scenario
+
     if isinstance(source, Scenario):
         if source.variant is not None:
             raise InputError("explore the base scenario, not a variant; choose variants with "
                              "--variant")
-        return source
-    return load_scenario(source)
+        base = source
+    else:
+        base = load_scenario(detente.scenario_path() if source is None else source)
+    check_some_feasible(base)
+    return base
 
 
 def _variant_ids(base: Scenario, variants: Sequence[str] | None) -> tuple[str, ...]:
@@ -367,6 +361,8 @@ def _same_config(old: dict[str, Any], new: dict[str, Any], parts: Path) -> None:
 
 
 def _complete(path: Path, config: dict[str, Any]) -> bool:
+    from detente.strategy.explore.store import read_results
+
     try:
         meta = read_results(path).meta
     except ValueError:
@@ -433,224 +429,3 @@ class _Progress:
             self.cell.close()
         if self.bar is not None:
             self.bar.__exit__(*exc)
-
-
-# -- engines -----------------------------------------------------------------------------
-
-
-class _Engine:
-    name = "serial"
-    workers = 1
-
-    def started(self) -> bool:
-        """Whether the workers are up (without waiting for them)."""
-        return True
-
-    def run(self, job: Job, chunks: Sequence[Chunk]) -> Iterator[ChunkResult]:
-        for c in chunks:
-            yield evaluate_chunk(job, c)
-
-    def map_profiles(self, job: Job, groups: Sequence[Sequence[Any]]
-                     ) -> Iterator[ProfileResult]:
-        """The first pass: :func:`evaluate_profiles` on each group of profiles."""
-        for g in groups:
-            yield evaluate_profiles(job, g)
-
-    def close(self, cancel: bool) -> None:
-        return None
-
-
-class _Pool(_Engine):
-    name = "pool"
-
-    def __init__(self, workers: int) -> None:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        self.workers = workers
-        # kept for both passes (workers keep their contexts); started now, so that the
-        # workers spawn and import the engine while the driver loads the scenario
-        self.pool: Any = ProcessPoolExecutor(
-            max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-            initializer=worker_init)
-        self.warm = [self.pool.submit(warm_up) for _ in range(workers)]
-
-    def started(self) -> bool:
-        return all(f.done() for f in self.warm)
-
-    def _submit_all(self, fn: Callable[..., Any], job: Job, items: Sequence[Any],
-                    ) -> Iterator[Any]:
-        from concurrent.futures import as_completed
-        from concurrent.futures.process import BrokenProcessPool
-
-        if not items:
-            return
-        futures = [self.pool.submit(fn, job, c) for c in items]
-        try:
-            for f in as_completed(futures):
-                yield f.result()
-        except BrokenProcessPool:
-            raise InputError("a worker process died; run again with --resume to complete the "
-                             "missing samples") from None
-
-    def run(self, job: Job, chunks: Sequence[Chunk]) -> Iterator[ChunkResult]:
-        yield from self._submit_all(evaluate_chunk, job, chunks)
-
-    def map_profiles(self, job: Job, groups: Sequence[Sequence[Any]]
-                     ) -> Iterator[ProfileResult]:
-        yield from self._submit_all(evaluate_profiles, job, groups)
-
-    def close(self, cancel: bool) -> None:
-        if self.pool is None:
-            return
-        if cancel:
-            procs = list(getattr(self.pool, "_processes", {}).values())
-            self.pool.shutdown(wait=False, cancel_futures=True)
-            for p in procs:  # do not wait for chunks that will be recomputed anyway
-                p.terminate()
-        else:
-            self.pool.shutdown(wait=True)
-        self.pool = None
-
-
-def _dask_module(scheduler: str | None) -> Any:
-    try:
-        import distributed
-    except ImportError:
-        flag = "--scheduler" if scheduler else "--cluster"
-        raise InputError(f"{flag} needs Dask distributed: {EXTRA_HINT}") from None
-    return distributed
-
-
-class _Dask(_Engine):
-    name = "dask"
-
-    def __init__(self, scheduler: str | None, cluster: str | None) -> None:
-        self.cluster: Any = None
-        self.client: Any = None
-        self.futures: list[Any] = []
-        self._starting: threading.Thread | None = None
-        self._failed: BaseException | None = None
-        if cluster is not None:
-            self.workers = _local_workers(cluster)
-            # imported here, not on the thread: two threads importing and loading at once
-            # share one interpreter lock, and the cluster would start later
-            distributed = _dask_module(None)
-            # started on a thread: the worker processes spawn and import the engine while
-            # the driver loads the scenario (about a second of a 2-core machine; issue 15)
-            self._starting = threading.Thread(target=self._start_local, args=(distributed,),
-                                              daemon=True, name="detente-dask-start")
-            self._starting.start()
-        else:
-            distributed = _dask_module(scheduler)
-            try:
-                self.client = distributed.Client(scheduler, timeout="20s")
-            except (OSError, TimeoutError, ValueError) as exc:
-                raise InputError(f"cannot reach the Dask scheduler at {scheduler}: "
-                                 f"{exc}".replace("\n", " ")) from None
-            self.workers = max(1, len(self.client.scheduler_info().get("workers", {})))
-
-    def _start_local(self, distributed: Any) -> None:
-        try:
-            import logging
-
-            with _local_worker_config():
-                self.cluster = distributed.LocalCluster(
-                    n_workers=self.workers, threads_per_worker=1, processes=True,
-                    dashboard_address=None, silence_logs=logging.ERROR)
-            self.client = distributed.Client(self.cluster, set_as_default=False)
-            self.client.run(warm_up)
-        except BaseException as exc:  # re-raised in the driving thread by _ready
-            self._failed = exc
-
-    def started(self) -> bool:
-        return self._starting is None or not self._starting.is_alive()
-
-    def _ready(self) -> Any:
-        if self._starting is not None:
-            self._starting.join()
-            self._starting = None
-        if self._failed is not None:
-            failed, self._failed = self._failed, None
-            raise failed
-        return self.client
-
-    def run(self, job: Job, chunks: Sequence[Chunk]) -> Iterator[ChunkResult]:
-        import distributed
-
-        self._ready()
-        # the job (with the first pass's results) goes to each worker once, not once a task
-        shared = self.client.scatter(job, broadcast=True, hash=False)
-        self.futures = [
-            self.client.submit(evaluate_chunk, shared, c, key=f"detente-explore-{job.key[:16]}-"
-                               f"{c.index}-{c.start}", pure=False)
-            for c in chunks
-        ]
-        for f in distributed.as_completed(self.futures, loop=self.client.loop):
-            yield f.result()
-
-    def map_profiles(self, job: Job, groups: Sequence[Sequence[Any]]
-                     ) -> Iterator[ProfileResult]:
-        import distributed
-
-        self._ready()
-        shared = self.client.scatter(job, broadcast=True, hash=False)
-        futures = [
-            self.client.submit(evaluate_profiles, shared, g, key=f"detente-profiles-"
-                               f"{job.key[:16]}-{k}", pure=False)
-            for k, g in enumerate(groups)
-        ]
-        self.futures = futures
-        for f in distributed.as_completed(futures, loop=self.client.loop):
-            yield f.result()
-
-    def close(self, cancel: bool) -> None:
-        try:
-            self._ready()
-        except BaseException:  # a cluster that failed to start has nothing to close
-            pass
-        try:
-            if self.client is not None:
-                if cancel and self.futures:
-                    self.client.cancel(self.futures)
-                self.client.close()
-        finally:
-            if self.cluster is not None:
-                self.cluster.close()
-
-
-def _local_worker_config() -> Any:
-    """Dask settings for the workers of a local cluster started for one run.
-
-    Two defaults of Dask's cost the engine about a fifth of its speed, measured on korea-2017
-    (``benchmarks/explore_scaling.py``; issue 15):
-
-    * the nanny starts each worker with ``MALLOC_TRIM_THRESHOLD_=65536``, which makes glibc
-      return freed memory to the system at once, so every large numpy array the engine
-      allocates is mapped and faulted in afresh (a long-lived shared worker gains from
-      handing memory back; a worker that lives for one run does not);
-    * the statistical profiler samples each task's stack every 10 ms.
-
-    The other variables the nanny sets (one BLAS/OpenMP thread per worker) are kept. Workers
-    of a scheduler the user runs are left as the user configured them.
-    """
-    import dask
-
-    environ = dict(dask.config.get("distributed.nanny.pre-spawn-environ", {}) or {})
-    environ.pop("MALLOC_TRIM_THRESHOLD_", None)
-    return dask.config.set({"distributed.nanny.pre-spawn-environ": environ,
-                            "distributed.worker.profile.enabled": False})
-
-
-def _local_workers(spec: str) -> int:
-    head, _, n = spec.partition(":")
-    if head != "local" or not n.isdigit() or int(n) < 1:
-        raise InputError(f"--cluster must be local:N with N >= 1 workers; got {spec!r}")
-    return int(n)
-
-
-def _engine(workers: int | None, scheduler: str | None, cluster: str | None) -> _Engine:
-    if scheduler or cluster:
-        return _Dask(scheduler, cluster)
-    n = workers if workers is not None else (os.cpu_count() or 1)
-    return _Engine() if n == 1 else _Pool(n)

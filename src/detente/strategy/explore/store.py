@@ -40,12 +40,12 @@ from numpy.typing import NDArray
 from detente.display import DisplayMixin
 from detente.errors import InputError
 from detente.fileio import atomic_path, write_atomic
+from detente.strategy.explore.engines import EXTRA_HINT
 
 #: Key of the run's metadata in the Parquet schema (and the CSV comment line).
 META_KEY = "detente.explore"
 #: Rows per Parquet row group in the merged file (fixed, so the bytes do not depend on chunks).
 ROW_GROUP = 65536
-EXTRA_HINT = "pip install 'detente[distributed]'"
 
 
 def need_pyarrow() -> Any:
