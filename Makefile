@@ -11,12 +11,17 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# An editable install is not byte-compiled (a regular one is): compile it, so that every
+# process (the CLI, explore's workers) reads bytecode instead of compiling detente afresh
+# where PYTHONDONTWRITEBYTECODE is set. A stale file is recompiled in memory, never trusted.
 $(STAMP_RUN): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m compileall -q src/detente
 	touch $@
 
 $(STAMP_DEV): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m compileall -q src/detente
 	touch $@ $(STAMP_RUN)
 
 ## demo: install detente and run the main analysis of the built-in scenario (writes report.html)

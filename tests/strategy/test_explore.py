@@ -628,3 +628,35 @@ def test_local_cluster_workers_skip_the_trim_threshold_and_profiler() -> None:
         assert environ == {k: v for k, v in before.items() if k != "MALLOC_TRIM_THRESHOLD_"}
         assert dask.config.get("distributed.worker.profile.enabled") is False
     assert dask.config.get("distributed.nanny.pre-spawn-environ") == before
+
+
+@pytest.mark.parametrize("fork", [True, False])
+def test_pool_forked_or_spawned_writes_the_same_bytes(small: Path, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch,
+                                                      fork: bool) -> None:
+    """Regression (issue 15): forked workers (which inherit the built models) and spawned
+    ones give the same file as one worker."""
+    from detente.strategy.explore import engines
+
+    monkeypatch.setattr(engines, "fork_is_safe", lambda: fork)
+    _run(small, tmp_path / "one.parquet", workers=1, chunk_size=3)
+    report = _run(small, tmp_path / "two.parquet", workers=2, chunk_size=3)
+    assert report.engine == "pool" and report.workers == 2
+    assert (tmp_path / "two.parquet").read_bytes() == (tmp_path / "one.parquet").read_bytes()
+
+
+def test_local_cluster_from_a_clean_process_forks_and_matches(small: Path,
+                                                              tmp_path: Path) -> None:
+    """A CLI process has no other thread, so its local Dask cluster forks its workers; the
+    file is the one a single worker writes."""
+    import subprocess
+
+    pytest.importorskip("distributed")
+    _run(small, tmp_path / "one.parquet", workers=1)
+    code = ("import sys; from detente.strategy.explore import engines; "
+            "assert engines.fork_is_safe() == sys.platform.startswith('linux'); "
+            "from detente.cli.main import main; sys.exit(main(sys.argv[1:]))")
+    subprocess.run([sys.executable, "-c", code, "explore", str(small), "--samples", "24",
+                    "--seed", "3", "--cluster", "local:2", "--out",
+                    str(tmp_path / "dask.parquet")], check=True, capture_output=True)
+    assert (tmp_path / "dask.parquet").read_bytes() == (tmp_path / "one.parquet").read_bytes()

@@ -79,22 +79,49 @@ class Serial:
         return None
 
 
+def fork_is_safe() -> bool:
+    """Whether workers may be forked from this process: on Linux, with no other thread.
+
+    A forked worker inherits the modules this process has imported and the models it has
+    built, so it starts at once (a spawned one imports the models afresh: about a second).
+    Forking a process with other threads (a notebook kernel's, say) can leave the child
+    waiting on a lock another thread held, so then workers are spawned. macOS can fork but
+    its system libraries are not fork-safe, so it spawns too.
+    """
+    import multiprocessing
+    import sys
+
+    return (sys.platform.startswith("linux") and threading.active_count() == 1
+            and "fork" in multiprocessing.get_all_start_methods())
+
+
 class Pool(Serial):
-    """A local pool of ``spawn`` worker processes, started at once."""
+    """A local pool of worker processes: forked when the workers are first needed, where
+    :func:`fork_is_safe`, else spawned at once (they import the models while the driver
+    loads the scenario)."""
 
     name = "pool"
 
     def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self.fork = fork_is_safe()
+        self.pool: Any = None  # kept for both passes: workers keep their contexts
+        self.warm: list[Any] = []
+        if not self.fork:
+            self._open()
+
+    def _open(self) -> Any:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        self.workers = workers
-        # kept for both passes (workers keep their contexts); started now, so that the
-        # workers spawn and import the engine while the driver loads the scenario
-        self.pool: Any = ProcessPoolExecutor(
-            max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-            initializer=worker_init)
-        self.warm = [self.pool.submit(warm_up) for _ in range(workers)]
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=multiprocessing.get_context("fork" if self.fork else "spawn"),
+                initializer=worker_init)
+            if not self.fork:
+                self.warm = [self.pool.submit(warm_up) for _ in range(self.workers)]
+        return self.pool
 
     def started(self) -> bool:
         return all(f.done() for f in self.warm)
@@ -106,7 +133,8 @@ class Pool(Serial):
 
         if not items:
             return
-        futures = [self.pool.submit(fn, job, c) for c in items]
+        pool = self._open()
+        futures = [pool.submit(fn, job, c) for c in items]
         try:
             for f in as_completed(futures):
                 yield f.result()
@@ -148,7 +176,8 @@ def dask_module(scheduler: str | None) -> Any:
 
 
 class Dask(Serial):
-    """Dask: a running scheduler, or a local cluster started on a thread."""
+    """Dask: a running scheduler, or a local cluster: forked when first needed where
+    :func:`fork_is_safe`, else spawned on a thread at once."""
 
     name = "dask"
 
@@ -157,17 +186,23 @@ class Dask(Serial):
         self.client: Any = None
         self.futures: list[Any] = []
         self._starting: threading.Thread | None = None
+        self._deferred: Any = None
         self._failed: BaseException | None = None
         if cluster is not None:
             self.workers = _local_workers(cluster)
             # imported here, not on the thread: two threads importing and loading at once
             # share one interpreter lock, and the cluster would start later
             distributed = dask_module(None)
-            # started on a thread: the worker processes spawn and import the engine while
-            # the driver loads the scenario (about a second of a 2-core machine; issue 15)
-            self._starting = threading.Thread(target=self._start_local, args=(distributed,),
-                                              daemon=True, name="detente-dask-start")
-            self._starting.start()
+            if fork_is_safe():
+                # forked when first needed, from this process with the models built
+                self._deferred = distributed
+            else:
+                # started on a thread: the worker processes spawn and import the engine
+                # while the driver loads the scenario (about a second of a 2-core machine)
+                self._starting = threading.Thread(
+                    target=self._start_local, args=(distributed,), daemon=True,
+                    name="detente-dask-start")
+                self._starting.start()
         else:
             distributed = dask_module(scheduler)
             try:
@@ -177,16 +212,17 @@ class Dask(Serial):
                                  f"{exc}".replace("\n", " ")) from None
             self.workers = max(1, len(self.client.scheduler_info().get("workers", {})))
 
-    def _start_local(self, distributed: Any) -> None:
+    def _start_local(self, distributed: Any, fork: bool = False) -> None:
         try:
             import logging
 
-            with local_worker_config():
+            with local_worker_config(fork):
                 self.cluster = distributed.LocalCluster(
                     n_workers=self.workers, threads_per_worker=1, processes=True,
                     dashboard_address=None, silence_logs=logging.ERROR)
             self.client = distributed.Client(self.cluster, set_as_default=False)
-            self.client.run(warm_up)
+            if not fork:
+                self.client.run(warm_up)
         except BaseException as exc:  # re-raised in the driving thread by _ready
             self._failed = exc
 
@@ -194,6 +230,9 @@ class Dask(Serial):
         return self._starting is None or not self._starting.is_alive()
 
     def _ready(self) -> Any:
+        if self._deferred is not None:
+            distributed, self._deferred = self._deferred, None
+            self._start_local(distributed, fork=True)
         if self._starting is not None:
             self._starting.join()
             self._starting = None
@@ -250,7 +289,7 @@ class Dask(Serial):
                 self.cluster.close()
 
 
-def local_worker_config() -> Any:
+def local_worker_config(fork: bool = False) -> Any:
     """Dask settings for the workers of a local cluster started for one run.
 
     Two defaults of Dask's cost the engine about a fifth of its speed, measured on korea-2017
@@ -262,15 +301,20 @@ def local_worker_config() -> Any:
       handing memory back; a worker that lives for one run does not);
     * the statistical profiler samples each task's stack every 10 ms.
 
-    The other variables the nanny sets (one BLAS/OpenMP thread per worker) are kept. Workers
-    of a scheduler the user runs are left as the user configured them.
+    The other variables the nanny sets (one BLAS/OpenMP thread per worker) are kept. With
+    ``fork`` the nannies fork their workers from this process (see :func:`fork_is_safe`),
+    which Dask allows with ``distributed.worker.multiprocessing-method``. Workers of a
+    scheduler the user runs are left as the user configured them.
     """
     import dask
 
     environ = dict(dask.config.get("distributed.nanny.pre-spawn-environ", {}) or {})
     environ.pop("MALLOC_TRIM_THRESHOLD_", None)
-    return dask.config.set({"distributed.nanny.pre-spawn-environ": environ,
-                            "distributed.worker.profile.enabled": False})
+    settings: dict[str, Any] = {"distributed.nanny.pre-spawn-environ": environ,
+                                "distributed.worker.profile.enabled": False}
+    if fork:
+        settings["distributed.worker.multiprocessing-method"] = "fork"
+    return dask.config.set(settings)
 
 
 def _local_workers(spec: str) -> int:
