@@ -660,3 +660,17 @@ def test_local_cluster_from_a_clean_process_forks_and_matches(small: Path,
                     "--seed", "3", "--cluster", "local:2", "--out",
                     str(tmp_path / "dask.parquet")], check=True, capture_output=True)
     assert (tmp_path / "dask.parquet").read_bytes() == (tmp_path / "one.parquet").read_bytes()
+
+
+def test_deferred_local_cluster_is_not_started_to_be_closed(monkeypatch: pytest.MonkeyPatch
+                                                            ) -> None:
+    """Regression: a run that ends before it needs workers (a complete file, a bad scenario)
+    must not start a forked local cluster only to close it."""
+    from detente.strategy.explore import engines
+
+    pytest.importorskip("distributed")
+    monkeypatch.setattr(engines, "fork_is_safe", lambda: True)
+    engine = engines.start(None, None, "local:2")
+    assert isinstance(engine, engines.Dask) and engine.started()
+    engine.close(cancel=True)
+    assert engine.cluster is None and engine.client is None

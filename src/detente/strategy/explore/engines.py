@@ -275,6 +275,7 @@ class Dask(Serial):
             yield f.result()
 
     def close(self, cancel: bool) -> None:
+        self._deferred = None  # a cluster never started has nothing to close
         try:
             self._ready()
         except BaseException:  # a cluster that failed to start has nothing to close

@@ -1,8 +1,9 @@
 """Run an exploration: sample, evaluate chunks on a process pool or Dask, store, merge.
 
 The engines (in this process, a local process pool, Dask) are in
-:mod:`detente.strategy.explore.engines`; the engine starts first, so its workers spawn and
-import the models while this process loads the scenario and prepares the run.
+:mod:`detente.strategy.explore.engines`. The engine starts before anything else: spawned
+workers import the models while this process loads the scenario and prepares the run, and
+forked ones start when first needed, with the models this process has built.
 
 All engines run the same function (:func:`~detente.strategy.explore.evaluate.evaluate_chunk`)
 on the same chunks, whose points come from one design computed here, so results do not
@@ -167,7 +168,8 @@ def explore(
         raise InputError(f"--workers must be at least 1; got {workers}")
     if chunk_size is not None and chunk_size < 1:
         raise InputError(f"--chunk-size must be at least 1; got {chunk_size}")
-    # workers start (processes spawn, import detente) while this process loads the scenario
+    # the engine first: spawned workers import the models while this process loads the
+    # scenario; forked ones start when first needed, inheriting the models built here
     engine = engines.start(workers, scheduler, cluster)
     store: ResultStore | None = None
     try:
