@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import threading
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -49,8 +50,6 @@ def worker_init() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-
-
 class Serial:
     """Chunks one after another in this process."""
 
@@ -62,18 +61,23 @@ class Serial:
         return True
 
     def run(self, job: Job, chunks: Sequence[Chunk]) -> Iterator[ChunkResult]:
+        """:func:`evaluate_chunk` on each chunk, results as they finish."""
         from detente.strategy.explore.evaluate import evaluate_chunk
 
-        for c in chunks:
-            yield evaluate_chunk(job, c)
+        yield from self._map(evaluate_chunk, job, chunks, "detente-explore")
 
     def map_profiles(self, job: Job, groups: Sequence[Sequence[Any]]
                      ) -> Iterator[ProfileResult]:
         """The first pass: :func:`evaluate_profiles` on each group of profiles."""
         from detente.strategy.explore.evaluate import evaluate_profiles
 
-        for g in groups:
-            yield evaluate_profiles(job, g)
+        yield from self._map(evaluate_profiles, job, groups, "detente-profiles")
+
+    def _map(self, fn: Callable[..., Any], job: Job, items: Sequence[Any], name: str
+             ) -> Iterator[Any]:
+        """``fn(job, item)`` for each item; the one place an engine runs work."""
+        for item in items:
+            yield fn(job, item)
 
     def close(self, cancel: bool) -> None:
         return None
@@ -126,8 +130,8 @@ class Pool(Serial):
     def started(self) -> bool:
         return all(f.done() for f in self.warm)
 
-    def _submit_all(self, fn: Callable[..., Any], job: Job, items: Sequence[Any],
-                    ) -> Iterator[Any]:
+    def _map(self, fn: Callable[..., Any], job: Job, items: Sequence[Any], name: str
+             ) -> Iterator[Any]:
         from concurrent.futures import as_completed
         from concurrent.futures.process import BrokenProcessPool
 
@@ -141,17 +145,6 @@ class Pool(Serial):
         except BrokenProcessPool:
             raise InputError("a worker process died; run again with --resume to complete the "
                              "missing samples") from None
-
-    def run(self, job: Job, chunks: Sequence[Chunk]) -> Iterator[ChunkResult]:
-        from detente.strategy.explore.evaluate import evaluate_chunk
-
-        yield from self._submit_all(evaluate_chunk, job, chunks)
-
-    def map_profiles(self, job: Job, groups: Sequence[Sequence[Any]]
-                     ) -> Iterator[ProfileResult]:
-        from detente.strategy.explore.evaluate import evaluate_profiles
-
-        yield from self._submit_all(evaluate_profiles, job, groups)
 
     def close(self, cancel: bool) -> None:
         if self.pool is None:
@@ -241,37 +234,20 @@ class Dask(Serial):
             raise failed
         return self.client
 
-    def run(self, job: Job, chunks: Sequence[Chunk]) -> Iterator[ChunkResult]:
+    def _map(self, fn: Callable[..., Any], job: Job, items: Sequence[Any], name: str
+             ) -> Iterator[Any]:
         import distributed
-
-        from detente.strategy.explore.evaluate import evaluate_chunk
 
         self._ready()
         # the job (with the first pass's results) goes to each worker once, not once a task
         shared = self.client.scatter(job, broadcast=True, hash=False)
+        batch = uuid.uuid4().hex[:8]  # keys never meet another run's on a shared scheduler
         self.futures = [
-            self.client.submit(evaluate_chunk, shared, c, key=f"detente-explore-{job.key[:16]}-"
-                               f"{c.index}-{c.start}", pure=False)
-            for c in chunks
+            self.client.submit(fn, shared, item, key=f"{name}-{job.key[:16]}-{batch}-{k}",
+                               pure=False)
+            for k, item in enumerate(items)
         ]
         for f in distributed.as_completed(self.futures, loop=self.client.loop):
-            yield f.result()
-
-    def map_profiles(self, job: Job, groups: Sequence[Sequence[Any]]
-                     ) -> Iterator[ProfileResult]:
-        import distributed
-
-        from detente.strategy.explore.evaluate import evaluate_profiles
-
-        self._ready()
-        shared = self.client.scatter(job, broadcast=True, hash=False)
-        futures = [
-            self.client.submit(evaluate_profiles, shared, g, key=f"detente-profiles-"
-                               f"{job.key[:16]}-{k}", pure=False)
-            for k, g in enumerate(groups)
-        ]
-        self.futures = futures
-        for f in distributed.as_completed(futures, loop=self.client.loop):
             yield f.result()
 
     def close(self, cancel: bool) -> None:

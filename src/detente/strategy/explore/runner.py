@@ -290,21 +290,17 @@ def _first_pass(job: Job, todo: Sequence[Chunk], engine: engines.Serial, sums: d
     items = plan.shared
     if len(items) > job.cache_size or len(items) < 2:
         return job, order
-    entries: list[tuple[Any, Any]] = []
     t0 = time.perf_counter()
     # while the workers are still starting, this process analyses profiles itself
-    local = 0
-    while local < len(items) - 1 and not engine.started():
-        res = evaluate_profiles(job, items[local:local + 1])
-        entries.extend(res.entries)
-        for k in ("engine_s", "engine_calls", "cache_hits"):
-            sums[k] += res.stats.get(k, 0)
-        local += 1
+    results: list[Any] = []
+    while len(results) < len(items) - 1 and not engine.started():
+        results.append(evaluate_profiles(job, items[len(results):len(results) + 1]))
+    local = len(results)
     rest = items[local:]
     n = min(len(rest), engine.workers * 4)
-    groups = [rest[k::n] for k in range(n)]
-    for res in engine.map_profiles(job, groups):
-        entries.extend(res.entries)
+    results.extend(engine.map_profiles(job, [rest[k::n] for k in range(n)]))
+    entries = [entry for res in results for entry in res.entries]
+    for res in results:
         for k in ("engine_s", "setup_s", "engine_calls", "cache_hits"):
             sums[k] += res.stats.get(k, 0)
     store.log([{"event": "first pass", "time": _now(), "profiles": plan.distinct,
